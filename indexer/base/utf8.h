@@ -1,0 +1,24 @@
+// UTF-8 validation that says where the first bad byte is.
+#ifndef KB_INDEXER_BASE_UTF8_H_
+#define KB_INDEXER_BASE_UTF8_H_
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace kb {
+
+struct Utf8Problem {
+  std::size_t offset = 0;  // byte offset of the first invalid byte
+  int line = 1;            // 1-based line of that byte
+  int column = 1;          // 1-based byte column of that byte
+};
+
+// Returns the first invalid UTF-8 sequence in `text` (overlong forms,
+// surrogates and code points above U+10FFFF count as invalid), or nullopt
+// when the whole text is valid.
+std::optional<Utf8Problem> FindInvalidUtf8(std::string_view text);
+
+}  // namespace kb
+
+#endif  // KB_INDEXER_BASE_UTF8_H_

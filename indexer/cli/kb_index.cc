@@ -1,0 +1,160 @@
+#include "indexer/cli/kb_index.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include <fmt/core.h>
+
+#include "indexer/corpus/corpus_reader.h"
+#include "indexer/writer/index_writer.h"
+#include "server/search/searcher.h"
+
+namespace kb {
+
+namespace {
+
+constexpr std::string_view kUsage =
+    "usage:\n"
+    "  kb-index build --corpus PATH --index DIR\n"
+    "      Reads a directory of Markdown articles (or a JSONL file), checks every\n"
+    "      article, and builds a new index generation in DIR. The live index is\n"
+    "      replaced only when the whole build succeeds.\n"
+    "  kb-index search --index DIR [--locale L] [--audience public|agent] QUERY...\n"
+    "      Prints rank<TAB>id<TAB>score<TAB>title for the top results.\n";
+
+struct Flags {
+  std::map<std::string, std::string> values;
+  std::vector<std::string> positional;
+};
+
+// Parses "--name value" pairs among `allowed`; everything else is positional.
+std::optional<Flags> ParseFlags(const std::vector<std::string>& args, std::size_t from,
+                                std::initializer_list<std::string_view> allowed, std::ostream& err) {
+  Flags flags;
+  for (std::size_t i = from; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") {
+      flags.positional.insert(flags.positional.end(), args.begin() + static_cast<long>(i) + 1, args.end());
+      break;
+    }
+    if (!a.starts_with("--")) {
+      flags.positional.push_back(a);
+      continue;
+    }
+    std::string name = a.substr(2);
+    std::string value;
+    bool has_value = false;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
+      has_value = true;
+    }
+    if (std::find(allowed.begin(), allowed.end(), std::string_view(name)) == allowed.end()) {
+      err << fmt::format("kb-index: unknown flag --{}\n{}", name, kUsage);
+      return std::nullopt;
+    }
+    if (!has_value) {
+      if (i + 1 >= args.size()) {
+        err << fmt::format("kb-index: flag --{} needs a value\n", name);
+        return std::nullopt;
+      }
+      value = args[++i];
+    }
+    flags.values[name] = value;
+  }
+  return flags;
+}
+
+int Build(const Flags& flags, std::ostream& out, std::ostream& err) {
+  auto corpus_path = flags.values.find("corpus");
+  auto index_dir = flags.values.find("index");
+  if (corpus_path == flags.values.end() || index_dir == flags.values.end() || !flags.positional.empty()) {
+    err << "kb-index build: needs --corpus PATH and --index DIR\n" << kUsage;
+    return 2;
+  }
+  auto corpus = ReadCorpus(corpus_path->second);
+  if (!corpus) {
+    err << "kb-index: " << corpus.error().ToString() << "\n";
+    return 1;
+  }
+  for (const Error& e : corpus->errors) err << e.ToString() << "\n";
+  if (!corpus->errors.empty()) {
+    err << fmt::format("kb-index: {} error{} in {}; the index in {} was not changed\n", corpus->errors.size(),
+                       corpus->errors.size() == 1 ? "" : "s", corpus_path->second, index_dir->second);
+    return 1;
+  }
+  auto stats = BuildIndex(corpus->articles, index_dir->second);
+  if (!stats) {
+    err << "kb-index: " << stats.error().ToString() << "\n";
+    return 1;
+  }
+  std::map<std::string, int> per_locale;
+  int internal = 0;
+  for (const Article& a : corpus->articles) {
+    ++per_locale[a.locale];
+    internal += a.audience == "internal";
+  }
+  std::string locales;
+  for (const auto& [locale, n] : per_locale) locales += fmt::format("{}{}={}", locales.empty() ? "" : " ", locale, n);
+  out << fmt::format("built {}: {} articles ({}; {} internal) from {} files in {:.2f} s\n", stats->generation,
+                     stats->articles, locales, internal, corpus->files_read, stats->seconds);
+  return 0;
+}
+
+int Search(const Flags& flags, std::ostream& out, std::ostream& err) {
+  auto index_dir = flags.values.find("index");
+  if (index_dir == flags.values.end()) {
+    err << "kb-index search: needs --index DIR\n" << kUsage;
+    return 2;
+  }
+  search::SearchRequest request;
+  for (const std::string& word : flags.positional) request.query += (request.query.empty() ? "" : " ") + word;
+  if (auto l = flags.values.find("locale"); l != flags.values.end()) request.locale = l->second;
+  if (auto a = flags.values.find("audience"); a != flags.values.end()) {
+    if (a->second == "agent") {
+      request.audience = search::Audience::kAgent;
+    } else if (a->second != "public") {
+      err << fmt::format("kb-index search: --audience must be 'public' or 'agent', got '{}'\n", a->second);
+      return 2;
+    }
+  }
+  request.snippets = false;
+  auto searcher = search::Searcher::Open(search::SearcherOptions{.index_paths = {index_dir->second}});
+  if (!searcher) {
+    err << "kb-index: " << searcher.error().ToString() << "\n";
+    return 1;
+  }
+  auto response = (*searcher)->Search(request);
+  if (!response) {
+    err << "kb-index: " << response.error().ToString() << "\n";
+    return 1;
+  }
+  int rank = request.offset;
+  for (const search::SearchHit& hit : response->hits) {
+    out << fmt::format("{}\t{}\t{:.4f}\t{}\n", ++rank, hit.id, hit.score, hit.title);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int RunKbIndex(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    (args.empty() ? err : out) << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  const std::string& command = args[0];
+  if (command == "build") {
+    auto flags = ParseFlags(args, 1, {"corpus", "index"}, err);
+    return flags ? Build(*flags, out, err) : 2;
+  }
+  if (command == "search") {
+    auto flags = ParseFlags(args, 1, {"index", "locale", "audience"}, err);
+    return flags ? Search(*flags, out, err) : 2;
+  }
+  err << fmt::format("kb-index: unknown command '{}'\n{}", command, kUsage);
+  return 2;
+}
+
+}  // namespace kb

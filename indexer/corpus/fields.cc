@@ -1,0 +1,234 @@
+#include "indexer/corpus/fields.h"
+
+#include <array>
+#include <cctype>
+
+#include <md4c.h>
+
+#include "indexer/corpus/article.h"
+#include "indexer/text/analyzer.h"
+
+namespace kb {
+
+bool IsValidArticleType(std::string_view type) { return type == "faq" || type == "troubleshooting"; }
+bool IsValidAudience(std::string_view audience) { return audience == "public" || audience == "internal"; }
+
+std::optional<std::string> CheckId(std::string_view id) {
+  if (id.empty()) return "id is empty";
+  for (unsigned char c : id) {
+    if (c <= 0x20 || c == 0x7F) return "id must not contain whitespace or control characters";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> CanonicalLocale(std::string_view tag) {
+  // language(2-3 letters) then subtags of 1-8 alphanumerics.
+  std::string out;
+  std::size_t i = 0;
+  int index = 0;
+  while (i <= tag.size()) {
+    std::size_t j = tag.find_first_of("-_", i);
+    if (j == std::string_view::npos) j = tag.size();
+    std::string_view sub = tag.substr(i, j - i);
+    if (sub.empty() || sub.size() > 8) return std::nullopt;
+    for (unsigned char c : sub) {
+      if (!std::isalnum(c)) return std::nullopt;
+    }
+    std::string part(sub);
+    if (index == 0) {
+      if (sub.size() < 2 || sub.size() > 3) return std::nullopt;
+      for (unsigned char c : sub) {
+        if (!std::isalpha(c)) return std::nullopt;
+      }
+      for (char& c : part) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (sub.size() == 2 && std::isalpha(static_cast<unsigned char>(sub[0]))) {
+      for (char& c : part) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));  // region
+    } else if (sub.size() == 4 && std::isalpha(static_cast<unsigned char>(sub[0]))) {
+      for (char& c : part) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));  // script
+      part[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(part[0])));
+    } else {
+      for (char& c : part) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (index > 0) out += '-';
+    out += part;
+    ++index;
+    i = j + 1;
+  }
+  return out;
+}
+
+std::optional<std::string> CanonicalDate(std::string_view text) {
+  if (text.size() < 10) return std::nullopt;
+  if (text.size() > 10 && text[10] != 'T' && text[10] != ' ') return std::nullopt;
+  const std::string_view d = text.substr(0, 10);
+  for (int k : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (!std::isdigit(static_cast<unsigned char>(d[k]))) return std::nullopt;
+  }
+  if (d[4] != '-' || d[7] != '-') return std::nullopt;
+  const int year = std::stoi(std::string(d.substr(0, 4)));
+  const int month = std::stoi(std::string(d.substr(5, 2)));
+  const int day = std::stoi(std::string(d.substr(8, 2)));
+  static constexpr std::array<int, 12> kDays = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1]) return std::nullopt;
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (month == 2 && day == 29 && !leap) return std::nullopt;
+  return std::string(d);
+}
+
+namespace {
+
+// Headings that introduce the numbered steps of a troubleshooting article,
+// in normalised form.
+bool IsStepsHeading(const std::string& heading) {
+  const std::string h = text::NormalizeWord(heading);
+  return h == "steps" || h == "schritte" || h == "手順" || h == "etapes" || h == "pasos" || h == "solution" ||
+         h == "losung";
+}
+
+std::string Trim(std::string s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r\n");
+  return s.substr(first, last - first + 1);
+}
+
+struct MarkdownWalker {
+  MarkdownContent out;
+  std::string heading;
+  bool in_heading = false;
+  int heading_level = 0;
+  bool in_steps_section = false;
+  int list_depth = 0;
+  bool steps_list_open = false;
+  bool steps_list_done = false;
+  int item_depth = 0;
+  std::string step;
+
+  void Text(std::string_view t) {
+    out.text.append(t);
+    if (in_heading) heading.append(t);
+    if (steps_list_open && item_depth >= 1) step.append(t);
+  }
+};
+
+int EnterBlock(MD_BLOCKTYPE type, void* detail, void* user) {
+  auto* w = static_cast<MarkdownWalker*>(user);
+  switch (type) {
+    case MD_BLOCK_H:
+      w->in_heading = true;
+      w->heading.clear();
+      w->heading_level = static_cast<MD_BLOCK_H_DETAIL*>(detail)->level;
+      break;
+    case MD_BLOCK_OL:
+      ++w->list_depth;
+      if (w->list_depth == 1 && w->in_steps_section && !w->steps_list_done) w->steps_list_open = true;
+      break;
+    case MD_BLOCK_UL:
+      ++w->list_depth;
+      break;
+    case MD_BLOCK_LI:
+      ++w->item_depth;
+      if (w->steps_list_open && w->item_depth == 1) w->step.clear();
+      break;
+    default:
+      break;
+  }
+  return 0;
+}
+
+int LeaveBlock(MD_BLOCKTYPE type, void* /*detail*/, void* user) {
+  auto* w = static_cast<MarkdownWalker*>(user);
+  switch (type) {
+    case MD_BLOCK_H: {
+      w->in_heading = false;
+      std::string h = Trim(w->heading);
+      if (w->heading_level <= 3) w->in_steps_section = IsStepsHeading(h);
+      w->out.headings.push_back(std::move(h));
+      break;
+    }
+    case MD_BLOCK_OL:
+      if (w->list_depth == 1 && w->steps_list_open) {
+        w->steps_list_open = false;
+        w->steps_list_done = true;
+      }
+      --w->list_depth;
+      break;
+    case MD_BLOCK_UL:
+      --w->list_depth;
+      break;
+    case MD_BLOCK_LI:
+      if (w->steps_list_open && w->item_depth == 1) {
+        std::string s = Trim(w->step);
+        if (!s.empty()) w->out.steps.push_back(std::move(s));
+      }
+      --w->item_depth;
+      break;
+    default:
+      break;
+  }
+  w->Text("\n");
+  return 0;
+}
+
+int EnterSpan(MD_SPANTYPE, void*, void*) { return 0; }
+int LeaveSpan(MD_SPANTYPE, void*, void*) { return 0; }
+
+int OnText(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size, void* user) {
+  auto* w = static_cast<MarkdownWalker*>(user);
+  switch (type) {
+    case MD_TEXT_NULLCHAR:
+      break;
+    case MD_TEXT_BR:
+    case MD_TEXT_SOFTBR:
+      w->Text(" ");
+      break;
+    case MD_TEXT_ENTITY: {
+      const std::string_view e(text, size);
+      if (e == "&amp;") w->Text("&");
+      else if (e == "&lt;") w->Text("<");
+      else if (e == "&gt;") w->Text(">");
+      else if (e == "&quot;") w->Text("\"");
+      else if (e == "&nbsp;") w->Text(" ");
+      else w->Text(e);
+      break;
+    }
+    default:
+      w->Text(std::string_view(text, size));
+      break;
+  }
+  return 0;
+}
+
+std::string CollapseBlankLines(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  int newlines = 0;
+  for (char c : s) {
+    if (c == '\n') {
+      if (++newlines > 1) continue;
+    } else {
+      newlines = 0;
+    }
+    out.push_back(c);
+  }
+  return Trim(out);
+}
+
+}  // namespace
+
+MarkdownContent ExtractMarkdown(std::string_view markdown) {
+  MarkdownWalker walker;
+  MD_PARSER parser{};
+  parser.abi_version = 0;
+  parser.flags = MD_DIALECT_GITHUB;
+  parser.enter_block = EnterBlock;
+  parser.leave_block = LeaveBlock;
+  parser.enter_span = EnterSpan;
+  parser.leave_span = LeaveSpan;
+  parser.text = OnText;
+  md_parse(markdown.data(), static_cast<MD_SIZE>(markdown.size()), &parser, &walker);
+  walker.out.text = CollapseBlankLines(walker.out.text);
+  return std::move(walker.out);
+}
+
+}  // namespace kb

@@ -1,0 +1,87 @@
+// The index schema: the contract between the indexer, which writes documents,
+// and the searcher, which reads them. Every term prefix, value slot and
+// document-data field is defined here and nowhere else.
+//
+// Text fields. Each word of an article is indexed
+//   * in the combined text, unstemmed with positions ("reset") and stemmed
+//     ("Zreset"), with a within-document frequency multiplied by the field's
+//     weight: a BM25F-style scheme in which a title word counts as several body
+//     words before BM25's saturation and length normalisation;
+//   * per field, stemmed, with the field prefix after "Z" ("ZSreset" for the
+//     title), so a search can tell and weigh where a word matched.
+// Fields are separated by a gap in positions so phrases do not cross them.
+//
+// Boolean filter terms (exact values, no stemming): Q<locale>:<id> (unique
+// key), L<locale>, L<language>, XP<product>, XC<category>, XY<type>,
+// XA<audience>, K<tag>.
+//
+// Value slots: kSlotUpdated holds "YYYYMMDD".
+//
+// Document data: a JSON object with what a result or article page needs (see
+// StoredArticle).
+#ifndef KB_INDEXER_SCHEMA_H_
+#define KB_INDEXER_SCHEMA_H_
+
+#include <string>
+#include <string_view>
+
+#include <xapian.h>
+
+#include "indexer/base/error.h"
+#include "indexer/corpus/article.h"
+#include "indexer/text/analyzer.h"
+
+namespace kb::schema {
+
+// Text field prefixes.
+inline constexpr std::string_view kTitle = "S";
+inline constexpr std::string_view kQuestions = "XQ";
+inline constexpr std::string_view kBody = "XB";
+inline constexpr std::string_view kTags = "XT";
+// Marks a stemmed term, as in Xapian's TermGenerator.
+inline constexpr std::string_view kStemmed = "Z";
+
+// Boolean filter prefixes.
+inline constexpr std::string_view kId = "Q";
+inline constexpr std::string_view kLocale = "L";
+inline constexpr std::string_view kProduct = "XP";
+inline constexpr std::string_view kCategory = "XC";
+inline constexpr std::string_view kType = "XY";
+inline constexpr std::string_view kAudience = "XA";
+inline constexpr std::string_view kTag = "K";
+
+// Value slots.
+inline constexpr Xapian::valueno kSlotUpdated = 0;
+
+// Field weights: how many body words one word in each field counts as.
+inline constexpr Xapian::termcount kTitleWeight = 4;
+inline constexpr Xapian::termcount kQuestionsWeight = 3;
+inline constexpr Xapian::termcount kTagsWeight = 2;
+inline constexpr Xapian::termcount kBodyWeight = 1;
+
+// Position gap between fields.
+inline constexpr Xapian::termpos kFieldGap = 100;
+
+// The unique-key term of an article.
+std::string IdTerm(std::string_view locale, std::string_view id);
+
+// Boolean term of a prefix and a value ("XC" + "billing").
+std::string BooleanTerm(std::string_view prefix, std::string_view value);
+
+// Builds the Xapian document for `article`. `analyzer` must be for the
+// article's locale.
+Xapian::Document MakeDocument(const Article& article, const text::Analyzer& analyzer);
+
+// Which parts of the stored article to decode.
+enum class StoredParts {
+  kSummary,  // id, title, type, locale, product, category, tags, audience, updated
+  kAll,      // also questions, body (Markdown and text) and steps
+};
+
+// Decodes the document data written by MakeDocument. Fields that cannot be
+// decoded are left empty.
+Article StoredArticle(const std::string& data, StoredParts parts);
+
+}  // namespace kb::schema
+
+#endif  // KB_INDEXER_SCHEMA_H_

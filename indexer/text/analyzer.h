@@ -1,0 +1,75 @@
+// The one text analyzer: both the indexer and the query side turn text into
+// terms here, so a word in an article and the same word in a query always
+// become the same term.
+//
+// Pipeline: ICU word segmentation (BreakIterator; dictionary-based for
+// Japanese and Chinese) -> NFKC + case folding -> diacritic folding
+// ("café" -> "cafe", but Japanese voiced kana keep their marks) -> optional
+// Snowball stemming per language (Xapian's stemmers).
+//
+// This is the only code in kbsearch that uses ICU.
+#ifndef KB_INDEXER_TEXT_ANALYZER_H_
+#define KB_INDEXER_TEXT_ANALYZER_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <xapian.h>
+
+namespace kb::text {
+
+// A word found in a text.
+struct Token {
+  std::string term;   // normalised and folded, not stemmed
+  std::size_t begin;  // byte offset of the word in the analysed text
+  std::size_t end;    // byte offset one past the word
+};
+
+// Longest term, in bytes, that the analyzer emits; longer "words" (base64,
+// hashes, URLs glued together) are dropped.
+inline constexpr std::size_t kMaxTermBytes = 64;
+
+// Splits `text` (valid UTF-8) into normalised words. Punctuation, spaces and
+// symbols are dropped. Thread-safe.
+std::vector<Token> Tokenize(std::string_view text);
+
+// Normalises one word the way Tokenize does (NFKC, case fold, diacritic
+// fold, apostrophes removed). Thread-safe.
+std::string NormalizeWord(std::string_view word);
+
+// The primary language subtag of a BCP 47 tag, lower-cased: "de-AT" -> "de".
+std::string LanguageOf(std::string_view locale);
+
+// Stemming and stopwords for one language.
+//
+// Not safe for concurrent use (Xapian::Stem keeps scratch state): give each
+// thread its own. Construction is cheap.
+class Analyzer {
+ public:
+  // `locale` is a BCP 47 tag; only its language matters. Languages without a
+  // Snowball stemmer (e.g. "ja") are analysed without stemming.
+  explicit Analyzer(std::string_view locale);
+
+  const std::string& language() const { return language_; }
+  bool stems() const { return stems_; }
+
+  // The stem of a normalised term (the term itself when not stemming).
+  std::string Stem(const std::string& term) const;
+
+  // True for function words ("the", "how", "der", "を") that carry little
+  // meaning in a query.
+  bool IsStopword(std::string_view term) const;
+
+  std::vector<Token> Tokenize(std::string_view text) const { return text::Tokenize(text); }
+
+ private:
+  std::string language_;
+  Xapian::Stem stemmer_;
+  bool stems_ = false;
+};
+
+}  // namespace kb::text
+
+#endif  // KB_INDEXER_TEXT_ANALYZER_H_

@@ -1,0 +1,189 @@
+#include "indexer/writer/index_writer.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include <fmt/core.h>
+
+#include "indexer/schema.h"
+#include "indexer/text/analyzer.h"
+
+namespace kb {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view kStubName = "XAPIANDB";
+constexpr std::string_view kLockName = ".lock";
+constexpr std::string_view kGenPrefix = "gen-";
+
+// Holds an exclusive flock on a file for its lifetime.
+class FileLock {
+ public:
+  static Result<std::unique_ptr<FileLock>> Acquire(const fs::path& path) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return Fail(Error::FailedPrecondition(fmt::format("cannot open lock file {}", path.string())));
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);
+      return Fail(Error::Unavailable(
+          fmt::format("another build is writing this index (lock held on {}); try again when it finishes", path.string())));
+    }
+    return std::unique_ptr<FileLock>(new FileLock(fd));
+  }
+  ~FileLock() { ::close(fd_); }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+int GenerationNumber(const std::string& name) {
+  if (!name.starts_with(kGenPrefix)) return -1;
+  try {
+    return std::stoi(name.substr(kGenPrefix.size()));
+  } catch (...) {
+    return -1;
+  }
+}
+
+Result<void> SyncPath(const fs::path& path, bool directory) {
+  int fd = ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+  if (fd < 0) return Fail(Error::Internal(fmt::format("cannot open {} to sync it", path.string())));
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return Fail(Error::Internal(fmt::format("fsync of {} failed", path.string())));
+  return {};
+}
+
+// Replaces DIR/XAPIANDB so that it names `generation`, atomically and durably.
+Result<void> PointStubAt(const fs::path& dir, const std::string& generation) {
+  const fs::path tmp = dir / (std::string(kStubName) + ".tmp");
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << "auto " << generation << "\n";
+    if (!out) return Fail(Error::Internal(fmt::format("cannot write {}", tmp.string())));
+  }
+  if (auto r = SyncPath(tmp, false); !r) return r;
+  std::error_code ec;
+  fs::rename(tmp, dir / kStubName, ec);
+  if (ec) return Fail(Error::Internal(fmt::format("cannot swap in {}: {}", generation, ec.message())));
+  return SyncPath(dir, true);
+}
+
+// Removes generations other than the live one and the one before it.
+void RemoveOldGenerations(const fs::path& dir, int live, int previous) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const int n = GenerationNumber(entry.path().filename().string());
+    if (n < 0 || n == live || n == previous) continue;
+    fs::remove_all(entry.path(), ec);
+  }
+}
+
+}  // namespace
+
+Result<void> AddArticles(Xapian::WritableDatabase& db, const std::vector<Article>& articles) {
+  std::map<std::string, std::unique_ptr<text::Analyzer>> analyzers;
+  try {
+    for (const Article& a : articles) {
+      auto& analyzer = analyzers[a.locale];
+      if (!analyzer) analyzer = std::make_unique<text::Analyzer>(a.locale);
+      db.replace_document(schema::IdTerm(a.locale, a.id), schema::MakeDocument(a, *analyzer));
+    }
+  } catch (const Xapian::DatabaseLockError& e) {
+    return Fail(Error::Unavailable(fmt::format("index is locked by another writer: {}", e.get_msg())));
+  } catch (const Xapian::Error& e) {
+    return Fail(Error::Internal(fmt::format("cannot write index: {}", e.get_description())));
+  }
+  return {};
+}
+
+Result<Xapian::WritableDatabase> BuildInMemoryIndex(const std::vector<Article>& articles) {
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  if (auto r = AddArticles(db, articles); !r) return Fail(r.error());
+  return db;
+}
+
+Result<std::string> LiveGeneration(const std::string& index_dir) {
+  std::ifstream in(fs::path(index_dir) / kStubName);
+  if (!in) return Fail(Error::NotFound(fmt::format("no index in {}", index_dir)));
+  std::string backend, generation;
+  in >> backend >> generation;
+  if (backend != "auto" || GenerationNumber(generation) < 0) {
+    return Fail(Error::DataLoss(fmt::format("unexpected index stub in {}", index_dir)));
+  }
+  return generation;
+}
+
+Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::string& index_dir) {
+  const auto start = std::chrono::steady_clock::now();
+  const fs::path dir(index_dir);
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) {
+      return Fail(Error::FailedPrecondition(fmt::format("{} exists and is not a directory", index_dir)));
+    }
+    const bool empty = fs::is_empty(dir, ec);
+    if (!empty && !fs::exists(dir / kStubName, ec) && !fs::exists(dir / kLockName, ec)) {
+      return Fail(Error::FailedPrecondition(
+          fmt::format("{} is not empty and is not a kbsearch index directory; refusing to write there", index_dir)));
+    }
+  } else {
+    fs::create_directories(dir, ec);
+    if (ec) return Fail(Error::FailedPrecondition(fmt::format("cannot create {}: {}", index_dir, ec.message())));
+  }
+
+  auto lock = FileLock::Acquire(dir / kLockName);
+  if (!lock) return Fail(lock.error());
+
+  int live = -1;
+  if (auto current = LiveGeneration(index_dir)) live = GenerationNumber(*current);
+  int next = live;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    next = std::max(next, GenerationNumber(entry.path().filename().string()));
+  }
+  ++next;
+  if (next == 0) next = 1;
+  const std::string generation = fmt::format("{}{:06d}", kGenPrefix, next);
+  const fs::path gen_path = dir / generation;
+  fs::remove_all(gen_path, ec);  // debris of a killed build
+
+  try {
+    Xapian::WritableDatabase db(gen_path.string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
+    if (auto r = AddArticles(db, articles); !r) {
+      db.close();
+      fs::remove_all(gen_path, ec);
+      return Fail(r.error());
+    }
+    db.commit();
+    db.close();
+  } catch (const Xapian::Error& e) {
+    fs::remove_all(gen_path, ec);
+    return Fail(Error::Internal(fmt::format("cannot build index in {}: {}", gen_path.string(), e.get_description())));
+  }
+
+  if (auto r = PointStubAt(dir, generation); !r) {
+    fs::remove_all(gen_path, ec);
+    return Fail(r.error());
+  }
+  RemoveOldGenerations(dir, next, live);
+
+  BuildStats stats;
+  stats.articles = static_cast<int>(articles.size());
+  stats.generation = generation;
+  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return stats;
+}
+
+}  // namespace kb

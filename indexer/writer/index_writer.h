@@ -1,0 +1,52 @@
+// Writes articles into Xapian databases, and builds whole index generations
+// that are swapped in atomically.
+//
+// On-disk layout of an index directory DIR:
+//   DIR/XAPIANDB      a Xapian stub file, "auto gen-000042": the live
+//                     generation. Xapian::Database(DIR) opens what it names.
+//   DIR/gen-000042/   the live generation (a glass database)
+//   DIR/gen-000041/   the previous generation, kept for readers that still
+//                     have it open; older ones are removed
+//   DIR/.lock         held (flock) by the one build allowed at a time
+// A build writes a new generation beside the live one and only then replaces
+// XAPIANDB with rename(2), so readers see either the old index or the new
+// one, and a failed or killed build leaves the live index untouched.
+#ifndef KB_INDEXER_WRITER_INDEX_WRITER_H_
+#define KB_INDEXER_WRITER_INDEX_WRITER_H_
+
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "indexer/base/error.h"
+#include "indexer/corpus/article.h"
+
+namespace kb {
+
+// Adds (or replaces, by locale and id) `articles` in `db`, analysing each
+// with the analyzer of its own locale. Does not commit.
+Result<void> AddArticles(Xapian::WritableDatabase& db, const std::vector<Article>& articles);
+
+// An in-memory database holding `articles`: for tests and benchmarks.
+Result<Xapian::WritableDatabase> BuildInMemoryIndex(const std::vector<Article>& articles);
+
+struct BuildStats {
+  int articles = 0;
+  std::string generation;  // e.g. "gen-000042"
+  double seconds = 0;
+};
+
+// Builds a new generation of the index in `index_dir` (created if missing)
+// from `articles` and makes it live. Fails with kUnavailable when another
+// build holds the lock, and with kFailedPrecondition when `index_dir` exists
+// but is not a kbsearch index directory. On failure the live generation is
+// unchanged.
+Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::string& index_dir);
+
+// The name of the live generation of `index_dir`, or kNotFound.
+Result<std::string> LiveGeneration(const std::string& index_dir);
+
+}  // namespace kb
+
+#endif  // KB_INDEXER_WRITER_INDEX_WRITER_H_

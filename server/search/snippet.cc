@@ -1,0 +1,112 @@
+#include "server/search/snippet.h"
+
+#include <unordered_map>
+#include <vector>
+
+namespace kb::search {
+
+std::string HtmlEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// Cuts `text` to at most `max` bytes without splitting a UTF-8 sequence.
+std::string_view CutUtf8(std::string_view text, std::size_t max) {
+  if (text.size() <= max) return text;
+  std::size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+}  // namespace
+
+std::string MakeSnippet(std::string_view text, const std::unordered_set<std::string>& stems,
+                        const text::Analyzer& analyzer, const SnippetOptions& options) {
+  text = CutUtf8(text, options.max_scan_bytes);
+  const std::vector<text::Token> tokens = analyzer.Tokenize(text);
+  if (tokens.empty()) return HtmlEscape(CutUtf8(text, 200));
+
+  // match[i] = index of the query stem token i matches, or -1.
+  std::unordered_map<std::string, int> stem_index;
+  for (const std::string& s : stems) stem_index.emplace(s, static_cast<int>(stem_index.size()));
+  std::unordered_map<std::string, int> cache;
+  std::vector<int> match(tokens.size(), -1);
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    auto [it, fresh] = cache.try_emplace(tokens[i].term, -1);
+    if (fresh) {
+      auto found = stem_index.find(analyzer.Stem(tokens[i].term));
+      if (found != stem_index.end()) it->second = found->second;
+    }
+    match[i] = it->second;
+  }
+
+  // Slide a window over the tokens: most distinct stems, then most matches.
+  const std::size_t window = static_cast<std::size_t>(std::max(1, options.window_words));
+  std::vector<int> counts(stem_index.size(), 0);
+  int distinct = 0, total = 0;
+  int best_distinct = -1, best_total = -1;
+  std::size_t best_start = 0;
+  for (std::size_t end = 0; end < tokens.size(); ++end) {
+    if (match[end] >= 0) {
+      if (counts[match[end]]++ == 0) ++distinct;
+      ++total;
+    }
+    if (end >= window) {
+      const int out = match[end - window];
+      if (out >= 0) {
+        if (--counts[out] == 0) --distinct;
+        --total;
+      }
+    }
+    const std::size_t start = end + 1 >= window ? end + 1 - window : 0;
+    if (distinct > best_distinct || (distinct == best_distinct && total > best_total)) {
+      best_distinct = distinct;
+      best_total = total;
+      best_start = start;
+    }
+  }
+  // Start a little before the first match in the window, for context.
+  std::size_t first = best_start;
+  while (first < tokens.size() && first < best_start + window && match[first] < 0) ++first;
+  if (best_distinct > 0 && first > best_start) best_start = first >= 3 ? first - 3 : 0;
+  const std::size_t last = std::min(tokens.size(), best_start + window) - 1;
+
+  // Begin at the sentence start when it is close, else at the word.
+  std::size_t from = tokens[best_start].begin;
+  if (best_start == 0) from = 0;
+  std::size_t to = tokens[last].end;
+  std::string out;
+  if (from > 0) out += "…";
+  std::size_t cursor = from;
+  for (std::size_t i = best_start; i <= last; ++i) {
+    if (match[i] < 0) continue;
+    out += HtmlEscape(text.substr(cursor, tokens[i].begin - cursor));
+    out += "<mark>";
+    out += HtmlEscape(text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin));
+    out += "</mark>";
+    cursor = tokens[i].end;
+  }
+  if (last + 1 == tokens.size()) to = text.size();
+  out += HtmlEscape(text.substr(cursor, to - cursor));
+  if (last + 1 < tokens.size()) out += "…";
+  // Newlines from block structure read as spaces in a one-line snippet.
+  for (char& c : out) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  return out;
+}
+
+}  // namespace kb::search
