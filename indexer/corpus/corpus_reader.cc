@@ -43,7 +43,7 @@ ArticleDefaults DefaultsFor(const fs::path& root, const fs::path& file) {
   return d;
 }
 
-void ReadOne(const fs::path& root, const fs::path& file, Corpus& corpus) {
+void ReadOne(const fs::path& root, const fs::path& file, bool title_required, Corpus& corpus) {
   const std::string display = file.string();
   auto text = ReadFile(file);
   if (!text) {
@@ -51,7 +51,8 @@ void ReadOne(const fs::path& root, const fs::path& file, Corpus& corpus) {
     return;
   }
   ++corpus.files_read;
-  const ArticleDefaults defaults = DefaultsFor(root, file);
+  ArticleDefaults defaults = DefaultsFor(root, file);
+  defaults.title_required = title_required;
   ReadResult r = file.extension() == ".jsonl" ? ParseJsonlArticles(*text, defaults)
                                               : ParseMarkdownArticle(*text, defaults);
   for (Article& a : r.articles) {
@@ -76,14 +77,14 @@ void CheckDuplicates(Corpus& corpus) {
 
 }  // namespace
 
-Result<Corpus> ReadCorpus(const std::string& path) {
+Result<Corpus> ReadCorpus(const std::string& path, bool title_required) {
   Corpus corpus;
   std::error_code ec;
   const fs::path root(path);
   if (!fs::exists(root, ec)) return Fail(Error::NotFound(fmt::format("corpus not found: {}", path)));
 
   if (fs::is_regular_file(root, ec)) {
-    ReadOne(root.parent_path(), root, corpus);
+    ReadOne(root.parent_path(), root, title_required, corpus);
     CheckDuplicates(corpus);
     return corpus;
   }
@@ -107,7 +108,7 @@ Result<Corpus> ReadCorpus(const std::string& path) {
     files.push_back(p);
   }
   std::sort(files.begin(), files.end());
-  for (const fs::path& f : files) ReadOne(root, f, corpus);
+  for (const fs::path& f : files) ReadOne(root, f, title_required, corpus);
   CheckDuplicates(corpus);
   return corpus;
 }

@@ -26,7 +26,8 @@ struct Corpus {
 //    front matter says otherwise.
 // The same id twice in one locale is an error naming both places.
 // Fails only when `path` cannot be read at all.
-Result<Corpus> ReadCorpus(const std::string& path);
+// `title_required` is passed on to the readers (see ArticleDefaults).
+Result<Corpus> ReadCorpus(const std::string& path, bool title_required = true);
 
 }  // namespace kb
 

@@ -82,7 +82,7 @@ void Validate(const RawArticle& raw, const ArticleDefaults& defaults, ReadResult
     if (auto problem = CheckId(*id)) fail(line_of(Find(raw, {"id"}) ? "id" : "_id"), fmt::format("{}: '{}'", *problem, *id));
     a.id = *id;
   }
-  if (auto title = scalar({"title"}, true)) a.title = *title;
+  if (auto title = scalar({"title"}, defaults.title_required)) a.title = *title;
   if (auto type = scalar({"type"}, false); type && !type->empty()) {
     if (!IsValidArticleType(*type)) {
       fail(line_of("type"), fmt::format("unknown type '{}': expected 'faq' or 'troubleshooting'", *type));

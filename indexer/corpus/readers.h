@@ -23,6 +23,9 @@ namespace kb {
 struct ArticleDefaults {
   std::string locale = "en";
   std::string category;
+  // Whether an empty or missing title is an error. Evaluation collections
+  // with untitled passages turn this off. Default: true.
+  bool title_required = true;
 };
 
 // What a reader made of one input: the articles it could read, and the

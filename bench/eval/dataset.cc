@@ -1,0 +1,106 @@
+#include "bench/eval/dataset.h"
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/core.h>
+
+namespace kb::eval {
+
+namespace {
+
+// Calls `on_line(fields, line_number)` for each non-blank line after the
+// header; stops at the first error it returns.
+template <typename F>
+Result<void> ForEachRow(std::string_view tsv, F on_line) {
+  std::size_t pos = 0;
+  int line = 0;
+  while (pos < tsv.size()) {
+    std::size_t eol = tsv.find('\n', pos);
+    if (eol == std::string_view::npos) eol = tsv.size();
+    std::string_view l = tsv.substr(pos, eol - pos);
+    pos = eol + 1;
+    ++line;
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    if (line == 1 || l.empty()) continue;  // header
+    std::vector<std::string_view> fields;
+    std::size_t start = 0;
+    for (std::size_t tab; (tab = l.find('\t', start)) != std::string_view::npos; start = tab + 1) {
+      fields.push_back(l.substr(start, tab - start));
+    }
+    fields.push_back(l.substr(start));
+    if (auto r = on_line(fields, line); !r) return r;
+  }
+  return {};
+}
+
+Result<std::string> Slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return Fail(Error::NotFound(fmt::format("cannot read {}", p.string())));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+Result<std::vector<Query>> ParseQueries(std::string_view tsv) {
+  std::vector<Query> queries;
+  auto r = ForEachRow(tsv, [&](const std::vector<std::string_view>& f, int line) -> Result<void> {
+    if (f.size() < 2 || f[0].empty()) {
+      return Fail(Error::InvalidArgument("expected 'qid<TAB>text'", SourceLocation{"", line, 1}));
+    }
+    queries.push_back(Query{std::string(f[0]), std::string(f[1])});
+    return {};
+  });
+  if (!r) return Fail(r.error());
+  return queries;
+}
+
+Result<Qrels> ParseQrels(std::string_view tsv) {
+  Qrels qrels;
+  auto r = ForEachRow(tsv, [&](const std::vector<std::string_view>& f, int line) -> Result<void> {
+    if (f.size() < 3) {
+      return Fail(Error::InvalidArgument("expected 'query-id<TAB>corpus-id<TAB>score'", SourceLocation{"", line, 1}));
+    }
+    int score = 0;
+    auto [ptr, ec] = std::from_chars(f[2].data(), f[2].data() + f[2].size(), score);
+    if (ec != std::errc() || ptr != f[2].data() + f[2].size()) {
+      return Fail(Error::InvalidArgument(fmt::format("score must be an integer, found '{}'", f[2]),
+                                         SourceLocation{"", line, 0}));
+    }
+    qrels[std::string(f[0])][std::string(f[1])] = score;
+    return {};
+  });
+  if (!r) return Fail(r.error());
+  return qrels;
+}
+
+Result<Dataset> LoadDataset(const std::string& dir) {
+  namespace fs = std::filesystem;
+  const fs::path root(dir);
+  Dataset d;
+  d.name = fs::absolute(root).lexically_normal().filename().string();
+  if (d.name.empty()) d.name = fs::absolute(root).lexically_normal().parent_path().filename().string();
+  d.corpus_path = (root / "corpus.jsonl").string();
+  if (!fs::exists(d.corpus_path)) return Fail(Error::NotFound(fmt::format("no corpus.jsonl in {}", dir)));
+
+  const fs::path qpath = root / "queries.tsv";
+  auto qtext = Slurp(qpath);
+  if (!qtext) return Fail(qtext.error());
+  auto queries = ParseQueries(*qtext);
+  if (!queries) return Fail(queries.error().WithPath(qpath.string()));
+  d.queries = std::move(*queries);
+
+  const fs::path rpath = root / "qrels.tsv";
+  auto rtext = Slurp(rpath);
+  if (!rtext) return Fail(rtext.error());
+  auto qrels = ParseQrels(*rtext);
+  if (!qrels) return Fail(qrels.error().WithPath(rpath.string()));
+  d.qrels = std::move(*qrels);
+  return d;
+}
+
+}  // namespace kb::eval

@@ -1,0 +1,41 @@
+// A retrieval test collection: queries.tsv and qrels.tsv (the corpus is read
+// by the project's own JSONL reader). Format: see ../shared/eval/README.md.
+#ifndef KB_BENCH_EVAL_DATASET_H_
+#define KB_BENCH_EVAL_DATASET_H_
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "indexer/base/error.h"
+
+namespace kb::eval {
+
+struct Query {
+  std::string id;
+  std::string text;
+};
+
+// qid -> (docid -> graded relevance).
+using Qrels = std::map<std::string, std::map<std::string, int>>;
+
+// Parses "qid<TAB>text" lines after a header line. Errors carry the line.
+Result<std::vector<Query>> ParseQueries(std::string_view tsv);
+
+// Parses "query-id<TAB>corpus-id<TAB>score" lines after a header line.
+Result<Qrels> ParseQrels(std::string_view tsv);
+
+struct Dataset {
+  std::string name;
+  std::string corpus_path;  // corpus.jsonl
+  std::vector<Query> queries;
+  Qrels qrels;
+};
+
+// Loads DIR/queries.tsv and DIR/qrels.tsv; errors carry the file path.
+Result<Dataset> LoadDataset(const std::string& dir);
+
+}  // namespace kb::eval
+
+#endif  // KB_BENCH_EVAL_DATASET_H_

@@ -1,0 +1,19 @@
+// kb-relevance: ranking quality of kbsearch and of the FTS5 peer on a test
+// collection, in one run, through the same reader, indexer and search code
+// the product uses.
+#ifndef KB_BENCH_EVAL_RELEVANCE_H_
+#define KB_BENCH_EVAL_RELEVANCE_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace kb::eval {
+
+// Runs `kb-relevance DATASET_DIR [--run FILE]`. The last line printed is
+// exactly "nDCG@10 kb=0.xxxx fts5=0.yyyy". Returns the exit code.
+int RunRelevance(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace kb::eval
+
+#endif  // KB_BENCH_EVAL_RELEVANCE_H_
