@@ -30,20 +30,25 @@ void AddBoolean(Xapian::Document& doc, std::string_view prefix, std::string_view
   doc.add_boolean_term(term);
 }
 
-// Indexes one field; returns the next free position.
+// Indexes one field; returns the next free position. An empty `prefix`
+// means the field lives only in the combined text.
 Xapian::termpos IndexField(Xapian::Document& doc, const text::Analyzer& analyzer, std::string_view text,
                            std::string_view prefix, Xapian::termcount weight, Xapian::termpos pos) {
+  std::string term(kStemmed);
   std::string field_term(kStemmed);
   field_term.append(prefix);
   const std::size_t field_prefix_len = field_term.size();
   for (const text::Token& token : analyzer.Tokenize(text)) {
     ++pos;
     const std::string stem = analyzer.Stem(token.term);
-    doc.add_posting(token.term, pos, weight);
-    doc.add_term(std::string(kStemmed) + stem, weight);
-    field_term.resize(field_prefix_len);
-    field_term.append(stem);
-    doc.add_term(field_term);
+    term.resize(kStemmed.size());
+    term.append(stem);
+    doc.add_posting(term, pos, weight);
+    if (!prefix.empty()) {
+      field_term.resize(field_prefix_len);
+      field_term.append(stem);
+      doc.add_term(field_term);
+    }
   }
   return pos + kFieldGap;
 }
@@ -56,7 +61,7 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
   pos = IndexField(doc, analyzer, article.title, kTitle, kTitleWeight, pos);
   for (const std::string& q : article.questions) pos = IndexField(doc, analyzer, q, kQuestions, kQuestionsWeight, pos);
   for (const std::string& tag : article.tags) pos = IndexField(doc, analyzer, tag, kTags, kTagsWeight, pos);
-  IndexField(doc, analyzer, article.body_text, kBody, kBodyWeight, pos);
+  IndexField(doc, analyzer, article.body_text, /*prefix=*/"", kBodyWeight, pos);
 
   doc.add_boolean_term(IdTerm(article.locale, article.id));
   AddBoolean(doc, kLocale, article.locale);

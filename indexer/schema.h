@@ -2,13 +2,16 @@
 // and the searcher, which reads them. Every term prefix, value slot and
 // document-data field is defined here and nowhere else.
 //
-// Text fields. Each word of an article is indexed
-//   * in the combined text, unstemmed with positions ("reset") and stemmed
-//     ("Zreset"), with a within-document frequency multiplied by the field's
-//     weight: a BM25F-style scheme in which a title word counts as several body
-//     words before BM25's saturation and length normalisation;
-//   * per field, stemmed, with the field prefix after "Z" ("ZSreset" for the
-//     title), so a search can tell and weigh where a word matched.
+// Text fields. Each word of an article is stemmed and indexed
+//   * in the combined text with its position ("Zreset"), with a
+//     within-document frequency multiplied by its field's weight: a
+//     BM25F-style scheme in which a title word counts as several body words
+//     before BM25's saturation and length normalisation;
+//   * for the short fields (title, questions, tags) also under the field's
+//     prefix after "Z" ("ZSreset" for the title), so a search can tell and
+//     weigh where a word matched. A combined-text match found in none of
+//     them is a body match. (Body words are not indexed twice: they are most
+//     of the text, and indexing time grows with every term.)
 // Fields are separated by a gap in positions so phrases do not cross them.
 //
 // Boolean filter terms (exact values, no stemming): Q<locale>:<id> (unique
@@ -36,7 +39,6 @@ namespace kb::schema {
 // Text field prefixes.
 inline constexpr std::string_view kTitle = "S";
 inline constexpr std::string_view kQuestions = "XQ";
-inline constexpr std::string_view kBody = "XB";
 inline constexpr std::string_view kTags = "XT";
 // Marks a stemmed term, as in Xapian's TermGenerator.
 inline constexpr std::string_view kStemmed = "Z";

@@ -93,13 +93,17 @@ void RemoveOldGenerations(const fs::path& dir, int live, int previous) {
 
 }  // namespace
 
-Result<void> AddArticles(Xapian::WritableDatabase& db, const std::vector<Article>& articles) {
+Result<void> AddArticles(Xapian::WritableDatabase& db, const std::vector<Article>& articles, bool fresh) {
   std::map<std::string, std::unique_ptr<text::Analyzer>> analyzers;
   try {
     for (const Article& a : articles) {
       auto& analyzer = analyzers[a.locale];
       if (!analyzer) analyzer = std::make_unique<text::Analyzer>(a.locale);
-      db.replace_document(schema::IdTerm(a.locale, a.id), schema::MakeDocument(a, *analyzer));
+      if (fresh) {
+        db.add_document(schema::MakeDocument(a, *analyzer));
+      } else {
+        db.replace_document(schema::IdTerm(a.locale, a.id), schema::MakeDocument(a, *analyzer));
+      }
     }
   } catch (const Xapian::DatabaseLockError& e) {
     return Fail(Error::Unavailable(fmt::format("index is locked by another writer: {}", e.get_msg())));
@@ -111,7 +115,7 @@ Result<void> AddArticles(Xapian::WritableDatabase& db, const std::vector<Article
 
 Result<Xapian::WritableDatabase> BuildInMemoryIndex(const std::vector<Article>& articles) {
   Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
-  if (auto r = AddArticles(db, articles); !r) return Fail(r.error());
+  if (auto r = AddArticles(db, articles, /*fresh=*/true); !r) return Fail(r.error());
   return db;
 }
 
@@ -161,7 +165,7 @@ Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::s
 
   try {
     Xapian::WritableDatabase db(gen_path.string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
-    if (auto r = AddArticles(db, articles); !r) {
+    if (auto r = AddArticles(db, articles, /*fresh=*/true); !r) {
       db.close();
       fs::remove_all(gen_path, ec);
       return Fail(r.error());

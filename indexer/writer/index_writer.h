@@ -24,9 +24,11 @@
 
 namespace kb {
 
-// Adds (or replaces, by locale and id) `articles` in `db`, analysing each
-// with the analyzer of its own locale. Does not commit.
-Result<void> AddArticles(Xapian::WritableDatabase& db, const std::vector<Article>& articles);
+// Adds `articles` to `db`, analysing each with the analyzer of its own
+// locale. When `fresh` is false an article replaces the document with the
+// same locale and id; when true, `db` is known to hold none of them and the
+// lookup is skipped. Does not commit.
+Result<void> AddArticles(Xapian::WritableDatabase& db, const std::vector<Article>& articles, bool fresh);
 
 // An in-memory database holding `articles`: for tests and benchmarks.
 Result<Xapian::WritableDatabase> BuildInMemoryIndex(const std::vector<Article>& articles);

@@ -1,0 +1,165 @@
+#include "bench/speed/speed.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+
+#include <fmt/core.h>
+
+#include "bench/peer/fts5.h"
+#include "bench/speed/synthetic.h"
+#include "bench/temp_dir.h"
+#include "indexer/writer/index_writer.h"
+#include "server/search/searcher.h"
+
+namespace kb::bench {
+
+namespace {
+
+constexpr std::string_view kUsage = "usage: kb-bench [--articles N] [--queries N]\n";
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+
+std::uintmax_t DiskBytes(const std::filesystem::path& p) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_regular_file(p, ec)) return fs::file_size(p, ec);
+  std::uintmax_t total = 0;
+  for (const auto& e : fs::recursive_directory_iterator(p, ec)) {
+    if (e.is_regular_file(ec)) total += e.file_size(ec);
+  }
+  return total;
+}
+
+struct Latency {
+  double p50_us = 0;
+  double p99_us = 0;
+  double mean_us = 0;
+};
+
+// Runs every query once to warm caches, then once more timing each.
+Latency Measure(const std::vector<std::string>& queries, const std::function<void(const std::string&)>& run) {
+  for (const std::string& q : queries) run(q);
+  std::vector<double> us;
+  us.reserve(queries.size());
+  for (const std::string& q : queries) {
+    const auto start = Clock::now();
+    run(q);
+    us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+  }
+  std::sort(us.begin(), us.end());
+  Latency l;
+  if (us.empty()) return l;
+  auto pct = [&](double p) { return us[std::min(us.size() - 1, static_cast<std::size_t>(p * static_cast<double>(us.size())))]; };
+  l.p50_us = pct(0.50);
+  l.p99_us = pct(0.99);
+  double sum = 0;
+  for (double v : us) sum += v;
+  l.mean_us = sum / static_cast<double>(us.size());
+  return l;
+}
+
+bool ParseCount(const std::string& s, int& out) {
+  try {
+    std::size_t used = 0;
+    out = std::stoi(s, &used);
+    return used == s.size() && out > 0;
+  } catch (...) {
+    return false;
+  }
+}
+
+}  // namespace
+
+int RunSpeedBench(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  SyntheticOptions options;
+  int query_count = 1000;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const bool has_value = i + 1 < args.size();
+    if (args[i] == "--articles" && has_value && ParseCount(args[i + 1], options.articles)) {
+      ++i;
+    } else if (args[i] == "--queries" && has_value && ParseCount(args[i + 1], query_count)) {
+      ++i;
+    } else if (args[i] == "--help" || args[i] == "-h") {
+      out << kUsage;
+      return 0;
+    } else {
+      err << "kb-bench: bad argument '" << args[i] << "'\n" << kUsage;
+      return 2;
+    }
+  }
+
+  auto start = Clock::now();
+  const std::vector<Article> corpus = MakeSyntheticCorpus(options);
+  const std::vector<std::string> queries = MakeSyntheticQueries(corpus, query_count, options.seed + 1);
+  std::size_t words = 0;
+  for (const Article& a : corpus) words += static_cast<std::size_t>(std::count(a.body_text.begin(), a.body_text.end(), ' ')) + 1;
+  out << fmt::format("corpus: {} synthetic articles, {:.0f} body words on average, {} queries (generated in {:.1f} s)\n",
+                     corpus.size(), static_cast<double>(words) / static_cast<double>(corpus.size()), queries.size(),
+                     Seconds(start));
+
+  TempDir tmp("kb-bench");
+  const std::string index_dir = tmp.path() + "/index";
+  start = Clock::now();
+  auto built = BuildIndex(corpus, index_dir);
+  if (!built) {
+    err << "kb-bench: " << built.error().ToString() << "\n";
+    return 1;
+  }
+  const double kb_index_s = Seconds(start);
+  const std::uintmax_t kb_bytes = DiskBytes(std::filesystem::path(index_dir) / built->generation);
+
+  const std::string fts_path = tmp.path() + "/fts5.sqlite";
+  start = Clock::now();
+  auto fts = peer::Fts5Index::Open(fts_path);
+  if (!fts) {
+    err << "kb-bench: " << fts.error().ToString() << "\n";
+    return 1;
+  }
+  if (auto r = (*fts)->Add(corpus); !r) {
+    err << "kb-bench: " << r.error().ToString() << "\n";
+    return 1;
+  }
+  const double fts_index_s = Seconds(start);
+  const std::uintmax_t fts_bytes = DiskBytes(fts_path) + DiskBytes(fts_path + "-wal");
+
+  auto searcher = search::Searcher::Open(search::SearcherOptions{.index_paths = {index_dir}});
+  if (!searcher) {
+    err << "kb-bench: " << searcher.error().ToString() << "\n";
+    return 1;
+  }
+  auto kb_query = [&](bool snippets) {
+    return [&, snippets](const std::string& q) {
+      search::SearchRequest request;
+      request.query = q;
+      request.locale = "en";
+      request.limit = 10;
+      request.snippets = snippets;
+      (void)(*searcher)->Search(request);
+    };
+  };
+  const Latency kb = Measure(queries, kb_query(false));
+  const Latency kb_snippets = Measure(queries, kb_query(true));
+  const Latency fts5 = Measure(queries, [&](const std::string& q) { (void)(*fts)->Search(q, 10); });
+
+  const double kb_rate = static_cast<double>(corpus.size()) / kb_index_s;
+  const double fts_rate = static_cast<double>(corpus.size()) / fts_index_s;
+  out << "in-process, one thread, warm, top 10 (ids and titles); latency in microseconds\n";
+  out << fmt::format("{:<18} {:>12} {:>10} {:>9} {:>9} {:>9}\n", "system", "articles/s", "index MiB", "p50_us",
+                     "p99_us", "mean_us");
+  auto row = [&](std::string_view name, double rate, std::uintmax_t bytes, const Latency& l) {
+    out << fmt::format("{:<18} {:>12.0f} {:>10.1f} {:>9.1f} {:>9.1f} {:>9.1f}\n", name, rate,
+                       static_cast<double>(bytes) / (1024.0 * 1024.0), l.p50_us, l.p99_us, l.mean_us);
+  };
+  row("kb", kb_rate, kb_bytes, kb);
+  row("kb +snippets", kb_rate, kb_bytes, kb_snippets);
+  row("fts5", fts_rate, fts_bytes, fts5);
+  out << fmt::format("p50_us kb={:.0f} fts5={:.0f} p99_us kb={:.0f} fts5={:.0f} index_per_s kb={:.0f} fts5={:.0f}\n",
+                     kb.p50_us, fts5.p50_us, kb.p99_us, fts5.p99_us, kb_rate, fts_rate);
+  return 0;
+}
+
+}  // namespace kb::bench

@@ -1,0 +1,31 @@
+// A deterministic synthetic help center for speed benchmarks: a Zipfian
+// vocabulary (English function words first, then made-up words), titles and
+// bodies of realistic lengths, and queries made of a few title words.
+#ifndef KB_BENCH_SPEED_SYNTHETIC_H_
+#define KB_BENCH_SPEED_SYNTHETIC_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "indexer/corpus/article.h"
+
+namespace kb::bench {
+
+struct SyntheticOptions {
+  int articles = 100000;
+  int vocabulary = 40000;
+  double zipf_exponent = 1.0;
+  std::uint64_t seed = 42;
+};
+
+// The same options always give the same articles.
+std::vector<Article> MakeSyntheticCorpus(const SyntheticOptions& options);
+
+// `count` queries of two or three distinct content words taken from the
+// titles of randomly chosen articles.
+std::vector<std::string> MakeSyntheticQueries(const std::vector<Article>& corpus, int count, std::uint64_t seed);
+
+}  // namespace kb::bench
+
+#endif  // KB_BENCH_SPEED_SYNTHETIC_H_
