@@ -6,7 +6,7 @@
 
 namespace kb::eval {
 
-Metrics Score(const Qrels& qrels, const std::vector<Query>& queries, const Run& run) {
+Metrics Score(const Qrels& qrels, const std::vector<Query>& queries, const Ranking& run) {
   std::set<std::string> asked;
   for (const Query& q : queries) asked.insert(q.id);
   Metrics m;

@@ -13,7 +13,7 @@
 namespace kb::eval {
 
 // qid -> ranked document ids, best first.
-using Run = std::map<std::string, std::vector<std::string>>;
+using Ranking = std::map<std::string, std::vector<std::string>>;
 
 struct Metrics {
   double ndcg10 = 0;
@@ -24,7 +24,7 @@ struct Metrics {
 };
 
 // Scores `run` over the queries in `queries` that have a relevant document.
-Metrics Score(const Qrels& qrels, const std::vector<Query>& queries, const Run& run);
+Metrics Score(const Qrels& qrels, const std::vector<Query>& queries, const Ranking& run);
 
 }  // namespace kb::eval
 

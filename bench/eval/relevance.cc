@@ -9,7 +9,7 @@
 #include "bench/eval/dataset.h"
 #include "bench/eval/metrics.h"
 #include "bench/peer/fts5.h"
-#include "bench/temp_dir.h"
+#include "indexer/base/temp_dir.h"
 #include "indexer/corpus/corpus_reader.h"
 #include "indexer/writer/index_writer.h"
 #include "server/search/searcher.h"
@@ -94,7 +94,7 @@ int RunRelevance(const std::vector<std::string>& args, std::ostream& out, std::o
     }
   }
 
-  Run kb_run, fts_run;
+  Ranking kb_run, fts_run;
   for (const Query& q : dataset->queries) {
     search::SearchRequest request;
     request.query = q.text;

@@ -9,7 +9,7 @@
 
 #include "bench/peer/fts5.h"
 #include "bench/speed/synthetic.h"
-#include "bench/temp_dir.h"
+#include "indexer/base/temp_dir.h"
 #include "indexer/writer/index_writer.h"
 #include "server/search/searcher.h"
 

@@ -81,12 +81,13 @@ std::string MakeSnippet(std::string_view text, const std::unordered_set<std::str
   // Start a little before the first match in the window, for context.
   std::size_t first = best_start;
   while (first < tokens.size() && first < best_start + window && match[first] < 0) ++first;
-  if (best_distinct > 0 && first > best_start) best_start = first >= 3 ? first - 3 : 0;
+  if (best_distinct > 0 && first > best_start) {
+    // Near the top of the text, show it from its start.
+    best_start = first < window / 2 ? 0 : first - 3;
+  }
   const std::size_t last = std::min(tokens.size(), best_start + window) - 1;
 
-  // Begin at the sentence start when it is close, else at the word.
-  std::size_t from = tokens[best_start].begin;
-  if (best_start == 0) from = 0;
+  const std::size_t from = best_start == 0 ? 0 : tokens[best_start].begin;
   std::size_t to = tokens[last].end;
   std::string out;
   if (from > 0) out += "…";

@@ -1,7 +1,7 @@
 // A private temporary directory, removed with everything in it on
 // destruction.
-#ifndef KB_BENCH_TEMP_DIR_H_
-#define KB_BENCH_TEMP_DIR_H_
+#ifndef KB_INDEXER_BASE_TEMP_DIR_H_
+#define KB_INDEXER_BASE_TEMP_DIR_H_
 
 #include <cstdlib>
 #include <filesystem>
@@ -32,4 +32,4 @@ class TempDir {
 
 }  // namespace kb
 
-#endif  // KB_BENCH_TEMP_DIR_H_
+#endif  // KB_INDEXER_BASE_TEMP_DIR_H_

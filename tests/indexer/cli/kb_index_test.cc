@@ -1,0 +1,139 @@
+#include "indexer/cli/kb_index.h"
+
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "indexer/base/temp_dir.h"
+#include "tests/test_files.h"
+
+namespace kb {
+namespace {
+
+using testing::Article;
+using testing::WriteFile;
+
+struct Outcome {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Outcome KbIndex(std::vector<std::string> args) {
+  std::ostringstream out, err;
+  const int code = RunKbIndex(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+class KbIndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    corpus_ = tmp_.path() + "/corpus";
+    index_ = tmp_.path() + "/index";
+    WriteFile(corpus_, "en/account/reset-password.md",
+              Article("reset-password", "How do I reset my password?", "Use the reset link on the sign-in page.",
+                      "questions:\n  - forgot password\n"));
+    WriteFile(corpus_, "en/billing/refund.md", Article("refund", "Can I get a refund?", "Refunds within 30 days."));
+    WriteFile(corpus_, "en/runbooks/refund-approval.md",
+              Article("refund-approval", "Refund approval limits", "Agents approve refunds up to 200 USD.",
+                      "audience: internal\n"));
+  }
+
+  TempDir tmp_{"kb-index"};
+  std::string corpus_;
+  std::string index_;
+};
+
+TEST_F(KbIndexTest, BuildsAndSearches) {
+  Outcome build = KbIndex({"build", "--corpus", corpus_, "--index", index_});
+  ASSERT_EQ(build.code, 0) << build.err;
+  EXPECT_EQ(build.out.rfind("built gen-000001: 3 articles (en=3; 1 internal) from 3 files in ", 0), 0u) << build.out;
+
+  Outcome search = KbIndex({"search", "--index", index_, "forgot", "my", "password"});
+  ASSERT_EQ(search.code, 0) << search.err;
+  EXPECT_EQ(search.out.rfind("1\treset-password\t", 0), 0u) << search.out;
+  EXPECT_NE(search.out.find("\tHow do I reset my password?\n"), std::string::npos);
+}
+
+TEST_F(KbIndexTest, InternalArticlesNeedTheAgentAudience) {
+  ASSERT_EQ(KbIndex({"build", "--corpus", corpus_, "--index", index_}).code, 0);
+  Outcome pub = KbIndex({"search", "--index", index_, "refund", "approval"});
+  EXPECT_EQ(pub.out.find("refund-approval"), std::string::npos);
+  EXPECT_NE(pub.out.find("\trefund\t"), std::string::npos);
+  Outcome agent = KbIndex({"search", "--index", index_, "--audience", "agent", "refund", "approval"});
+  EXPECT_EQ(agent.out.rfind("1\trefund-approval\t", 0), 0u) << agent.out;
+}
+
+TEST_F(KbIndexTest, ABadCorpusPrintsEveryErrorAndLeavesTheOldIndexServing) {
+  ASSERT_EQ(KbIndex({"build", "--corpus", corpus_, "--index", index_}).code, 0);
+  WriteFile(corpus_, "en/account/dup.md", Article("reset-password", "Another reset article", "x"));
+  WriteFile(corpus_, "en/account/open.md", "---\nid: open\ntitle: Open\n");
+  WriteFile(corpus_, "en/account/who.md", Article("who", "Who", "x", "audience: everyone\n"));
+  WriteFile(corpus_, "en/account/type.md", Article("type", "Type", "x", "type: guide\n"));
+  WriteFile(corpus_, "en/account/notitle.md", "---\nid: notitle\n---\nbody\n");
+  WriteFile(corpus_, "en/account/noid.md", "---\ntitle: No id\n---\nbody\n");
+  WriteFile(corpus_, "en/account/date.md", Article("date", "Date", "x", "updated: 14/08/2026\n"));
+  WriteFile(corpus_, "en/account/utf8.md", Article("utf8", "Bad bytes", "caf\xE9"));
+  WriteFile(corpus_, "bulk.jsonl", "{\"id\": \"j1\", \"title\": \"Fine\"}\n{\"id\": \"j2\", \"title\": \"Broken\"\n");
+
+  Outcome build = KbIndex({"build", "--corpus", corpus_, "--index", index_});
+  EXPECT_EQ(build.code, 1);
+  const std::string p = corpus_ + "/";
+  EXPECT_EQ(build.err,
+            p + "bulk.jsonl:2: error: malformed JSON at column 31: syntax error while parsing object - unexpected "
+                "end of input; expected '}'\n" +
+            p + "en/account/date.md:4: error: malformed date '14/08/2026' in 'updated': expected YYYY-MM-DD\n" +
+            p + "en/account/noid.md:1: error: missing required field 'id'\n" +
+            p + "en/account/notitle.md:1: error: missing required field 'title'\n" +
+            p + "en/account/open.md:1: error: unterminated front matter: no closing '---' line\n" +
+            p + "en/account/type.md:4: error: unknown type 'guide': expected 'faq' or 'troubleshooting'\n" +
+            p + "en/account/utf8.md:5: error: invalid UTF-8 (byte 0xE9 at column 4)\n" +
+            p + "en/account/who.md:4: error: unknown audience 'everyone': expected 'public' or 'internal'\n" +
+            p + "en/account/reset-password.md:1: error: duplicate id 'reset-password' in locale 'en': also defined "
+                "at " + p + "en/account/dup.md:1\n" +
+            "kb-index: 9 errors in " + corpus_ + "; the index in " + index_ + " was not changed\n");
+
+  // The previous generation still serves.
+  Outcome search = KbIndex({"search", "--index", index_, "refund"});
+  EXPECT_EQ(search.code, 0);
+  EXPECT_EQ(search.out.rfind("1\trefund\t", 0), 0u) << search.out;
+}
+
+TEST_F(KbIndexTest, QueriesAreTextNotSyntax) {
+  ASSERT_EQ(KbIndex({"build", "--corpus", corpus_, "--index", index_}).code, 0);
+  for (const char* q : {"refund AND (NOT", "\"refund", "refund: #30 days?", "OR refund OR", "[refund]]"}) {
+    Outcome search = KbIndex({"search", "--index", index_, q});
+    EXPECT_EQ(search.code, 0) << q << ": " << search.err;
+    EXPECT_EQ(search.out.rfind("1\trefund\t", 0), 0u) << q << ": " << search.out;
+  }
+}
+
+TEST_F(KbIndexTest, EmptyQueryIsAClearError) {
+  ASSERT_EQ(KbIndex({"build", "--corpus", corpus_, "--index", index_}).code, 0);
+  Outcome search = KbIndex({"search", "--index", index_, "   "});
+  EXPECT_EQ(search.code, 1);
+  EXPECT_EQ(search.err, "kb-index: invalid_argument: query is empty: type a few words to search for\n");
+}
+
+TEST_F(KbIndexTest, UsageErrors) {
+  EXPECT_EQ(KbIndex({}).code, 2);
+  Outcome unknown = KbIndex({"frobnicate"});
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_EQ(unknown.err.rfind("kb-index: unknown command 'frobnicate'\n", 0), 0u);
+  Outcome missing = KbIndex({"build", "--corpus", corpus_});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_EQ(missing.err.rfind("kb-index build: needs --corpus PATH and --index DIR\n", 0), 0u);
+  Outcome audience = KbIndex({"search", "--index", index_, "--audience", "admin", "x"});
+  EXPECT_EQ(audience.code, 2);
+  EXPECT_EQ(audience.err, "kb-index search: --audience must be 'public' or 'agent', got 'admin'\n");
+}
+
+TEST_F(KbIndexTest, SearchWithoutAnIndexSaysSo) {
+  Outcome search = KbIndex({"search", "--index", tmp_.path() + "/nothing", "refund"});
+  EXPECT_EQ(search.code, 1);
+  EXPECT_EQ(search.err,
+            "kb-index: not_found: no index at " + tmp_.path() + "/nothing: build one with 'kb-index build'\n");
+}
+
+}  // namespace
+}  // namespace kb

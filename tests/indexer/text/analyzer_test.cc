@@ -1,0 +1,103 @@
+#include "indexer/text/analyzer.h"
+
+#include <gtest/gtest.h>
+
+namespace kb::text {
+namespace {
+
+std::vector<std::string> Terms(std::string_view text) {
+  std::vector<std::string> out;
+  for (const Token& t : Tokenize(text)) out.push_back(t.term);
+  return out;
+}
+
+TEST(TokenizeTest, SplitsWordsAndDropsPunctuation) {
+  EXPECT_EQ(Terms("Sync stuck at 99%? Error DBX-1042!"),
+            (std::vector<std::string>{"sync", "stuck", "at", "99", "error", "dbx", "1042"}));
+}
+
+TEST(TokenizeTest, OffsetsPointIntoTheOriginalText) {
+  const std::string text = "Café ouvert";
+  const std::vector<Token> tokens = Tokenize(text);
+  ASSERT_EQ(tokens.size(), 2u);
+  EXPECT_EQ(tokens[0].term, "cafe");
+  EXPECT_EQ(text.substr(tokens[0].begin, tokens[0].end - tokens[0].begin), "Café");
+  EXPECT_EQ(text.substr(tokens[1].begin, tokens[1].end - tokens[1].begin), "ouvert");
+}
+
+TEST(TokenizeTest, FoldsCaseAndDiacritics) {
+  EXPECT_EQ(Terms("CAFÉ café cafe"), (std::vector<std::string>{"cafe", "cafe", "cafe"}));
+  EXPECT_EQ(Terms("Zurücksetzen Größe"), (std::vector<std::string>{"zurucksetzen", "grosse"}));
+}
+
+TEST(TokenizeTest, AppliesNfkc) {
+  // Full-width Latin letters and digits become ASCII.
+  EXPECT_EQ(Terms("ＤＢＸ４０１"), (std::vector<std::string>{"dbx401"}));
+}
+
+TEST(TokenizeTest, RemovesApostrophesInsideWords) {
+  EXPECT_EQ(Terms("can't don’t"), (std::vector<std::string>{"cant", "dont"}));
+}
+
+TEST(TokenizeTest, SegmentsJapaneseIntoWords) {
+  EXPECT_EQ(Terms("パスワードをリセットする方法"),
+            (std::vector<std::string>{"パスワード", "を", "リセット", "する", "方法"}));
+}
+
+TEST(TokenizeTest, KeepsJapaneseVoicedMarks) {
+  // が must not fold to か, nor ド to ト.
+  EXPECT_EQ(Terms("ダウンロードが"), (std::vector<std::string>{"ダウンロード", "が"}));
+}
+
+TEST(TokenizeTest, DropsOverlongTokens) {
+  const std::string huge(kMaxTermBytes + 1, 'x');
+  EXPECT_EQ(Terms("short " + huge + " word"), (std::vector<std::string>{"short", "word"}));
+}
+
+TEST(TokenizeTest, EmptyAndSymbolOnlyTextHasNoTokens) {
+  EXPECT_TRUE(Tokenize("").empty());
+  EXPECT_TRUE(Tokenize(" ?!# () :: ").empty());
+}
+
+TEST(LanguageOfTest, TakesThePrimarySubtag) {
+  EXPECT_EQ(LanguageOf("de-AT"), "de");
+  EXPECT_EQ(LanguageOf("EN_us"), "en");
+  EXPECT_EQ(LanguageOf("ja"), "ja");
+}
+
+TEST(AnalyzerTest, StemsEnglish) {
+  Analyzer en("en-US");
+  EXPECT_TRUE(en.stems());
+  EXPECT_EQ(en.Stem("passwords"), "password");
+  EXPECT_EQ(en.Stem("syncing"), en.Stem("sync"));
+  EXPECT_EQ(en.Stem("invoices"), en.Stem("invoice"));
+}
+
+TEST(AnalyzerTest, StemsGermanAfterFolding) {
+  Analyzer de("de");
+  EXPECT_EQ(de.Stem("rechnungen"), de.Stem("rechnung"));
+}
+
+TEST(AnalyzerTest, LeavesCodesAndNumbersAlone) {
+  Analyzer en("en");
+  EXPECT_EQ(en.Stem("1042"), "1042");
+  EXPECT_EQ(en.Stem("v2s"), "v2s");
+}
+
+TEST(AnalyzerTest, JapaneseIsNotStemmed) {
+  Analyzer ja("ja");
+  EXPECT_FALSE(ja.stems());
+  EXPECT_EQ(ja.Stem("リセット"), "リセット");
+}
+
+TEST(AnalyzerTest, KnowsStopwordsPerLanguage) {
+  EXPECT_TRUE(Analyzer("en").IsStopword("how"));
+  EXPECT_FALSE(Analyzer("en").IsStopword("password"));
+  EXPECT_TRUE(Analyzer("de").IsStopword("wie"));
+  EXPECT_TRUE(Analyzer("de").IsStopword("fur"));  // "für", folded
+  EXPECT_TRUE(Analyzer("ja").IsStopword("を"));
+  EXPECT_FALSE(Analyzer("fr").IsStopword("le"));  // no list: nothing is dropped
+}
+
+}  // namespace
+}  // namespace kb::text

@@ -1,0 +1,183 @@
+#include "server/search/searcher.h"
+
+#include <gtest/gtest.h>
+
+#include "indexer/writer/index_writer.h"
+
+namespace kb::search {
+namespace {
+
+Article Make(std::string id, std::string locale, std::string title, std::string body, std::string audience = "public",
+             std::string category = "account", std::string type = "faq") {
+  Article a;
+  a.id = std::move(id);
+  a.locale = std::move(locale);
+  a.title = std::move(title);
+  a.body_text = std::move(body);
+  a.audience = std::move(audience);
+  a.category = std::move(category);
+  a.type = std::move(type);
+  a.product = "web";
+  a.updated = "2026-01-02";
+  return a;
+}
+
+class SearcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::vector<Article> articles = {
+        Make("reset-password", "en", "How do I reset my password?",
+             "Open the sign-in page and choose Forgot password. We email you a reset link."),
+        Make("login-401", "en", "Login fails with error 401",
+             "If signing in fails with 401, your session expired. Clear cookies and sign in again.", "public",
+             "account", "troubleshooting"),
+        Make("billing-intro", "en", "Invoices and billing",
+             "Your invoice lists every charge. A password is never printed on an invoice.", "public", "billing"),
+        Make("refund-limits", "en", "Refund approval limits",
+             "Agents may refund up to 200 USD without approval.", "internal", "policies"),
+        Make("reset-password", "de", "Wie setze ich mein Passwort zurück?",
+             "Öffnen Sie die Anmeldeseite und wählen Sie „Passwort vergessen“."),
+        Make("reset-password", "ja", "パスワードをリセットする方法",
+             "サインインページで「パスワードをお忘れですか」を選択します。"),
+    };
+    auto db = BuildInMemoryIndex(articles);
+    ASSERT_TRUE(db.has_value());
+    searcher_ = Searcher::FromDatabase(*db, SearcherOptions{});
+  }
+
+  std::vector<std::string> Ids(const SearchRequest& request) {
+    auto r = searcher_->Search(request);
+    EXPECT_TRUE(r.has_value()) << r.error().ToString();
+    std::vector<std::string> ids;
+    if (r) {
+      for (const SearchHit& h : r->hits) ids.push_back(h.id + "@" + h.locale);
+    }
+    return ids;
+  }
+
+  std::vector<std::string> Ids(std::string query, std::string locale = "en", Audience audience = Audience::kPublic) {
+    SearchRequest request;
+    request.query = std::move(query);
+    request.locale = std::move(locale);
+    request.audience = audience;
+    return Ids(request);
+  }
+
+  std::unique_ptr<Searcher> searcher_;
+};
+
+TEST_F(SearcherTest, TitleMatchesOutrankBodyMatches) {
+  EXPECT_EQ(Ids("password"), (std::vector<std::string>{"reset-password@en", "billing-intro@en"}));
+}
+
+TEST_F(SearcherTest, StemsQueryWords) {
+  EXPECT_EQ(Ids("resetting passwords"), (std::vector<std::string>{"reset-password@en", "billing-intro@en"}));
+}
+
+TEST_F(SearcherTest, QuestionWordsDoNotDrownTheQuery) {
+  EXPECT_EQ(Ids("how do i get an invoice").front(), "billing-intro@en");
+}
+
+TEST_F(SearcherTest, InternalArticlesOnlyForAgents) {
+  EXPECT_EQ(Ids("refund approval"), (std::vector<std::string>{}));
+  EXPECT_EQ(Ids("refund approval", "en", Audience::kAgent), (std::vector<std::string>{"refund-limits@en"}));
+  auto r = searcher_->Search(SearchRequest{.query = "refund", .locale = "en"});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->total_estimate, 0);
+}
+
+TEST_F(SearcherTest, HitsCarryTheirMetadata) {
+  auto r = searcher_->Search(SearchRequest{.query = "error 401", .locale = "en"});
+  ASSERT_TRUE(r.has_value());
+  ASSERT_EQ(r->hits.size(), 1u);
+  const SearchHit& h = r->hits[0];
+  EXPECT_EQ(h.id, "login-401");
+  EXPECT_EQ(h.title, "Login fails with error 401");
+  EXPECT_EQ(h.locale, "en");
+  EXPECT_EQ(h.category, "account");
+  EXPECT_EQ(h.type, "troubleshooting");
+  EXPECT_EQ(h.updated, "2026-01-02");
+  EXPECT_GT(h.score, 0);
+  EXPECT_EQ(h.snippet,
+            "If signing in fails with <mark>401</mark>, your session expired. Clear cookies and sign in again.");
+}
+
+TEST_F(SearcherTest, FiltersByCategoryAndType) {
+  SearchRequest r{.query = "password", .locale = "en"};
+  r.filters.category = "billing";
+  EXPECT_EQ(Ids(r), (std::vector<std::string>{"billing-intro@en"}));
+  r.filters = {};
+  r.filters.type = "troubleshooting";
+  EXPECT_EQ(Ids(r), (std::vector<std::string>{}));
+  r.query = "sign in";
+  EXPECT_EQ(Ids(r), (std::vector<std::string>{"login-401@en"}));
+}
+
+TEST_F(SearcherTest, RestrictsToTheRequestLanguage) {
+  EXPECT_EQ(Ids("Passwort zurücksetzen", "de-AT"), (std::vector<std::string>{"reset-password@de"}));
+  // Diacritics are folded on both sides.
+  EXPECT_EQ(Ids("passwort zurucksetzen", "de"), (std::vector<std::string>{"reset-password@de"}));
+}
+
+TEST_F(SearcherTest, FindsJapaneseByWords) {
+  EXPECT_EQ(Ids("パスワードを忘れた", "ja"), (std::vector<std::string>{"reset-password@ja"}));
+  EXPECT_EQ(Ids("リセット", "ja"), (std::vector<std::string>{"reset-password@ja"}));
+}
+
+TEST_F(SearcherTest, WithoutALocaleSearchesEveryLanguage) {
+  EXPECT_EQ(Ids("passwort", ""), (std::vector<std::string>{"reset-password@de"}));
+}
+
+TEST_F(SearcherTest, CustomerTextIsNeverASyntaxError) {
+  for (const char* q : {"401 AND (NOT", "\"error 401", "error: 401 #login", "OR 401 OR", "[401]]", "401 -login",
+                        "Error 401: Unauthorized (request id abc-123)."}) {
+    auto ids = Ids(q);
+    ASSERT_FALSE(ids.empty()) << q;
+    EXPECT_EQ(ids.front(), "login-401@en") << q;
+  }
+}
+
+TEST_F(SearcherTest, PunctuationOnlyQueryFindsNothing) {
+  auto r = searcher_->Search(SearchRequest{.query = "?!? :: ()", .locale = "en"});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_TRUE(r->hits.empty());
+  EXPECT_EQ(r->total_estimate, 0);
+}
+
+TEST_F(SearcherTest, StopwordOnlyQueryStillSearches) {
+  // "how do i" alone is all stopwords: they are kept rather than dropped.
+  EXPECT_EQ(Ids("how do I").front(), "reset-password@en");
+}
+
+TEST_F(SearcherTest, EmptyQueryIsAnError) {
+  for (const char* q : {"", "   ", "\t\n"}) {
+    auto r = searcher_->Search(SearchRequest{.query = q});
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(r.error().message(), "query is empty: type a few words to search for");
+  }
+}
+
+TEST_F(SearcherTest, RejectsBadPaging) {
+  auto r = searcher_->Search(SearchRequest{.query = "password", .offset = -1});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().message(), "offset must be >= 0, got -1");
+  r = searcher_->Search(SearchRequest{.query = "password", .limit = 0});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().message(), "limit must be between 1 and 1000, got 0");
+}
+
+TEST_F(SearcherTest, PagesThroughResults) {
+  SearchRequest r{.query = "password", .locale = "en", .offset = 1, .limit = 1};
+  EXPECT_EQ(Ids(r), (std::vector<std::string>{"billing-intro@en"}));
+}
+
+TEST(SearcherOpenTest, MissingIndexIsNotFound) {
+  auto s = Searcher::Open(SearcherOptions{.index_paths = {"/nonexistent/kb-index"}});
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(s.error().message(), "no index at /nonexistent/kb-index: build one with 'kb-index build'");
+}
+
+}  // namespace
+}  // namespace kb::search
