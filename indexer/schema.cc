@@ -1,5 +1,9 @@
 #include "indexer/schema.h"
 
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
 #include <nlohmann/json.hpp>
 
 namespace kb::schema {
@@ -30,20 +34,34 @@ void AddBoolean(Xapian::Document& doc, std::string_view prefix, std::string_view
   doc.add_boolean_term(term);
 }
 
-// Indexes one field; returns the next free position. An empty `prefix`
-// means the field lives only in the combined text.
-Xapian::termpos IndexField(Xapian::Document& doc, const text::Analyzer& analyzer, std::string_view text,
-                           std::string_view prefix, Xapian::termcount weight, Xapian::termpos pos) {
+// The combined-text terms of one document before length normalisation.
+struct TextTerms {
+  struct Stats {
+    Xapian::termcount weighted_tf = 0;
+    std::vector<Xapian::termpos> positions;
+  };
+  std::unordered_map<std::string, Stats> terms;
+  Xapian::termcount length = 0;  // sum of weighted_tf
+};
+
+// Analyses one field into `text` (and, for a prefixed field, its own terms
+// into `doc`); returns the next free position.
+Xapian::termpos IndexField(Xapian::Document& doc, TextTerms& text, const text::Analyzer& analyzer,
+                           std::string_view field_text, std::string_view prefix, Xapian::termcount weight,
+                           Xapian::termpos pos) {
   std::string term(kStemmed);
   std::string field_term(kStemmed);
   field_term.append(prefix);
   const std::size_t field_prefix_len = field_term.size();
-  for (const text::Token& token : analyzer.Tokenize(text)) {
+  for (const text::Token& token : analyzer.Tokenize(field_text)) {
     ++pos;
     const std::string stem = analyzer.Stem(token.term);
     term.resize(kStemmed.size());
     term.append(stem);
-    doc.add_posting(term, pos, weight);
+    TextTerms::Stats& stats = text.terms[term];
+    stats.weighted_tf += weight;
+    stats.positions.push_back(pos);
+    text.length += weight;
     if (!prefix.empty()) {
       field_term.resize(field_prefix_len);
       field_term.append(stem);
@@ -53,15 +71,41 @@ Xapian::termpos IndexField(Xapian::Document& doc, const text::Analyzer& analyzer
   return pos + kFieldGap;
 }
 
+template <typename F>
+void ForEachField(const Article& article, F&& f) {
+  f(std::string_view(article.title), kTitle, kTitleWeight);
+  for (const std::string& q : article.questions) f(std::string_view(q), kQuestions, kQuestionsWeight);
+  for (const std::string& tag : article.tags) f(std::string_view(tag), kTags, kTagsWeight);
+  f(std::string_view(article.body_text), std::string_view(), kBodyWeight);
+}
+
 }  // namespace
 
-Xapian::Document MakeDocument(const Article& article, const text::Analyzer& analyzer) {
+double WeightedLength(const Article& article) {
+  double length = 0;
+  ForEachField(article, [&](std::string_view text, std::string_view, Xapian::termcount weight) {
+    length += static_cast<double>(weight) * static_cast<double>(text::Tokenize(text).size());
+  });
+  return length;
+}
+
+Xapian::termcount NormalisedWdf(Xapian::termcount weighted_tf, double length, double average_length) {
+  const double norm = average_length > 0 ? (1 - kLengthB) + kLengthB * length / average_length : 1.0;
+  const double wdf = std::round(kWdfScale * static_cast<double>(weighted_tf) / norm);
+  return std::max<Xapian::termcount>(1, static_cast<Xapian::termcount>(wdf));
+}
+
+Xapian::Document MakeDocument(const Article& article, const text::Analyzer& analyzer, double average_length) {
   Xapian::Document doc;
+  TextTerms text;
   Xapian::termpos pos = 0;
-  pos = IndexField(doc, analyzer, article.title, kTitle, kTitleWeight, pos);
-  for (const std::string& q : article.questions) pos = IndexField(doc, analyzer, q, kQuestions, kQuestionsWeight, pos);
-  for (const std::string& tag : article.tags) pos = IndexField(doc, analyzer, tag, kTags, kTagsWeight, pos);
-  IndexField(doc, analyzer, article.body_text, /*prefix=*/"", kBodyWeight, pos);
+  ForEachField(article, [&](std::string_view field_text, std::string_view prefix, Xapian::termcount weight) {
+    pos = IndexField(doc, text, analyzer, field_text, prefix, weight, pos);
+  });
+  for (const auto& [term, stats] : text.terms) {
+    doc.add_term(term, NormalisedWdf(stats.weighted_tf, text.length, average_length));
+    for (Xapian::termpos p : stats.positions) doc.add_posting(term, p, 0);
+  }
 
   doc.add_boolean_term(IdTerm(article.locale, article.id));
   AddBoolean(doc, kLocale, article.locale);
@@ -79,8 +123,9 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
     doc.add_value(kSlotUpdated, ymd);
   }
 
-  // Two JSON objects on two lines: the summary a result list needs, then
-  // the long fields, which readers parse only when they need them.
+  // The summary a result list needs goes in a value slot, apart from the
+  // long fields in the document data: the data record is compressed, and a
+  // result list should not pay for inflating every body.
   const nlohmann::json summary = {
       {"id", article.id},           {"title", article.title},       {"type", article.type},
       {"locale", article.locale},   {"product", article.product},   {"category", article.category},
@@ -92,15 +137,14 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
       {"text", article.body_text},
       {"steps", article.steps},
   };
-  doc.set_data(summary.dump() + "\n" + content.dump());
+  doc.add_value(kSlotSummary, summary.dump());
+  doc.set_data(content.dump());
   return doc;
 }
 
-Article StoredArticle(const std::string& data, StoredParts parts) {
+Article StoredArticle(const Xapian::Document& doc, StoredParts parts) {
   Article a;
-  const std::size_t split = data.find('\n');
-  const std::string_view head = std::string_view(data).substr(0, split);
-  const nlohmann::json summary = nlohmann::json::parse(head, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json summary = nlohmann::json::parse(doc.get_value(kSlotSummary), nullptr, /*allow_exceptions=*/false);
   if (summary.is_object()) {
     auto str = [&](const char* key) { return summary.value(key, std::string()); };
     a.id = str("id");
@@ -113,9 +157,8 @@ Article StoredArticle(const std::string& data, StoredParts parts) {
     a.audience = str("audience");
     a.updated = str("updated");
   }
-  if (parts == StoredParts::kSummary || split == std::string::npos) return a;
-  const nlohmann::json content =
-      nlohmann::json::parse(std::string_view(data).substr(split + 1), nullptr, /*allow_exceptions=*/false);
+  if (parts == StoredParts::kSummary) return a;
+  const nlohmann::json content = nlohmann::json::parse(doc.get_data(), nullptr, /*allow_exceptions=*/false);
   if (content.is_object()) {
     a.questions = content.value("questions", std::vector<std::string>());
     a.body_markdown = content.value("body", std::string());

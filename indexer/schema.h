@@ -3,10 +3,13 @@
 // document-data field is defined here and nowhere else.
 //
 // Text fields. Each word of an article is stemmed and indexed
-//   * in the combined text with its position ("Zreset"), with a
-//     within-document frequency multiplied by its field's weight: a
-//     BM25F-style scheme in which a title word counts as several body words
-//     before BM25's saturation and length normalisation;
+//   * in the combined text with its positions ("Zreset"). Its within-document
+//     frequency is BM25F-style: a title word counts as several body words
+//     (the field weights below), and the sum is then divided by BM25's length
+//     norm (1 - b + b * length / average_length) and scaled by kWdfScale.
+//     Length normalisation is thus done once, at index time, so the searcher
+//     ranks with BM25 at b = 0 and never looks up document lengths, the
+//     costliest part of a BM25 match in Xapian;
 //   * for the short fields (title, questions, tags) also under the field's
 //     prefix after "Z" ("ZSreset" for the title), so a search can tell and
 //     weigh where a word matched. A combined-text match found in none of
@@ -18,10 +21,12 @@
 // key), L<locale>, L<language>, XP<product>, XC<category>, XY<type>,
 // XA<audience>, K<tag>.
 //
-// Value slots: kSlotUpdated holds "YYYYMMDD".
+// Value slots: kSlotUpdated holds "YYYYMMDD"; kSlotSummary a JSON object
+// with what a result list shows (id, title, type, locale, product, category,
+// tags, audience, updated).
 //
-// Document data: a JSON object with what a result or article page needs (see
-// StoredArticle).
+// Document data: a JSON object with the long fields an article page and
+// snippets need (questions, body Markdown, body text, steps).
 #ifndef KB_INDEXER_SCHEMA_H_
 #define KB_INDEXER_SCHEMA_H_
 
@@ -54,6 +59,7 @@ inline constexpr std::string_view kTag = "K";
 
 // Value slots.
 inline constexpr Xapian::valueno kSlotUpdated = 0;
+inline constexpr Xapian::valueno kSlotSummary = 1;
 
 // Field weights: how many body words one word in each field counts as.
 inline constexpr Xapian::termcount kTitleWeight = 4;
@@ -64,6 +70,25 @@ inline constexpr Xapian::termcount kBodyWeight = 1;
 // Position gap between fields.
 inline constexpr Xapian::termpos kFieldGap = 100;
 
+// BM25's length-normalisation strength b, applied at index time.
+inline constexpr double kLengthB = 0.75;
+// Resolution of normalised within-document frequencies: a body word in an
+// article of average length has wdf kWdfScale. The searcher's k1 is scaled
+// by the same factor.
+inline constexpr double kWdfScale = 16;
+
+// Database metadata key holding the average weighted length used to
+// normalise the documents of an index, so that later additions agree.
+inline constexpr std::string_view kMetaAverageLength = "kb:average_length";
+
+// The weighted length of an article: its words, each counted with its
+// field's weight.
+double WeightedLength(const Article& article);
+
+// The stored wdf of a term with weighted frequency `weighted_tf` in an
+// article of weighted length `length` (at least 1).
+Xapian::termcount NormalisedWdf(Xapian::termcount weighted_tf, double length, double average_length);
+
 // The unique-key term of an article.
 std::string IdTerm(std::string_view locale, std::string_view id);
 
@@ -71,8 +96,9 @@ std::string IdTerm(std::string_view locale, std::string_view id);
 std::string BooleanTerm(std::string_view prefix, std::string_view value);
 
 // Builds the Xapian document for `article`. `analyzer` must be for the
-// article's locale.
-Xapian::Document MakeDocument(const Article& article, const text::Analyzer& analyzer);
+// article's locale; `average_length` is the average WeightedLength of the
+// index's articles (0: no length normalisation).
+Xapian::Document MakeDocument(const Article& article, const text::Analyzer& analyzer, double average_length);
 
 // Which parts of the stored article to decode.
 enum class StoredParts {
@@ -80,9 +106,9 @@ enum class StoredParts {
   kAll,      // also questions, body (Markdown and text) and steps
 };
 
-// Decodes the document data written by MakeDocument. Fields that cannot be
-// decoded are left empty.
-Article StoredArticle(const std::string& data, StoredParts parts);
+// Decodes what MakeDocument stored. Fields that cannot be decoded are left
+// empty.
+Article StoredArticle(const Xapian::Document& doc, StoredParts parts);
 
 }  // namespace kb::schema
 

@@ -27,9 +27,20 @@ class Rng {
   std::uint64_t state_;
 };
 
+// The head of the vocabulary: the hundred most frequent words of written
+// English (Oxford English Corpus), in rank order. In real text the top ranks
+// of Zipf's law are these words, not content words.
 constexpr const char* kFunctionWords[] = {
-    "the", "to", "and", "a", "of", "you", "your", "in", "is", "for", "on", "it", "with", "that", "can", "this",
-    "be", "or", "if", "from", "are", "not", "as", "at", "by", "an", "when", "will", "do", "have",
+    "the",   "be",    "to",    "of",     "and",   "a",     "in",    "that",  "have",  "i",     "it",
+    "for",   "not",   "on",    "with",   "he",    "as",    "you",   "do",    "at",    "this",  "but",
+    "his",   "by",    "from",  "they",   "we",    "say",   "her",   "she",   "or",    "an",    "will",
+    "my",    "one",   "all",   "would",  "there", "their", "what",  "so",    "up",    "out",   "if",
+    "about", "who",   "get",   "which",  "go",    "me",    "when",  "make",  "can",   "like",  "time",
+    "no",    "just",  "him",   "know",   "take",  "people", "into", "year",  "your",  "good",  "some",
+    "could", "them",  "see",   "other",  "than",  "then",  "now",   "look",  "only",  "come",  "its",
+    "over",  "think", "also",  "back",   "after", "use",   "two",   "how",   "our",   "work",  "first",
+    "well",  "way",   "even",  "new",    "want",  "because", "any", "these", "give",  "day",   "most",
+    "us",
 };
 
 constexpr const char* kOnsets[] = {"b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v",

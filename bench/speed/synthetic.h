@@ -1,6 +1,7 @@
 // A deterministic synthetic help center for speed benchmarks: a Zipfian
-// vocabulary (English function words first, then made-up words), titles and
-// bodies of realistic lengths, and queries made of a few title words.
+// vocabulary (the hundred most frequent English words first, then made-up
+// words), titles and bodies of realistic lengths, and queries made of two or
+// three content words of a title.
 #ifndef KB_BENCH_SPEED_SYNTHETIC_H_
 #define KB_BENCH_SPEED_SYNTHETIC_H_
 

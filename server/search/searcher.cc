@@ -15,10 +15,11 @@ namespace kb::search {
 
 namespace {
 
-// BM25 parameters (Xapian's BM25Weight: k1, k2, k3, b, min_normlen). k1 and
-// b are the textbook values; articles vary a lot in length, so length
-// normalisation matters.
-Xapian::BM25Weight Bm25() { return Xapian::BM25Weight(1.2, 0.0, 1.0, 0.75, 0.5); }
+// BM25 with the textbook k1. Length normalisation (b) was applied at index
+// time (see indexer/schema.h), so b is 0 here and k1 is in the index's wdf
+// units.
+constexpr double kK1 = 1.2;
+Xapian::BM25Weight Bm25() { return Xapian::BM25Weight(kK1 * schema::kWdfScale, 0.0, 1.0, 0.0, 0.5); }
 
 struct AnalysedQuery {
   std::vector<std::string> stems;  // distinct, in query order
@@ -93,7 +94,7 @@ struct Searcher::Impl {
     const std::unordered_set<std::string> stems(q.stems.begin(), q.stems.end());
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       const Xapian::Document doc = it.get_document();
-      Article a = schema::StoredArticle(doc.get_data(),
+      Article a = schema::StoredArticle(doc,
                                         request.snippets ? schema::StoredParts::kAll : schema::StoredParts::kSummary);
       SearchHit hit;
       hit.score = it.get_weight();

@@ -31,15 +31,28 @@ Xapian::termcount Wdf(const Xapian::Document& doc, const std::string& term) {
 }
 
 TEST(SchemaTest, WeighsFieldsInTheCombinedText) {
-  const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"));
+  const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"), /*average_length=*/0);
   // "password" occurs in the title (x4) and in a question (x3).
-  EXPECT_EQ(Wdf(doc, "Zpassword"), kTitleWeight + kQuestionsWeight);
-  EXPECT_EQ(Wdf(doc, "Zopen"), kBodyWeight);
-  EXPECT_EQ(Wdf(doc, "Zlogin"), kTagsWeight);
+  EXPECT_EQ(Wdf(doc, "Zpassword"), kWdfScale * (kTitleWeight + kQuestionsWeight));
+  EXPECT_EQ(Wdf(doc, "Zopen"), kWdfScale * kBodyWeight);
+  EXPECT_EQ(Wdf(doc, "Zlogin"), kWdfScale * kTagsWeight);
+}
+
+TEST(SchemaTest, NormalisesLengthAtIndexTime) {
+  // Title 3 words x4, question 2 x3, tag 1 x2, body 5 x1.
+  EXPECT_EQ(WeightedLength(Sample()), 25.0);
+  // An article of average length keeps its weighted frequencies...
+  Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"), 25.0);
+  EXPECT_EQ(Wdf(doc, "Zopen"), 16u);
+  // ...one twice as long as average is divided by 1 - b + 2b = 1.75.
+  doc = MakeDocument(Sample(), text::Analyzer("en"), 12.5);
+  EXPECT_EQ(Wdf(doc, "Zopen"), 9u);                      // round(16 / 1.75)
+  EXPECT_EQ(Wdf(doc, "Zpassword"), 64u);                 // round(16 * 7 / 1.75)
+  EXPECT_EQ(NormalisedWdf(1, 1000, 10), 1u);             // never below 1
 }
 
 TEST(SchemaTest, IndexesShortFieldsUnderTheirPrefixes) {
-  const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"));
+  const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"), /*average_length=*/0);
   EXPECT_EQ(Wdf(doc, "ZSreset"), 1u);
   EXPECT_EQ(Wdf(doc, "ZXQforgot"), 1u);
   EXPECT_EQ(Wdf(doc, "ZXTlogin"), 1u);
@@ -47,7 +60,7 @@ TEST(SchemaTest, IndexesShortFieldsUnderTheirPrefixes) {
 }
 
 TEST(SchemaTest, FieldsDoNotTouchInPositions) {
-  const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"));
+  const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"), /*average_length=*/0);
   auto it = doc.termlist_begin();
   it.skip_to("Zpassword");  // last title word, position 3
   ASSERT_EQ(*it, "Zpassword");
@@ -56,7 +69,7 @@ TEST(SchemaTest, FieldsDoNotTouchInPositions) {
 }
 
 TEST(SchemaTest, AddsBooleanTermsAndValues) {
-  const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"));
+  const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"), /*average_length=*/0);
   for (const char* term : {"Qde-AT:reset-password", "Lde-AT", "Lde", "XPweb", "XCaccount", "XYfaq", "XAinternal",
                            "Klogin"}) {
     EXPECT_EQ(Wdf(doc, term), 0u) << term;
@@ -76,8 +89,8 @@ TEST(SchemaTest, BooleanTermsSeparateUpperCaseValues) {
 
 TEST(SchemaTest, StoredArticleRoundTrips) {
   const Article a = Sample();
-  const Xapian::Document doc = MakeDocument(a, text::Analyzer("en"));
-  const Article summary = StoredArticle(doc.get_data(), StoredParts::kSummary);
+  const Xapian::Document doc = MakeDocument(a, text::Analyzer("en"), 0);
+  const Article summary = StoredArticle(doc, StoredParts::kSummary);
   EXPECT_EQ(summary.id, a.id);
   EXPECT_EQ(summary.title, a.title);
   EXPECT_EQ(summary.locale, a.locale);
@@ -85,7 +98,7 @@ TEST(SchemaTest, StoredArticleRoundTrips) {
   EXPECT_EQ(summary.updated, a.updated);
   EXPECT_EQ(summary.tags, a.tags);
   EXPECT_TRUE(summary.body_text.empty());
-  const Article all = StoredArticle(doc.get_data(), StoredParts::kAll);
+  const Article all = StoredArticle(doc, StoredParts::kAll);
   EXPECT_EQ(all.body_text, a.body_text);
   EXPECT_EQ(all.body_markdown, a.body_markdown);
   EXPECT_EQ(all.questions, a.questions);
