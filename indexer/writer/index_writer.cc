@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -25,9 +26,9 @@ namespace {
 constexpr std::string_view kStubName = "XAPIANDB";
 constexpr std::string_view kLockName = ".lock";
 constexpr std::string_view kGenPrefix = "gen-";
-// Larger than glass's 8 KiB default: a search reads long posting lists
+// Twice glass's 8 KiB default: a search reads long posting lists
 // sequentially, and every block is one pread(2).
-constexpr int kBlockSizeBytes = 32 * 1024;
+constexpr int kBlockSizeBytes = 16 * 1024;
 
 // Holds an exclusive flock on a file for its lifetime.
 class FileLock {
@@ -51,13 +52,14 @@ class FileLock {
   int fd_;
 };
 
+// The number of a generation directory name ("gen-000042" -> 42), or -1.
 int GenerationNumber(const std::string& name) {
-  if (!name.starts_with(kGenPrefix)) return -1;
-  try {
-    return std::stoi(name.substr(kGenPrefix.size()));
-  } catch (...) {
+  if (!name.starts_with(kGenPrefix) || name.size() == kGenPrefix.size()) return -1;
+  const std::string digits = name.substr(kGenPrefix.size());
+  if (digits.size() > 9 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return -1;
   }
+  return std::stoi(digits);
 }
 
 Result<void> SyncPath(const fs::path& path, bool directory) {
@@ -84,14 +86,19 @@ Result<void> PointStubAt(const fs::path& dir, const std::string& generation) {
   return SyncPath(dir, true);
 }
 
-// Removes generations other than the live one and the one before it.
+// Removes generations other than the live one and the one before it, and
+// the debris of builds that did not finish.
 void RemoveOldGenerations(const fs::path& dir, int live, int previous) {
   std::error_code ec;
+  std::vector<fs::path> doomed;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const int n = GenerationNumber(entry.path().filename().string());
-    if (n < 0 || n == live || n == previous) continue;
-    fs::remove_all(entry.path(), ec);
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(kGenPrefix)) continue;
+    const int n = GenerationNumber(name);
+    if (n >= 0 && (n == live || n == previous)) continue;
+    doomed.push_back(entry.path());
   }
+  for (const fs::path& p : doomed) fs::remove_all(p, ec);
 }
 
 }  // namespace
@@ -193,17 +200,30 @@ Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::s
   const fs::path gen_path = dir / generation;
   fs::remove_all(gen_path, ec);  // debris of a killed build
 
-  try {
-    Xapian::WritableDatabase db(gen_path.string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS, kBlockSizeBytes);
-    if (auto r = AddArticles(db, articles, /*fresh=*/true); !r) {
-      db.close();
-      fs::remove_all(gen_path, ec);
-      return Fail(r.error());
-    }
-    db.commit();
-    db.close();
-  } catch (const Xapian::Error& e) {
+  // Write into a scratch database, then compact it into the generation:
+  // compaction merges the posting-list chunks of every flush and fills the
+  // blocks, which halves the index and speeds up every search.
+  const fs::path scratch = dir / (generation + ".build");
+  fs::remove_all(scratch, ec);
+  auto cleanup = [&] {
+    fs::remove_all(scratch, ec);
     fs::remove_all(gen_path, ec);
+  };
+  try {
+    {
+      Xapian::WritableDatabase db(scratch.string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS, kBlockSizeBytes);
+      if (auto r = AddArticles(db, articles, /*fresh=*/true); !r) {
+        db.close();
+        cleanup();
+        return Fail(r.error());
+      }
+      db.commit();
+      db.close();
+    }
+    Xapian::Database(scratch.string()).compact(gen_path.string(), Xapian::Compactor::FULLER);
+    fs::remove_all(scratch, ec);
+  } catch (const Xapian::Error& e) {
+    cleanup();
     return Fail(Error::Internal(fmt::format("cannot build index in {}: {}", gen_path.string(), e.get_description())));
   }
 

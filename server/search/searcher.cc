@@ -45,21 +45,30 @@ AnalysedQuery Analyse(const std::string& text, const text::Analyzer& analyzer) {
   return out;
 }
 
-Xapian::Query Filter(const SearchRequest& request) {
+// Restricts `query` to what `request` may see. Filter terms that every
+// document has are left out: ANDing with a posting list as long as the
+// database costs as much as the search itself. Audience is expressed as
+// "not internal", the short list, rather than "public", the long one.
+Xapian::Query Restrict(const Xapian::Database& db, Xapian::Query query, const SearchRequest& request) {
+  const Xapian::doccount all = db.get_doccount();
   std::vector<Xapian::Query> musts;
-  if (request.audience == Audience::kPublic) {
-    musts.emplace_back(schema::BooleanTerm(schema::kAudience, "public"));
-  }
-  if (!request.locale.empty()) {
-    musts.emplace_back(schema::BooleanTerm(schema::kLocale, text::LanguageOf(request.locale)));
-  }
+  auto must = [&](std::string term) {
+    if (db.get_termfreq(term) != all) musts.emplace_back(std::move(term));
+  };
+  if (!request.locale.empty()) must(schema::BooleanTerm(schema::kLocale, text::LanguageOf(request.locale)));
   const SearchFilters& f = request.filters;
-  if (!f.product.empty()) musts.emplace_back(schema::BooleanTerm(schema::kProduct, f.product));
-  if (!f.category.empty()) musts.emplace_back(schema::BooleanTerm(schema::kCategory, f.category));
-  if (!f.type.empty()) musts.emplace_back(schema::BooleanTerm(schema::kType, f.type));
-  for (const std::string& tag : f.tags) musts.emplace_back(schema::BooleanTerm(schema::kTag, tag));
-  if (musts.empty()) return Xapian::Query();
-  return Xapian::Query(Xapian::Query::OP_AND, musts.begin(), musts.end());
+  if (!f.product.empty()) must(schema::BooleanTerm(schema::kProduct, f.product));
+  if (!f.category.empty()) must(schema::BooleanTerm(schema::kCategory, f.category));
+  if (!f.type.empty()) must(schema::BooleanTerm(schema::kType, f.type));
+  for (const std::string& tag : f.tags) must(schema::BooleanTerm(schema::kTag, tag));
+  if (!musts.empty()) {
+    query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(Xapian::Query::OP_AND, musts.begin(), musts.end()));
+  }
+  if (request.audience == Audience::kPublic) {
+    std::string internal = schema::BooleanTerm(schema::kAudience, "internal");
+    if (db.get_termfreq(internal) > 0) query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query(internal));
+  }
+  return query;
 }
 
 bool IsBlank(std::string_view s) { return s.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos; }
@@ -80,12 +89,8 @@ struct Searcher::Impl {
 
   SearchResponse Run(const SearchRequest& request, const text::Analyzer& analyzer, const AnalysedQuery& q) {
     SearchResponse response;
-    Xapian::Query query = q.query;
-    if (Xapian::Query filter = Filter(request); !filter.empty()) {
-      query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
-    }
     Xapian::Enquire enquire(db);
-    enquire.set_query(query);
+    enquire.set_query(Restrict(db, q.query, request));
     enquire.set_weighting_scheme(Bm25());
     enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
     Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),

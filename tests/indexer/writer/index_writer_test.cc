@@ -90,9 +90,12 @@ TEST(IndexWriterTest, DebrisOfAKilledBuildIsIgnoredAndCleanedUp) {
   const std::string dir = tmp.path() + "/index";
   ASSERT_TRUE(BuildIndex(Articles({{"a", "Alpha"}}), dir));
   testing::WriteFile(dir, "gen-000002/junk", "half-written");  // as if a build died
+  testing::WriteFile(dir, "gen-000009.build/junk", "half-written");
   ASSERT_TRUE(BuildIndex(Articles({{"a", "Alpha"}, {"b", "Beta"}}), dir));
   EXPECT_EQ(*LiveGeneration(dir), "gen-000003");
   EXPECT_FALSE(fs::exists(dir + "/gen-000002"));
+  EXPECT_FALSE(fs::exists(dir + "/gen-000009.build"));
+  EXPECT_FALSE(fs::exists(dir + "/gen-000003.build"));
   EXPECT_EQ(DocCount(dir), 2u);
 }
 
