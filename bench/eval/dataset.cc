@@ -7,6 +7,8 @@
 
 #include <fmt/core.h>
 
+#include "indexer/base/lines.h"
+
 namespace kb::eval {
 
 namespace {
@@ -15,15 +17,10 @@ namespace {
 // header; stops at the first error it returns.
 template <typename F>
 Result<void> ForEachRow(std::string_view tsv, F on_line) {
-  std::size_t pos = 0;
-  int line = 0;
-  while (pos < tsv.size()) {
-    std::size_t eol = tsv.find('\n', pos);
-    if (eol == std::string_view::npos) eol = tsv.size();
-    std::string_view l = tsv.substr(pos, eol - pos);
-    pos = eol + 1;
-    ++line;
-    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+  LineReader lines(tsv);
+  std::string_view l;
+  while (lines.Next(l)) {
+    const int line = lines.number();
     if (line == 1 || l.empty()) continue;  // header
     std::vector<std::string_view> fields;
     std::size_t start = 0;

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "indexer/base/lines.h"
 #include "indexer/base/utf8.h"
 #include "indexer/corpus/fields.h"
 
@@ -150,6 +151,14 @@ RawField FromYaml(const std::string& key, const YAML::Node& node, int line_offse
   return f;
 }
 
+// `line` is the line number to report (the problem's own line counts from
+// the start of `text`).
+Error InvalidUtf8Error(std::string_view text, const Utf8Problem& bad, int line) {
+  return Error::InvalidArgument(fmt::format("invalid UTF-8 (byte 0x{:02X} at column {})",
+                                            static_cast<unsigned char>(text[bad.offset]), bad.column),
+                                SourceLocation{"", line, bad.column});
+}
+
 bool IsFenceLine(std::string_view line) {
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
   return line == "---";
@@ -160,39 +169,38 @@ bool IsFenceLine(std::string_view line) {
 ReadResult ParseMarkdownArticle(std::string_view text, const ArticleDefaults& defaults) {
   ReadResult out;
   if (auto bad = FindInvalidUtf8(text)) {
-    out.errors.push_back(Error::InvalidArgument(
-        fmt::format("invalid UTF-8 (byte 0x{:02X} at column {})", static_cast<unsigned char>(text[bad->offset]), bad->column),
-        SourceLocation{"", bad->line, bad->column}));
+    out.errors.push_back(InvalidUtf8Error(text, *bad, bad->line));
     return out;
   }
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // BOM
 
-  // Split into lines until the closing fence.
-  std::size_t pos = 0;
-  int line = 0;
+  // Find the fences: front matter runs from the line after the first to the
+  // line before the second.
+  LineReader lines(text);
+  std::string_view l;
   std::size_t fm_begin = 0;
   std::size_t fm_end = std::string_view::npos;
   std::size_t body_begin = text.size();
-  while (pos < text.size()) {
-    std::size_t eol = text.find('\n', pos);
-    std::size_t next = eol == std::string_view::npos ? text.size() : eol + 1;
-    std::string_view l = text.substr(pos, (eol == std::string_view::npos ? text.size() : eol) - pos);
-    ++line;
-    if (line == 1) {
+  auto line_start = [&](std::string_view line) { return static_cast<std::size_t>(line.data() - text.data()); };
+  auto next_line_start = [&](std::string_view line) {
+    const std::size_t eol = text.find('\n', line_start(line));
+    return eol == std::string_view::npos ? text.size() : eol + 1;
+  };
+  while (lines.Next(l)) {
+    if (lines.number() == 1) {
       if (!IsFenceLine(l)) {
         out.errors.push_back(Error::InvalidArgument(
             "missing front matter: the file must start with a '---' line", SourceLocation{"", 1, 1}));
         return out;
       }
-      fm_begin = next;
+      fm_begin = next_line_start(l);
     } else if (IsFenceLine(l)) {
-      fm_end = pos;
-      body_begin = next;
+      fm_end = line_start(l);
+      body_begin = next_line_start(l);
       break;
     }
-    pos = next;
   }
-  if (line == 0) {
+  if (lines.number() == 0) {
     out.errors.push_back(Error::InvalidArgument("empty file: expected front matter", SourceLocation{"", 1, 1}));
     return out;
   }
@@ -263,21 +271,14 @@ RawField FromJson(const std::string& key, const nlohmann::json& value, int line)
 
 ReadResult ParseJsonlArticles(std::string_view text, const ArticleDefaults& defaults) {
   ReadResult out;
-  std::size_t pos = 0;
-  int line = 0;
-  while (pos < text.size()) {
-    std::size_t eol = text.find('\n', pos);
-    if (eol == std::string_view::npos) eol = text.size();
-    std::string_view l = text.substr(pos, eol - pos);
-    pos = eol + 1;
-    ++line;
-    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+  LineReader lines(text);
+  std::string_view l;
+  while (lines.Next(l)) {
+    const int line = lines.number();
     if (line == 1 && l.starts_with("\xEF\xBB\xBF")) l.remove_prefix(3);
     if (l.find_first_not_of(" \t") == std::string_view::npos) continue;
     if (auto bad = FindInvalidUtf8(l)) {
-      out.errors.push_back(Error::InvalidArgument(
-          fmt::format("invalid UTF-8 (byte 0x{:02X} at column {})", static_cast<unsigned char>(l[bad->offset]), bad->column),
-          SourceLocation{"", line, bad->column}));
+      out.errors.push_back(InvalidUtf8Error(l, *bad, line));
       continue;
     }
     nlohmann::json doc;
