@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <fmt/core.h>
+
 #include <gtest/gtest.h>
 
 namespace kb::eval {
@@ -25,7 +27,7 @@ TEST(MetricsTest, ScoresAsTheReferenceScorerDoes) {
 TEST(MetricsTest, CountsOnlyTheTopTenForAtTen) {
   const Qrels qrels = {{"q", {{"rel", 1}}}};
   Ranking run;
-  for (int i = 0; i < 10; ++i) run["q"].push_back("x" + std::to_string(i));
+  for (int i = 0; i < 10; ++i) run["q"].push_back(fmt::format("x{}", i));
   run["q"].push_back("rel");  // rank 11
   const Metrics m = Score(qrels, {{"q", "t"}}, run);
   EXPECT_DOUBLE_EQ(m.ndcg10, 0);
