@@ -1,5 +1,6 @@
 #include "server/search/snippet.h"
 
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -42,9 +43,19 @@ std::string MakeSnippet(std::string_view text, const std::unordered_set<std::str
   // match[i] = index of the query stem token i matches, or -1.
   std::unordered_map<std::string, int> stem_index;
   for (const std::string& s : stems) stem_index.emplace(s, static_cast<int>(stem_index.size()));
+  // Snowball stemmers rewrite endings, not beginnings: a word whose first
+  // letters start no query stem cannot match, and is not stemmed at all.
+  constexpr std::size_t kPrefixBytes = 3;
+  std::unordered_set<std::string_view> prefixes;
+  for (const std::string& s : stems) prefixes.insert(std::string_view(s).substr(0, kPrefixBytes));
+  auto may_match = [&](const std::string& term) {
+    return prefixes.contains(std::string_view(term).substr(0, kPrefixBytes)) ||
+           (term.size() < kPrefixBytes && stem_index.contains(term));
+  };
   std::unordered_map<std::string, int> cache;
   std::vector<int> match(tokens.size(), -1);
   for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (!may_match(tokens[i].term)) continue;
     auto [it, fresh] = cache.try_emplace(tokens[i].term, -1);
     if (fresh) {
       auto found = stem_index.find(analyzer.Stem(tokens[i].term));
