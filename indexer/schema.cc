@@ -117,6 +117,8 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
   AddBoolean(doc, kAudience, article.audience);
   for (const std::string& tag : article.tags) AddBoolean(doc, kTag, tag);
 
+  if (!article.category.empty()) doc.add_value(kSlotCategory, article.category);
+  doc.add_value(kSlotType, article.type);
   if (!article.updated.empty()) {
     std::string ymd = article.updated;
     std::erase(ymd, '-');

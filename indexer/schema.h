@@ -23,7 +23,8 @@
 //
 // Value slots: kSlotUpdated holds "YYYYMMDD"; kSlotSummary a JSON object
 // with what a result list shows (id, title, type, locale, product, category,
-// tags, audience, updated).
+// tags, audience, updated); kSlotCategory and kSlotType the raw values, for
+// facet counts.
 //
 // Document data: a JSON object with the long fields an article page and
 // snippets need (questions, body Markdown, body text, steps).
@@ -60,6 +61,8 @@ inline constexpr std::string_view kTag = "K";
 // Value slots.
 inline constexpr Xapian::valueno kSlotUpdated = 0;
 inline constexpr Xapian::valueno kSlotSummary = 1;
+inline constexpr Xapian::valueno kSlotCategory = 2;  // for facet counts
+inline constexpr Xapian::valueno kSlotType = 3;      // for facet counts
 
 // Field weights: how many body words one word in each field counts as.
 inline constexpr Xapian::termcount kTitleWeight = 4;

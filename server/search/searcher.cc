@@ -45,18 +45,18 @@ AnalysedQuery Analyse(const std::string& text, const text::Analyzer& analyzer) {
   return out;
 }
 
-// Restricts `query` to what `request` may see. Filter terms that every
+// Restricts `query` to what a request may see. Filter terms that every
 // document has are left out: ANDing with a posting list as long as the
 // database costs as much as the search itself. Audience is expressed as
 // "not internal", the short list, rather than "public", the long one.
-Xapian::Query Restrict(const Xapian::Database& db, Xapian::Query query, const SearchRequest& request) {
+Xapian::Query Restrict(const Xapian::Database& db, Xapian::Query query, const std::string& locale,
+                       Audience audience, const SearchFilters& f) {
   const Xapian::doccount all = db.get_doccount();
   std::vector<Xapian::Query> musts;
   auto must = [&](std::string term) {
     if (db.get_termfreq(term) != all) musts.emplace_back(std::move(term));
   };
-  if (!request.locale.empty()) must(schema::BooleanTerm(schema::kLocale, text::LanguageOf(request.locale)));
-  const SearchFilters& f = request.filters;
+  if (!locale.empty()) must(schema::BooleanTerm(schema::kLocale, text::LanguageOf(locale)));
   if (!f.product.empty()) must(schema::BooleanTerm(schema::kProduct, f.product));
   if (!f.category.empty()) must(schema::BooleanTerm(schema::kCategory, f.category));
   if (!f.type.empty()) must(schema::BooleanTerm(schema::kType, f.type));
@@ -64,11 +64,18 @@ Xapian::Query Restrict(const Xapian::Database& db, Xapian::Query query, const Se
   if (!musts.empty()) {
     query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(Xapian::Query::OP_AND, musts.begin(), musts.end()));
   }
-  if (request.audience == Audience::kPublic) {
+  if (audience == Audience::kPublic) {
     std::string internal = schema::BooleanTerm(schema::kAudience, "internal");
     if (db.get_termfreq(internal) > 0) query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query(internal));
   }
   return query;
+}
+
+// A wildcard over the title terms starting with `prefix`.
+Xapian::Query TitlePrefix(const std::string& prefix) {
+  constexpr Xapian::termcount kMaxExpansion = 100;
+  return Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(schema::kStemmed) + std::string(schema::kTitle) + prefix,
+                       kMaxExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
 }
 
 bool IsBlank(std::string_view s) { return s.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos; }
@@ -90,12 +97,26 @@ struct Searcher::Impl {
   SearchResponse Run(const SearchRequest& request, const text::Analyzer& analyzer, const AnalysedQuery& q) {
     SearchResponse response;
     Xapian::Enquire enquire(db);
-    enquire.set_query(Restrict(db, q.query, request));
+    enquire.set_query(Restrict(db, q.query, request.locale, request.audience, request.filters));
     enquire.set_weighting_scheme(Bm25());
     enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
+    Xapian::ValueCountMatchSpy category_spy(schema::kSlotCategory), type_spy(schema::kSlotType);
+    Xapian::doccount check_at_least = 0;
+    if (request.facets) {
+      enquire.add_matchspy(&category_spy);
+      enquire.add_matchspy(&type_spy);
+      check_at_least = kFacetCheckLimit;
+    }
     Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                         static_cast<Xapian::doccount>(request.limit));
+                                         static_cast<Xapian::doccount>(request.limit), check_at_least);
     response.total_estimate = mset.get_matches_estimated();
+    if (request.facets) {
+      auto count = [](const Xapian::ValueCountMatchSpy& spy, std::map<std::string, std::int64_t>& out) {
+        for (auto it = spy.values_begin(); it != spy.values_end(); ++it) out[*it] = it.get_termfreq();
+      };
+      count(category_spy, response.facets["category"]);
+      count(type_spy, response.facets["type"]);
+    }
     const std::unordered_set<std::string> stems(q.stems.begin(), q.stems.end());
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       const Xapian::Document doc = it.get_document();
@@ -170,5 +191,76 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& request) {
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
   return response;
 }
+
+Result<std::vector<Suggestion>> Searcher::Suggest(const SuggestRequest& request) {
+  std::vector<Suggestion> out;
+  if (request.limit < 1 || request.limit > 50) {
+    return Fail(Error::InvalidArgument(fmt::format("limit must be between 1 and 50, got {}", request.limit)));
+  }
+  const text::Analyzer& analyzer = impl_->AnalyzerFor(request.locale);
+  const std::vector<text::Token> tokens = analyzer.Tokenize(request.query);
+  if (tokens.empty()) return out;
+  // The last word is a prefix: of the words as typed, and of their stems
+  // ("configure" is indexed as "configur").
+  const std::string& last = tokens.back().term;
+  const std::string last_stem = analyzer.Stem(last);
+  const Xapian::Query partial = last.starts_with(last_stem)
+                                    ? TitlePrefix(last_stem)
+                                    : Xapian::Query(Xapian::Query::OP_OR, TitlePrefix(last), TitlePrefix(last_stem));
+  std::vector<Xapian::Query> parts = {partial};
+  for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
+    if (tokens.size() > 2 && analyzer.IsStopword(tokens[i].term)) continue;
+    parts.emplace_back(std::string(schema::kStemmed) + std::string(schema::kTitle) + analyzer.Stem(tokens[i].term));
+  }
+  const Xapian::Query query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+  try {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      try {
+        Xapian::Enquire enquire(impl_->db);
+        enquire.set_query(Restrict(impl_->db, query, request.locale, request.audience, {}));
+        enquire.set_weighting_scheme(Bm25());
+        Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit));
+        out.clear();
+        for (auto it = mset.begin(); it != mset.end(); ++it) {
+          Article a = schema::StoredArticle(it.get_document(), schema::StoredParts::kSummary);
+          out.push_back(Suggestion{std::move(a.title), std::move(a.id), std::move(a.locale)});
+        }
+        break;
+      } catch (const Xapian::DatabaseModifiedError&) {
+        if (attempt == 1) throw;
+        impl_->db.reopen();
+      }
+    }
+  } catch (const Xapian::Error& e) {
+    return Fail(Error::Internal(fmt::format("suggest failed: {}", e.get_description())));
+  }
+  return out;
+}
+
+Result<Article> Searcher::GetArticle(const ArticleRequest& request) {
+  if (request.id.empty()) return Fail(Error::InvalidArgument("article id is empty"));
+  std::vector<std::string> locales;
+  auto add = [&](const std::string& l) {
+    if (!l.empty() && std::find(locales.begin(), locales.end(), l) == locales.end()) locales.push_back(l);
+  };
+  add(request.locale);
+  add(text::LanguageOf(request.locale));
+  add(impl_->options.default_locale);
+  try {
+    for (const std::string& locale : locales) {
+      const std::string term = schema::IdTerm(locale, request.id);
+      Xapian::PostingIterator p = impl_->db.postlist_begin(term);
+      if (p == impl_->db.postlist_end(term)) continue;
+      Article a = schema::StoredArticle(impl_->db.get_document(*p), schema::StoredParts::kAll);
+      if (request.audience == Audience::kPublic && a.audience != "public") continue;
+      return a;
+    }
+  } catch (const Xapian::Error& e) {
+    return Fail(Error::Internal(fmt::format("article lookup failed: {}", e.get_description())));
+  }
+  return Fail(Error::NotFound(fmt::format("no article '{}'", request.id)));
+}
+
+std::int64_t Searcher::DocumentCount() const { return impl_->db.get_doccount(); }
 
 }  // namespace kb::search

@@ -11,6 +11,7 @@
 #define KB_SERVER_SEARCH_SEARCHER_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include <xapian.h>
 
 #include "indexer/base/error.h"
+#include "indexer/corpus/article.h"
 
 namespace kb::search {
 
@@ -44,6 +46,8 @@ struct SearchRequest {
   int limit = 10;
   // Build snippets for the hits. Default: true.
   bool snippets = true;
+  // Count category and type facets over the matches. Default: false.
+  bool facets = false;
 };
 
 struct SearchHit {
@@ -58,10 +62,39 @@ struct SearchHit {
   std::string audience;
 };
 
+// Facet name ("category", "type") -> value -> number of matching articles.
+using FacetCounts = std::map<std::string, std::map<std::string, std::int64_t>>;
+
+// Matches counted for facets. Help centers rarely have more matches than
+// this, so counts are exact in practice; beyond it they cover the best
+// kFacetCheckLimit matches.
+inline constexpr int kFacetCheckLimit = 10000;
+
 struct SearchResponse {
   std::int64_t total_estimate = 0;
   std::vector<SearchHit> hits;
+  FacetCounts facets;  // filled when the request asks for facets
   std::int64_t took_us = 0;
+};
+
+struct SuggestRequest {
+  std::string query;  // what the customer typed so far; its last word may be partial
+  std::string locale;
+  Audience audience = Audience::kPublic;
+  int limit = 10;
+};
+
+struct Suggestion {
+  std::string text;  // an article title
+  std::string id;
+  std::string locale;
+};
+
+struct ArticleRequest {
+  std::string id;
+  // Tried as given, then its language, then the default locale.
+  std::string locale;
+  Audience audience = Audience::kPublic;
 };
 
 struct SearcherOptions {
@@ -88,6 +121,19 @@ class Searcher {
   // kInvalidArgument for an empty or whitespace-only query, a negative
   // offset, or a limit outside 1..1000.
   Result<SearchResponse> Search(const SearchRequest& request);
+
+  // Titles that complete the query: each must contain the earlier words and
+  // a word starting with the last one. An empty or blank query suggests
+  // nothing.
+  Result<std::vector<Suggestion>> Suggest(const SuggestRequest& request);
+
+  // The whole article. kNotFound when it does not exist in any of the
+  // locales tried, or is internal and the request is public (so that its
+  // existence does not leak).
+  Result<Article> GetArticle(const ArticleRequest& request);
+
+  // Number of articles in the index.
+  std::int64_t DocumentCount() const;
 
  private:
   struct Impl;

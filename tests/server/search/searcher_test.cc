@@ -172,6 +172,67 @@ TEST_F(SearcherTest, PagesThroughResults) {
   EXPECT_EQ(Ids(r), (std::vector<std::string>{"billing-intro@en"}));
 }
 
+TEST_F(SearcherTest, CountsFacetsOverTheVisibleMatches) {
+  SearchRequest r{.query = "password refund sign", .locale = "en", .facets = true};
+  auto response = searcher_->Search(r);
+  ASSERT_TRUE(response.has_value());
+  // The internal refund article matches too, but a public request never counts it.
+  EXPECT_EQ(response->facets["category"], (std::map<std::string, std::int64_t>{{"account", 2}, {"billing", 1}}));
+  EXPECT_EQ(response->facets["type"], (std::map<std::string, std::int64_t>{{"faq", 2}, {"troubleshooting", 1}}));
+  r.audience = Audience::kAgent;
+  response = searcher_->Search(r);
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->facets["category"],
+            (std::map<std::string, std::int64_t>{{"account", 2}, {"billing", 1}, {"policies", 1}}));
+}
+
+TEST_F(SearcherTest, SuggestsTitlesForAPartialLastWord) {
+  auto s = searcher_->Suggest(SuggestRequest{.query = "pass", .locale = "en"});
+  ASSERT_TRUE(s.has_value());
+  ASSERT_EQ(s->size(), 1u);
+  EXPECT_EQ((*s)[0].text, "How do I reset my password?");
+  EXPECT_EQ((*s)[0].id, "reset-password");
+  s = searcher_->Suggest(SuggestRequest{.query = "login fa", .locale = "en"});
+  ASSERT_TRUE(s.has_value());
+  ASSERT_EQ(s->size(), 1u);
+  EXPECT_EQ((*s)[0].id, "login-401");
+  s = searcher_->Suggest(SuggestRequest{.query = "refund appr", .locale = "en"});
+  ASSERT_TRUE(s.has_value());
+  EXPECT_TRUE(s->empty());  // internal
+  s = searcher_->Suggest(SuggestRequest{.query = "refund appr", .locale = "en", .audience = Audience::kAgent});
+  ASSERT_TRUE(s.has_value());
+  ASSERT_EQ(s->size(), 1u);
+  s = searcher_->Suggest(SuggestRequest{.query = "パス", .locale = "ja"});
+  ASSERT_TRUE(s.has_value());
+  ASSERT_EQ(s->size(), 1u);
+  EXPECT_EQ((*s)[0].locale, "ja");
+  s = searcher_->Suggest(SuggestRequest{.query = "  ", .locale = "en"});
+  ASSERT_TRUE(s.has_value());
+  EXPECT_TRUE(s->empty());
+}
+
+TEST_F(SearcherTest, GetsArticlesWithLocaleFallback) {
+  auto a = searcher_->GetArticle(ArticleRequest{.id = "reset-password", .locale = "de-AT"});
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->locale, "de");
+  EXPECT_EQ(a->title, "Wie setze ich mein Passwort zurück?");
+  a = searcher_->GetArticle(ArticleRequest{.id = "login-401", .locale = "fr"});
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->locale, "en");  // the default locale
+  EXPECT_EQ(a->body_text, "If signing in fails with 401, your session expired. Clear cookies and sign in again.");
+}
+
+TEST_F(SearcherTest, InternalArticlesAreNotFoundForThePublic) {
+  auto a = searcher_->GetArticle(ArticleRequest{.id = "refund-limits", .locale = "en"});
+  ASSERT_FALSE(a.has_value());
+  EXPECT_EQ(a.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(a.error().message(), "no article 'refund-limits'");
+  a = searcher_->GetArticle(ArticleRequest{.id = "refund-limits", .locale = "en", .audience = Audience::kAgent});
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->audience, "internal");
+  EXPECT_EQ(searcher_->DocumentCount(), 6);
+}
+
 TEST(SearcherOpenTest, MissingIndexIsNotFound) {
   auto s = Searcher::Open(SearcherOptions{.index_paths = {"/nonexistent/kb-index"}});
   ASSERT_FALSE(s.has_value());
