@@ -1,0 +1,464 @@
+#include "server/api/api.h"
+
+#include <chrono>
+#include <ctime>
+#include <random>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "indexer/base/utf8.h"
+#include "indexer/corpus/fields.h"
+#include "indexer/text/analyzer.h"
+#include "server/api/errors.h"
+#include "server/api/markdown_html.h"
+#include "server/api/openapi.h"
+#include "server/api/static_files.h"
+
+namespace kb::api {
+
+namespace {
+
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kMaxPerPage = 50;
+constexpr int kMaxPage = 1000;
+constexpr int kMaxSuggestions = 10;
+
+HttpResponse Json(const json& body, int status = 200) {
+  HttpResponse res;
+  res.status = status;
+  res.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return res;
+}
+
+std::string RandomHex(int bytes) {
+  thread_local std::mt19937_64 rng(std::random_device{}() ^ (std::hash<std::thread::id>{}(std::this_thread::get_id()) << 1));
+  std::string out;
+  while (static_cast<int>(out.size()) < 2 * bytes) out += fmt::format("{:016x}", rng());
+  out.resize(static_cast<std::size_t>(2 * bytes));
+  return out;
+}
+
+std::string PercentEncode(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+std::string ArticleUrl(std::string_view id, std::string_view locale) {
+  std::string url = "/api/v1/articles/" + PercentEncode(id);
+  if (!locale.empty()) url += "?locale=" + PercentEncode(locale);
+  return url;
+}
+
+std::size_t CodePoints(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+bool IsBlank(std::string_view s) { return s.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos; }
+
+// Parses a whole number in [lo, hi]; nullopt otherwise.
+std::optional<int> ParseInt(const std::string& s, int lo, int hi) {
+  if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  const int v = std::stoi(s);
+  if (v < lo || v > hi) return std::nullopt;
+  return v;
+}
+
+std::vector<std::string> SplitTags(const std::string& s) {
+  std::vector<std::string> tags;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    std::size_t end = s.find(',', start);
+    if (end == std::string::npos) end = s.size();
+    std::string tag = s.substr(start, end - start);
+    while (!tag.empty() && tag.front() == ' ') tag.erase(tag.begin());
+    while (!tag.empty() && tag.back() == ' ') tag.pop_back();
+    if (!tag.empty()) tags.push_back(std::move(tag));
+    start = end + 1;
+  }
+  return tags;
+}
+
+std::string IsoNow() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+}
+
+// The checks shared by search and suggest on `q`: UTF-8 was checked before.
+std::optional<HttpResponse> CheckQueryLength(const std::string& q, int max_chars) {
+  const std::size_t n = CodePoints(q);
+  if (n > static_cast<std::size_t>(max_chars)) {
+    return ErrorResponse(ApiError::kQueryTooLong,
+                         fmt::format("query is {} characters long; the limit is {}", n, max_chars));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Api::Api(ServerConfig config, std::unique_ptr<search::SearcherPool> pool, std::FILE* log, bool own_log)
+    : config_(std::move(config)),
+      pool_(std::move(pool)),
+      limiter_(config_.requests_per_second, config_.burst),
+      cache_(static_cast<std::size_t>(std::max(0, config_.cache_entries))),
+      log_(log),
+      own_log_(own_log),
+      client_salt_(RandomHex(16)) {}
+
+Api::~Api() {
+  Flush();
+  if (own_log_ && log_ != nullptr) std::fclose(log_);
+}
+
+Result<std::unique_ptr<Api>> Api::Create(const ServerConfig& config) {
+  search::SearcherOptions options;
+  options.index_paths = {config.index_path};
+  options.default_locale = config.default_locale;
+  auto pool = search::SearcherPool::Open(options);
+  if (!pool) return Fail(pool.error());
+  std::FILE* log = nullptr;
+  bool own = false;
+  if (config.access_log == "-") {
+    log = stdout;
+  } else if (!config.access_log.empty()) {
+    log = std::fopen(config.access_log.c_str(), "a");
+    if (log == nullptr) return Fail(Error::FailedPrecondition(fmt::format("cannot open access log {}", config.access_log)));
+    own = true;
+  }
+  return std::unique_ptr<Api>(new Api(config, std::move(*pool), log, own));
+}
+
+void Api::Flush() {
+  std::lock_guard<std::mutex> lock(log_mu_);
+  if (log_ != nullptr) std::fflush(log_);
+}
+
+HttpResponse Api::Handle(const HttpRequest& request) {
+  const auto start = Clock::now();
+  std::string route = "unmatched";
+  HttpResponse res;
+  try {
+    res = Dispatch(request, route);
+  } catch (const std::exception& e) {
+    res = ErrorResponse(ApiError::kInternal, "internal error");
+  }
+  const std::string origin = request.Header("origin");
+  if (OriginAllowed(origin, config_.allowed_origins)) {
+    res.headers.emplace_back("Access-Control-Allow-Origin", origin);
+    res.headers.emplace_back("Vary", "Origin");
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  metrics_.Record(route, res.status, seconds);
+  Log(request, route, res.status, seconds);
+  return res;
+}
+
+HttpResponse Api::Dispatch(const HttpRequest& request, std::string& route) {
+  // Text we cannot read is refused before anything looks at it.
+  if (FindInvalidUtf8(request.path)) return ErrorResponse(ApiError::kInvalidUtf8, "the path is not valid UTF-8");
+  for (const auto& [key, value] : request.params) {
+    if (FindInvalidUtf8(key) || FindInvalidUtf8(value)) {
+      return ErrorResponse(ApiError::kInvalidUtf8,
+                           fmt::format("parameter '{}' is not valid UTF-8", FindInvalidUtf8(key) ? "?" : key));
+    }
+  }
+
+  if (request.method == "OPTIONS") {  // CORS preflight; Handle adds the origin
+    route = "preflight";
+    HttpResponse res;
+    res.status = 204;
+    res.content_type.clear();
+    if (OriginAllowed(request.Header("origin"), config_.allowed_origins)) {
+      res.headers.emplace_back("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+      res.headers.emplace_back("Access-Control-Allow-Headers", "Authorization, Content-Type");
+      res.headers.emplace_back("Access-Control-Max-Age", "600");
+    }
+    return res;
+  }
+
+  const std::string& path = request.path;
+  const bool operational = path == "/healthz" || path == "/readyz" || path == "/metrics";
+  if (!operational) {
+    if (const int wait_s = limiter_.Take(request.client); wait_s > 0) {
+      route = "rate_limited";
+      HttpResponse res = ErrorResponse(ApiError::kRateLimited,
+                                       fmt::format("too many requests; try again in {} s", wait_s));
+      res.headers.emplace_back("Retry-After", std::to_string(wait_s));
+      return res;
+    }
+  }
+  if (request.body.size() > config_.max_body_bytes) {
+    return ErrorResponse(ApiError::kBodyTooLarge, fmt::format("the body is {} bytes; the limit is {}",
+                                                              request.body.size(), config_.max_body_bytes));
+  }
+
+  // Keys: none means public; a known key opens internal articles (and,
+  // for admin keys, the admin endpoints); an unknown key is refused.
+  const std::string key = BearerKey(request.Header("authorization"));
+  const bool is_admin = KeyMatches(key, config_.admin_keys);
+  const bool is_agent = is_admin || KeyMatches(key, config_.agent_keys);
+  if (!request.Header("authorization").empty() && !is_agent) {
+    return ErrorResponse(ApiError::kUnauthorized, "unknown API key");
+  }
+  const search::Audience audience = is_agent ? search::Audience::kAgent : search::Audience::kPublic;
+
+  auto only = [&](const char* method) -> std::optional<HttpResponse> {
+    if (request.method == method) return std::nullopt;
+    HttpResponse res = ErrorResponse(ApiError::kMethodNotAllowed,
+                                     fmt::format("{} {} is not supported; use {}", request.method, path, method));
+    res.headers.emplace_back("Allow", method);
+    return res;
+  };
+
+  if (path == "/healthz") {
+    route = "healthz";
+    if (auto r = only("GET")) return *r;
+    return Json({{"status", "ok"}});
+  }
+  if (path == "/readyz") {
+    route = "readyz";
+    if (auto r = only("GET")) return *r;
+    return Ready();
+  }
+  if (path == "/metrics") {
+    route = "metrics";
+    if (auto r = only("GET")) return *r;
+    return MetricsPage();
+  }
+  if (path == "/api/v1/search") {
+    route = "search";
+    if (auto r = only("GET")) return *r;
+    return Search(request, audience);
+  }
+  if (path == "/api/v1/suggest") {
+    route = "suggest";
+    if (auto r = only("GET")) return *r;
+    return Suggest(request, audience);
+  }
+  constexpr std::string_view kArticles = "/api/v1/articles/";
+  if (path.starts_with(kArticles)) {
+    route = "article";
+    if (auto r = only("GET")) return *r;
+    return Article(request, path.substr(kArticles.size()), audience);
+  }
+  if (path == "/api/v1/openapi.yaml") {
+    route = "openapi";
+    if (auto r = only("GET")) return *r;
+    HttpResponse res;
+    res.content_type = "application/yaml";
+    res.body = std::string(kOpenApiYaml);
+    return res;
+  }
+  if (path == "/api/v1/admin/reload") {
+    route = "admin_reload";
+    if (auto r = only("POST")) return *r;
+    if (!is_admin) return ErrorResponse(ApiError::kUnauthorized, "this endpoint needs an admin key");
+    return Reload();
+  }
+  constexpr std::string_view kWidgets = "/widgets/";
+  if (path == "/" || path.starts_with(kWidgets)) {
+    route = "static";
+    if (auto r = only("GET")) return *r;
+    const std::string_view rel = path == "/" ? std::string_view() : std::string_view(path).substr(kWidgets.size());
+    if (auto file = ServeStatic(config_.widgets_dir, rel)) return *file;
+    return ErrorResponse(ApiError::kNotFound, fmt::format("no file {}", path));
+  }
+  return ErrorResponse(ApiError::kNotFound, fmt::format("no route {}", path));
+}
+
+HttpResponse Api::Search(const HttpRequest& request, search::Audience audience) {
+  const auto start = Clock::now();
+  if (!request.HasParam("q")) return ErrorResponse(ApiError::kInvalidQuery, "parameter 'q' is required");
+  search::SearchRequest sr;
+  sr.query = request.Param("q");
+  if (IsBlank(sr.query)) return ErrorResponse(ApiError::kInvalidQuery, "parameter 'q' is empty: type a few words to search for");
+  if (auto too_long = CheckQueryLength(sr.query, config_.max_query_chars)) return *too_long;
+
+  int page = 1, per_page = 10;
+  if (request.HasParam("page")) {
+    auto p = ParseInt(request.Param("page"), 1, kMaxPage);
+    if (!p) return ErrorResponse(ApiError::kInvalidParameter, fmt::format("parameter 'page' must be a whole number from 1 to {}", kMaxPage));
+    page = *p;
+  }
+  if (request.HasParam("per_page")) {
+    auto p = ParseInt(request.Param("per_page"), 1, kMaxPerPage);
+    if (!p) return ErrorResponse(ApiError::kInvalidParameter, fmt::format("parameter 'per_page' must be a whole number from 1 to {}", kMaxPerPage));
+    per_page = *p;
+  }
+  const std::string channel = request.Param("channel");
+  if (request.HasParam("channel") && channel != "widget" && channel != "contact_form" && channel != "agent") {
+    return ErrorResponse(ApiError::kInvalidParameter, "parameter 'channel' must be 'widget', 'contact_form' or 'agent'");
+  }
+  if (request.HasParam("locale")) {
+    auto locale = CanonicalLocale(request.Param("locale"));
+    if (!locale) return ErrorResponse(ApiError::kInvalidParameter, "parameter 'locale' must be a BCP 47 tag such as 'en' or 'de-AT'");
+    sr.locale = *locale;
+  }
+  sr.filters.type = request.Param("type");
+  if (!sr.filters.type.empty() && !IsValidArticleType(sr.filters.type)) {
+    return ErrorResponse(ApiError::kInvalidParameter, "parameter 'type' must be 'faq' or 'troubleshooting'");
+  }
+  sr.filters.product = request.Param("product");
+  sr.filters.category = request.Param("category");
+  sr.filters.tags = SplitTags(request.Param("tags"));
+  sr.audience = audience;
+  sr.offset = (page - 1) * per_page;
+  sr.limit = per_page;
+  sr.facets = true;
+
+  // The cache key holds everything the result depends on, with the query as
+  // the analyzer sees it.
+  std::string normalized;
+  for (const text::Token& t : text::Tokenize(sr.query)) normalized += (normalized.empty() ? "" : " ") + t.term;
+  std::string key = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", normalized, sr.locale,
+                                sr.filters.product, sr.filters.category, sr.filters.type, request.Param("tags"),
+                                audience == search::Audience::kAgent ? "agent" : "public", page, per_page);
+
+  const std::uint64_t epoch = pool_->Status().epoch;
+  std::optional<search::SearchResponse> response = cache_.Get(key, epoch);
+  if (response) {
+    metrics_.CacheHit();
+  } else {
+    metrics_.CacheMiss();
+    auto lease = pool_->Acquire();
+    if (!lease) return ErrorResponse(ApiError::kUnavailable, lease.error().message());
+    auto result = (*lease)->Search(sr);
+    if (!result) return ErrorResponse(ApiErrorFor(result.error()), result.error().message());
+    response = std::move(*result);
+    cache_.Put(key, lease->epoch(), *response);
+  }
+
+  json results = json::array();
+  for (const search::SearchHit& h : response->hits) {
+    results.push_back({{"id", h.id},
+                       {"title", h.title},
+                       {"snippet", h.snippet},
+                       {"url", ArticleUrl(h.id, h.locale)},
+                       {"score", h.score},
+                       {"locale", h.locale},
+                       {"category", h.category},
+                       {"type", h.type},
+                       {"updated", h.updated.empty() ? json(nullptr) : json(h.updated)}});
+  }
+  json facets = json::object();
+  for (const char* name : {"category", "type"}) {
+    json counts = json::object();
+    if (auto it = response->facets.find(name); it != response->facets.end()) {
+      for (const auto& [value, n] : it->second) counts[value] = n;
+    }
+    facets[name] = counts;
+  }
+  const double took_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  return Json({{"query_id", RandomHex(16)},
+               {"query", sr.query},
+               {"total", response->total_estimate},
+               {"page", page},
+               {"per_page", per_page},
+               {"took_ms", std::round(took_ms * 1000) / 1000},
+               {"did_you_mean", nullptr},
+               {"results", results},
+               {"facets", facets}});
+}
+
+HttpResponse Api::Suggest(const HttpRequest& request, search::Audience audience) {
+  search::SuggestRequest sr;
+  sr.query = request.Param("q");
+  sr.audience = audience;
+  sr.limit = kMaxSuggestions;
+  if (auto too_long = CheckQueryLength(sr.query, config_.max_query_chars)) return *too_long;
+  if (request.HasParam("locale")) {
+    auto locale = CanonicalLocale(request.Param("locale"));
+    if (!locale) return ErrorResponse(ApiError::kInvalidParameter, "parameter 'locale' must be a BCP 47 tag such as 'en' or 'de-AT'");
+    sr.locale = *locale;
+  }
+  json suggestions = json::array();
+  if (!IsBlank(sr.query)) {
+    auto lease = pool_->Acquire();
+    if (!lease) return ErrorResponse(ApiError::kUnavailable, lease.error().message());
+    auto result = (*lease)->Suggest(sr);
+    if (!result) return ErrorResponse(ApiErrorFor(result.error()), result.error().message());
+    for (const search::Suggestion& s : *result) suggestions.push_back({{"text", s.text}, {"id", s.id}});
+  }
+  return Json({{"suggestions", suggestions}});
+}
+
+HttpResponse Api::Article(const HttpRequest& request, const std::string& id, search::Audience audience) {
+  if (id.empty() || id.find('/') != std::string::npos || CheckId(id)) {
+    return ErrorResponse(ApiError::kNotFound, fmt::format("no article '{}'", id));
+  }
+  search::ArticleRequest ar{.id = id, .locale = config_.default_locale, .audience = audience};
+  if (request.HasParam("locale")) {
+    auto locale = CanonicalLocale(request.Param("locale"));
+    if (!locale) return ErrorResponse(ApiError::kInvalidParameter, "parameter 'locale' must be a BCP 47 tag such as 'en' or 'de-AT'");
+    ar.locale = *locale;
+  }
+  auto lease = pool_->Acquire();
+  if (!lease) return ErrorResponse(ApiError::kUnavailable, lease.error().message());
+  auto a = (*lease)->GetArticle(ar);
+  if (!a) return ErrorResponse(ApiErrorFor(a.error()), a.error().message());
+  const std::string locale = a->locale;
+  const std::string body_html = RenderMarkdown(a->body_markdown, [&](std::string_view target) { return ArticleUrl(target, locale); });
+  return Json({{"id", a->id},
+               {"title", a->title},
+               {"locale", a->locale},
+               {"type", a->type},
+               {"category", a->category},
+               {"product", a->product},
+               {"tags", a->tags},
+               {"audience", a->audience},
+               {"updated", a->updated.empty() ? json(nullptr) : json(a->updated)},
+               {"questions", a->questions},
+               {"steps", a->steps},
+               {"body_html", body_html},
+               {"url", ArticleUrl(a->id, a->locale)}});
+}
+
+HttpResponse Api::Ready() {
+  const search::IndexStatus s = pool_->Status();
+  return Json({{"status", "ready"}, {"generation", s.generation}, {"documents", s.documents}});
+}
+
+HttpResponse Api::MetricsPage() {
+  const search::IndexStatus s = pool_->Status();
+  HttpResponse res;
+  res.content_type = "text/plain; version=0.0.4";
+  res.body = metrics_.Render(s.documents, s.generation);
+  return res;
+}
+
+HttpResponse Api::Reload() {
+  auto s = pool_->Reload(/*force=*/true);
+  if (!s) return ErrorResponse(ApiErrorFor(s.error()), s.error().message());
+  return Json({{"status", "reloaded"}, {"generation", s->generation}, {"documents", s->documents}});
+}
+
+void Api::Log(const HttpRequest& request, const std::string& route, int status, double seconds) {
+  if (log_ == nullptr) return;
+  // Clients are identified by a salted hash: requests from one client can be
+  // told apart from another's, but the address itself is never written.
+  const std::string client = fmt::format("{:016x}", std::hash<std::string>{}(client_salt_ + request.client));
+  const json line = {{"ts", IsoNow()},          {"method", request.method}, {"path", request.path},
+                     {"route", route},          {"status", status},         {"ms", std::round(seconds * 1e6) / 1e3},
+                     {"client", client}};
+  const std::string text = line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  std::lock_guard<std::mutex> lock(log_mu_);
+  std::fputs(text.c_str(), log_);
+}
+
+}  // namespace kb::api

@@ -1,0 +1,175 @@
+#include "server/api/config.h"
+
+#include <algorithm>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include <fmt/core.h>
+#include <toml++/toml.h>
+
+namespace kb::api {
+
+int ServerConfig::EffectiveThreads() const {
+  if (threads > 0) return threads;
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return std::max(64, 16 * cores);
+}
+
+namespace {
+
+int LineOf(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
+
+Error ConfigError(const toml::node& node, std::string message) {
+  return Error::InvalidArgument(std::move(message), SourceLocation{"", LineOf(node), static_cast<int>(node.source().begin.column)});
+}
+
+// Readers for one key; each returns an error naming the key and its line.
+Result<void> Read(const toml::node& node, std::string_view key, std::string& out) {
+  if (auto v = node.value<std::string>()) {
+    out = *v;
+    return {};
+  }
+  return Fail(ConfigError(node, fmt::format("'{}' must be a string", key)));
+}
+
+Result<void> Read(const toml::node& node, std::string_view key, int& out) {
+  if (auto v = node.value<int64_t>(); v && node.is_integer()) {
+    out = static_cast<int>(*v);
+    return {};
+  }
+  return Fail(ConfigError(node, fmt::format("'{}' must be an integer", key)));
+}
+
+Result<void> Read(const toml::node& node, std::string_view key, std::size_t& out) {
+  if (auto v = node.value<int64_t>(); v && node.is_integer() && *v >= 0) {
+    out = static_cast<std::size_t>(*v);
+    return {};
+  }
+  return Fail(ConfigError(node, fmt::format("'{}' must be a non-negative integer", key)));
+}
+
+Result<void> Read(const toml::node& node, std::string_view key, double& out) {
+  if (node.is_number()) {
+    out = *node.value<double>();
+    return {};
+  }
+  return Fail(ConfigError(node, fmt::format("'{}' must be a number", key)));
+}
+
+Result<void> Read(const toml::node& node, std::string_view key, std::vector<std::string>& out) {
+  const toml::array* array = node.as_array();
+  if (array == nullptr) return Fail(ConfigError(node, fmt::format("'{}' must be an array of strings", key)));
+  std::vector<std::string> values;
+  for (const toml::node& item : *array) {
+    auto v = item.value<std::string>();
+    if (!v) return Fail(ConfigError(item, fmt::format("'{}' must be an array of strings", key)));
+    values.push_back(*v);
+  }
+  out = std::move(values);
+  return {};
+}
+
+Result<void> ReadSection(const toml::table& section, std::string_view name,
+                         std::initializer_list<std::pair<std::string_view, std::function<Result<void>(const toml::node&)>>> fields) {
+  for (const auto& [key, node] : section) {
+    bool known = false;
+    for (const auto& [field, read] : fields) {
+      if (field == key.str()) {
+        known = true;
+        if (auto r = read(node); !r) return r;
+      }
+    }
+    if (!known) return Fail(ConfigError(node, fmt::format("unknown key '{}' in [{}]", key.str(), name)));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text);
+  } catch (const toml::parse_error& e) {
+    return Fail(Error::InvalidArgument(std::string(e.description()),
+                                       SourceLocation{"", static_cast<int>(e.source().begin.line),
+                                                      static_cast<int>(e.source().begin.column)}));
+  }
+  using R = std::function<Result<void>(const toml::node&)>;
+  auto field = [](std::string_view key, auto& target) {
+    return std::pair<std::string_view, R>(key, [key, &target](const toml::node& n) { return Read(n, key, target); });
+  };
+  for (const auto& [name, node] : root) {
+    const toml::table* section = node.as_table();
+    if (section == nullptr) {
+      return Fail(ConfigError(node, fmt::format("'{}' must be a section such as [{}]", name.str(), name.str())));
+    }
+    Result<void> r;
+    const std::string_view n = name.str();
+    if (n == "server") {
+      r = ReadSection(*section, n,
+                      {field("host", c.host), field("port", c.port), field("threads", c.threads),
+                       field("default_locale", c.default_locale), field("widgets_dir", c.widgets_dir),
+                       field("access_log", c.access_log), field("cache_entries", c.cache_entries)});
+    } else if (n == "index") {
+      r = ReadSection(*section, n, {field("path", c.index_path)});
+    } else if (n == "events") {
+      r = ReadSection(*section, n, {field("path", c.events_path)});
+    } else if (n == "auth") {
+      r = ReadSection(*section, n, {field("agent_keys", c.agent_keys), field("admin_keys", c.admin_keys)});
+    } else if (n == "cors") {
+      r = ReadSection(*section, n, {field("allowed_origins", c.allowed_origins)});
+    } else if (n == "rate_limit") {
+      r = ReadSection(*section, n, {field("requests_per_second", c.requests_per_second), field("burst", c.burst)});
+    } else if (n == "limits") {
+      r = ReadSection(*section, n, {field("max_query_chars", c.max_query_chars), field("max_body_bytes", c.max_body_bytes)});
+    } else {
+      return Fail(ConfigError(node, fmt::format("unknown section [{}]", n)));
+    }
+    if (!r) return Fail(r.error());
+  }
+  if (c.port < 0 || c.port > 65535) return Fail(Error::InvalidArgument(fmt::format("port must be 0-65535, got {}", c.port)));
+  if (c.max_query_chars < 1) return Fail(Error::InvalidArgument("max_query_chars must be at least 1"));
+  return c;
+}
+
+Result<ServerConfig> ConfigFromArgs(const std::vector<std::string>& args) {
+  std::map<std::string, std::string> flags;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    static const std::vector<std::string> kKnown = {"--index", "--host", "--port", "--events", "--config"};
+    if (std::find(kKnown.begin(), kKnown.end(), a) == kKnown.end()) {
+      return Fail(Error::InvalidArgument(fmt::format("unknown argument '{}'", a)));
+    }
+    if (i + 1 >= args.size()) return Fail(Error::InvalidArgument(fmt::format("{} needs a value", a)));
+    flags[a.substr(2)] = args[++i];
+  }
+  ServerConfig c;
+  if (auto it = flags.find("config"); it != flags.end()) {
+    std::ifstream in(it->second);
+    if (!in) return Fail(Error::NotFound(fmt::format("cannot read config file {}", it->second)));
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    auto parsed = ParseConfig(ss.str(), c);
+    if (!parsed) return Fail(parsed.error().WithPath(it->second));
+    c = *parsed;
+  }
+  if (auto it = flags.find("index"); it != flags.end()) c.index_path = it->second;
+  if (auto it = flags.find("host"); it != flags.end()) c.host = it->second;
+  if (auto it = flags.find("events"); it != flags.end()) c.events_path = it->second;
+  if (auto it = flags.find("port"); it != flags.end()) {
+    try {
+      std::size_t used = 0;
+      c.port = std::stoi(it->second, &used);
+      if (used != it->second.size() || c.port < 0 || c.port > 65535) throw std::out_of_range("port");
+    } catch (...) {
+      return Fail(Error::InvalidArgument(fmt::format("--port must be a number from 0 to 65535, got '{}'", it->second)));
+    }
+  }
+  return c;
+}
+
+}  // namespace kb::api

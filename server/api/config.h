@@ -1,0 +1,63 @@
+// kb-server's settings: embedded defaults, then a TOML file, then flags.
+#ifndef KB_SERVER_API_CONFIG_H_
+#define KB_SERVER_API_CONFIG_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "indexer/base/error.h"
+
+namespace kb::api {
+
+struct ServerConfig {
+  // [server]
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  // Worker threads. Each open keep-alive connection holds one, so this is
+  // also the number of connections served at once. Default: 0 = 16 per core,
+  // at least 64.
+  int threads = 0;
+  std::string default_locale = "en";
+  // Directory served at /widgets/ (and its index.html at /). Default:
+  // "widgets", relative to the working directory.
+  std::string widgets_dir = "widgets";
+  // JSON-lines access log: a path, "-" for standard output, "" for none.
+  std::string access_log = "-";
+  // Search results kept in the result cache. 0 turns it off.
+  int cache_entries = 4096;
+  // [index]
+  std::string index_path = "var/index";
+  // [events]
+  std::string events_path = "var/events.sqlite";
+  // [auth]
+  std::vector<std::string> agent_keys;
+  std::vector<std::string> admin_keys;
+  // [cors]; "*" allows any origin.
+  std::vector<std::string> allowed_origins;
+  // [rate_limit], per client address; requests_per_second = 0 turns it off.
+  double requests_per_second = 20;
+  double burst = 40;
+  // [limits]
+  int max_query_chars = 256;
+  std::size_t max_body_bytes = 256 * 1024;
+
+  int EffectiveThreads() const;
+};
+
+// Applies the TOML text of a config file over `base`. Unknown sections and
+// keys, and values of the wrong type, are errors with their line.
+Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig base);
+
+// Parses kb-server's command line (without the program name): --index DIR
+// [--host H] [--port N] [--events FILE] [--config FILE]. The config file is
+// read first; flags override it.
+Result<ServerConfig> ConfigFromArgs(const std::vector<std::string>& args);
+
+inline constexpr std::string_view kServerUsage =
+    "usage: kb-server --index DIR [--host 127.0.0.1] [--port 8080] [--events FILE] [--config FILE]\n";
+
+}  // namespace kb::api
+
+#endif  // KB_SERVER_API_CONFIG_H_

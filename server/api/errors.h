@@ -1,0 +1,45 @@
+// The one table of API error codes: each has a stable snake_case name, which
+// clients switch on, and an HTTP status. Every error response has the shape
+// {"error": {"code": "...", "message": "..."}}.
+#ifndef KB_SERVER_API_ERRORS_H_
+#define KB_SERVER_API_ERRORS_H_
+
+#include <string_view>
+
+#include "indexer/base/error.h"
+#include "server/api/http_types.h"
+
+namespace kb::api {
+
+enum class ApiError {
+  kInvalidQuery,       // 400: q missing or empty
+  kQueryTooLong,       // 400: q longer than limits.max_query_chars
+  kInvalidParameter,   // 400: a parameter has a value outside its range
+  kInvalidUtf8,        // 400: a parameter or the path is not valid UTF-8
+  kBodyTooLarge,       // 400: the body is over limits.max_body_bytes
+  kUnauthorized,       // 401: a key is missing where needed, or unknown
+  kNotFound,           // 404: no such route or article
+  kMethodNotAllowed,   // 405
+  kRateLimited,        // 429: with Retry-After
+  kInternal,           // 500
+  kUnavailable,        // 503: no index loaded
+};
+
+struct ApiErrorInfo {
+  std::string_view code;
+  int status;
+};
+
+const ApiErrorInfo& InfoOf(ApiError error);
+
+// The JSON error response for `error`.
+HttpResponse ErrorResponse(ApiError error, std::string_view message);
+
+// The API error for a library error: invalid_argument -> invalid_parameter,
+// not_found -> not_found, unavailable -> unavailable, anything else ->
+// internal.
+ApiError ApiErrorFor(const Error& error);
+
+}  // namespace kb::api
+
+#endif  // KB_SERVER_API_ERRORS_H_

@@ -1,0 +1,61 @@
+#include <pthread.h>
+#include <signal.h>
+
+#include <exception>
+#include <iostream>
+#include <thread>
+
+#include <fmt/core.h>
+
+#include "server/api/api.h"
+#include "server/api/config.h"
+#include "server/http/http_server.h"
+
+int main(int argc, char** argv) {
+  try {
+    auto config = kb::api::ConfigFromArgs(std::vector<std::string>(argv + 1, argv + argc));
+    if (!config) {
+      std::cerr << "kb-server: " << config.error().ToString() << "\n" << kb::api::kServerUsage;
+      return 2;
+    }
+    // SIGTERM and SIGINT are taken by one thread that stops the server, so
+    // requests in flight finish and logs are flushed.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    auto api = kb::api::Api::Create(*config);
+    if (!api) {
+      std::cerr << "kb-server: " << api.error().ToString() << "\n";
+      return 1;
+    }
+    kb::http::HttpServer server(**api);
+    auto port = server.Bind();
+    if (!port) {
+      std::cerr << "kb-server: " << port.error().ToString() << "\n";
+      return 1;
+    }
+    std::thread stopper([&] {
+      int sig = 0;
+      sigwait(&signals, &sig);
+      server.Stop();
+    });
+    const auto status = (*api)->pool().Status();
+    std::cerr << fmt::format("kb-server: serving {} ({} articles, {}) on http://{}:{}/\n", config->index_path,
+                             status.documents, status.generation.empty() ? "no generation" : status.generation,
+                             config->host, *port);
+    server.Run();
+    (*api)->Flush();
+    if (stopper.joinable()) {
+      pthread_kill(stopper.native_handle(), SIGTERM);  // wake it if the server stopped on its own
+      stopper.join();
+    }
+    std::cerr << "kb-server: stopped\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "kb-server: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,335 @@
+// The API as a function from request to response: no sockets.
+#include "server/api/api.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "indexer/base/temp_dir.h"
+#include "indexer/corpus/fields.h"
+#include "indexer/writer/index_writer.h"
+#include "tests/test_files.h"
+
+namespace kb::api {
+namespace {
+
+using json = nlohmann::json;
+
+Article Make(std::string id, std::string locale, std::string title, std::string body, std::string audience = "public",
+             std::string category = "account", std::string type = "faq") {
+  Article a;
+  a.id = std::move(id);
+  a.locale = std::move(locale);
+  a.title = std::move(title);
+  a.body_text = ExtractMarkdown(body).text;
+  a.body_markdown = std::move(body);
+  a.audience = std::move(audience);
+  a.category = std::move(category);
+  a.type = std::move(type);
+  a.updated = "2026-03-04";
+  return a;
+}
+
+std::vector<Article> Corpus() {
+  return {
+      Make("reset-password", "en", "How do I reset my password?", "Choose **Forgot password** on the sign-in page."),
+      Make("refund", "en", "Can I get a refund?", "Refunds are possible within 30 days.", "public", "billing"),
+      Make("refund-limits", "en", "Refund approval limits", "Agents approve refund requests up to 200 USD.",
+           "internal", "policies", "troubleshooting"),
+      Make("reset-password", "de", "Passwort zurücksetzen", "Wählen Sie „Passwort vergessen“."),
+  };
+}
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    index_ = tmp_.path() + "/index";
+    ASSERT_TRUE(BuildIndex(Corpus(), index_));
+    testing::WriteFile(tmp_.path(), "widgets/index.html", "<h1>help</h1>");
+    testing::WriteFile(tmp_.path(), "widgets/kb-search.js", "export {};");
+    testing::WriteFile(tmp_.path(), "secret.txt", "do not serve");
+    config_.index_path = index_;
+    config_.widgets_dir = tmp_.path() + "/widgets";
+    config_.access_log = "";
+    config_.agent_keys = {"agent-key-1"};
+    config_.admin_keys = {"admin-key-1"};
+    config_.allowed_origins = {"https://help.example.com"};
+    config_.requests_per_second = 0;
+    config_.max_query_chars = 40;
+    config_.max_body_bytes = 64;
+    Recreate();
+  }
+
+  void Recreate() {
+    auto api = Api::Create(config_);
+    ASSERT_TRUE(api.has_value()) << api.error().ToString();
+    api_ = std::move(*api);
+  }
+
+  HttpResponse Get(std::string path, std::vector<std::pair<std::string, std::string>> params = {},
+                   std::map<std::string, std::string> headers = {}) {
+    HttpRequest r;
+    r.method = "GET";
+    r.path = std::move(path);
+    r.params = std::move(params);
+    r.headers = std::move(headers);
+    r.client = "10.1.2.3";
+    return api_->Handle(r);
+  }
+
+  static json Body(const HttpResponse& r) { return json::parse(r.body); }
+
+  static void ExpectError(const HttpResponse& r, int status, const std::string& code, const std::string& message) {
+    EXPECT_EQ(r.status, status);
+    EXPECT_EQ(r.content_type, "application/json");
+    EXPECT_EQ(Body(r), (json{{"error", {{"code", code}, {"message", message}}}})) << r.body;
+  }
+
+  static std::vector<std::string> Ids(const HttpResponse& r) {
+    std::vector<std::string> ids;
+    const json body = Body(r);
+    for (const auto& hit : body["results"]) ids.push_back(hit["id"]);
+    return ids;
+  }
+
+  TempDir tmp_{"api"};
+  std::string index_;
+  ServerConfig config_;
+  std::unique_ptr<Api> api_;
+};
+
+const std::map<std::string, std::string> kAgent = {{"authorization", "Bearer agent-key-1"}};
+
+TEST_F(ApiTest, SearchAnswersTheDocumentedShape) {
+  HttpResponse r = Get("/api/v1/search", {{"q", "reset password"}, {"locale", "en"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  json body = Body(r);
+  EXPECT_EQ(body["query"], "reset password");
+  EXPECT_EQ(body["total"], 1);
+  EXPECT_EQ(body["page"], 1);
+  EXPECT_EQ(body["per_page"], 10);
+  EXPECT_TRUE(body["did_you_mean"].is_null());
+  EXPECT_TRUE(body["took_ms"].is_number());
+  EXPECT_EQ(body["query_id"].get<std::string>().size(), 32u);
+  ASSERT_EQ(body["results"].size(), 1u);
+  const json& hit = body["results"][0];
+  EXPECT_EQ(hit["id"], "reset-password");
+  EXPECT_EQ(hit["title"], "How do I reset my password?");
+  EXPECT_EQ(hit["snippet"], "Choose Forgot <mark>password</mark> on the sign-in page.");
+  EXPECT_EQ(hit["url"], "/api/v1/articles/reset-password?locale=en");
+  EXPECT_EQ(hit["locale"], "en");
+  EXPECT_EQ(hit["category"], "account");
+  EXPECT_EQ(hit["type"], "faq");
+  EXPECT_EQ(hit["updated"], "2026-03-04");
+  EXPECT_TRUE(hit["score"].is_number());
+  EXPECT_EQ(body["facets"], (json{{"category", {{"account", 1}}}, {"type", {{"faq", 1}}}}));
+}
+
+TEST_F(ApiTest, EverySearchGetsItsOwnQueryId) {
+  const auto a = Body(Get("/api/v1/search", {{"q", "refund"}}))["query_id"];
+  const auto b = Body(Get("/api/v1/search", {{"q", "refund"}}))["query_id"];  // from the cache
+  EXPECT_NE(a, b);
+}
+
+TEST_F(ApiTest, InternalArticlesNeverReachPublicRequests) {
+  // Search, snippets and facets.
+  HttpResponse pub = Get("/api/v1/search", {{"q", "refund approval agents"}, {"locale", "en"}});
+  EXPECT_EQ(Ids(pub), (std::vector<std::string>{"refund"}));
+  EXPECT_EQ(pub.body.find("200 USD"), std::string::npos);
+  EXPECT_EQ(Body(pub)["facets"], (json{{"category", {{"billing", 1}}}, {"type", {{"faq", 1}}}}));
+  // Suggest.
+  EXPECT_EQ(Body(Get("/api/v1/suggest", {{"q", "refund appr"}})), (json{{"suggestions", json::array()}}));
+  // The article itself: 404, as if it did not exist.
+  ExpectError(Get("/api/v1/articles/refund-limits"), 404, "not_found", "no article 'refund-limits'");
+
+  HttpResponse agent = Get("/api/v1/search", {{"q", "refund approval agents"}, {"locale", "en"}}, kAgent);
+  EXPECT_EQ(Ids(agent), (std::vector<std::string>{"refund-limits", "refund"}));
+  EXPECT_EQ(Body(agent)["facets"]["category"], (json{{"billing", 1}, {"policies", 1}}));
+  EXPECT_EQ(Body(Get("/api/v1/suggest", {{"q", "refund appr"}}, kAgent))["suggestions"],
+            (json::array({{{"text", "Refund approval limits"}, {"id", "refund-limits"}}})));
+  HttpResponse article = Get("/api/v1/articles/refund-limits", {}, kAgent);
+  EXPECT_EQ(article.status, 200);
+  EXPECT_EQ(Body(article)["audience"], "internal");
+}
+
+TEST_F(ApiTest, AdminKeysSeeInternalArticlesToo) {
+  HttpResponse r = Get("/api/v1/articles/refund-limits", {}, {{"authorization", "Bearer admin-key-1"}});
+  EXPECT_EQ(r.status, 200);
+}
+
+TEST_F(ApiTest, ArticleHasRenderedBodyAndMetadata) {
+  HttpResponse r = Get("/api/v1/articles/reset-password", {{"locale", "de-AT"}});
+  ASSERT_EQ(r.status, 200);
+  json a = Body(r);
+  EXPECT_EQ(a["locale"], "de");
+  EXPECT_EQ(a["title"], "Passwort zurücksetzen");
+  EXPECT_EQ(a["body_html"], "<p>Wählen Sie „Passwort vergessen“.</p>\n");
+  EXPECT_EQ(a["url"], "/api/v1/articles/reset-password?locale=de");
+  EXPECT_EQ(a["steps"], json::array());
+}
+
+TEST_F(ApiTest, SuggestCompletesTheLastWord) {
+  HttpResponse r = Get("/api/v1/suggest", {{"q", "pass"}, {"locale", "en"}});
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(Body(r), (json{{"suggestions", {{{"text", "How do I reset my password?"}, {"id", "reset-password"}}}}}));
+  EXPECT_EQ(Body(Get("/api/v1/suggest", {{"q", ""}})), (json{{"suggestions", json::array()}}));
+}
+
+TEST_F(ApiTest, InvalidQuery) {
+  ExpectError(Get("/api/v1/search"), 400, "invalid_query", "parameter 'q' is required");
+  ExpectError(Get("/api/v1/search", {{"q", "  "}}), 400, "invalid_query",
+              "parameter 'q' is empty: type a few words to search for");
+}
+
+TEST_F(ApiTest, QueryTooLong) {
+  ExpectError(Get("/api/v1/search", {{"q", std::string(41, 'a')}}), 400, "query_too_long",
+              "query is 41 characters long; the limit is 40");
+  // Characters, not bytes: 40 Japanese characters are fine.
+  std::string ja;
+  for (int i = 0; i < 40; ++i) ja += "あ";
+  EXPECT_EQ(Get("/api/v1/search", {{"q", ja}}).status, 200);
+  ExpectError(Get("/api/v1/suggest", {{"q", std::string(41, 'a')}}), 400, "query_too_long",
+              "query is 41 characters long; the limit is 40");
+}
+
+TEST_F(ApiTest, InvalidParameters) {
+  ExpectError(Get("/api/v1/search", {{"q", "x"}, {"page", "0"}}), 400, "invalid_parameter",
+              "parameter 'page' must be a whole number from 1 to 1000");
+  ExpectError(Get("/api/v1/search", {{"q", "x"}, {"per_page", "51"}}), 400, "invalid_parameter",
+              "parameter 'per_page' must be a whole number from 1 to 50");
+  ExpectError(Get("/api/v1/search", {{"q", "x"}, {"per_page", "ten"}}), 400, "invalid_parameter",
+              "parameter 'per_page' must be a whole number from 1 to 50");
+  ExpectError(Get("/api/v1/search", {{"q", "x"}, {"channel", "email"}}), 400, "invalid_parameter",
+              "parameter 'channel' must be 'widget', 'contact_form' or 'agent'");
+  ExpectError(Get("/api/v1/search", {{"q", "x"}, {"locale", "not a locale"}}), 400, "invalid_parameter",
+              "parameter 'locale' must be a BCP 47 tag such as 'en' or 'de-AT'");
+  ExpectError(Get("/api/v1/search", {{"q", "x"}, {"type", "howto"}}), 400, "invalid_parameter",
+              "parameter 'type' must be 'faq' or 'troubleshooting'");
+}
+
+TEST_F(ApiTest, InvalidUtf8) {
+  ExpectError(Get("/api/v1/search", {{"q", "caf\xE9"}}), 400, "invalid_utf8", "parameter 'q' is not valid UTF-8");
+  ExpectError(Get("/api/v1/articles/\xFF"), 400, "invalid_utf8", "the path is not valid UTF-8");
+}
+
+TEST_F(ApiTest, BodyTooLarge) {
+  HttpRequest r;
+  r.method = "POST";
+  r.path = "/api/v1/admin/reload";
+  r.body = std::string(65, 'x');
+  ExpectError(api_->Handle(r), 400, "body_too_large", "the body is 65 bytes; the limit is 64");
+}
+
+TEST_F(ApiTest, Unauthorized) {
+  ExpectError(Get("/api/v1/search", {{"q", "x"}}, {{"authorization", "Bearer wrong"}}), 401, "unauthorized",
+              "unknown API key");
+  HttpRequest r;
+  r.method = "POST";
+  r.path = "/api/v1/admin/reload";
+  ExpectError(api_->Handle(r), 401, "unauthorized", "this endpoint needs an admin key");
+  r.headers = kAgent;
+  ExpectError(api_->Handle(r), 401, "unauthorized", "this endpoint needs an admin key");
+}
+
+TEST_F(ApiTest, NotFound) {
+  ExpectError(Get("/api/v2/search"), 404, "not_found", "no route /api/v2/search");
+  ExpectError(Get("/api/v1/articles/nope"), 404, "not_found", "no article 'nope'");
+}
+
+TEST_F(ApiTest, MethodNotAllowed) {
+  HttpRequest r;
+  r.method = "POST";
+  r.path = "/api/v1/search";
+  HttpResponse res = api_->Handle(r);
+  ExpectError(res, 405, "method_not_allowed", "POST /api/v1/search is not supported; use GET");
+  EXPECT_EQ(res.Header("Allow"), "GET");
+}
+
+TEST_F(ApiTest, RateLimited) {
+  config_.requests_per_second = 1;
+  config_.burst = 3;
+  Recreate();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Get("/api/v1/search", {{"q", "refund"}}).status, 200);
+  HttpResponse r = Get("/api/v1/search", {{"q", "refund"}});
+  ExpectError(r, 429, "rate_limited", "too many requests; try again in 1 s");
+  EXPECT_EQ(r.Header("Retry-After"), "1");
+  EXPECT_EQ(Get("/healthz").status, 200);  // operations endpoints are never limited
+}
+
+TEST_F(ApiTest, CorsFromTheAllowList) {
+  HttpRequest pre;
+  pre.method = "OPTIONS";
+  pre.path = "/api/v1/search";
+  pre.headers = {{"origin", "https://help.example.com"}, {"access-control-request-method", "GET"}};
+  HttpResponse r = api_->Handle(pre);
+  EXPECT_EQ(r.status, 204);
+  EXPECT_EQ(r.Header("Access-Control-Allow-Origin"), "https://help.example.com");
+  EXPECT_EQ(r.Header("Access-Control-Allow-Methods"), "GET, POST, OPTIONS");
+  EXPECT_EQ(r.Header("Access-Control-Allow-Headers"), "Authorization, Content-Type");
+  pre.headers["origin"] = "https://evil.example";
+  r = api_->Handle(pre);
+  EXPECT_EQ(r.status, 204);
+  EXPECT_EQ(r.Header("Access-Control-Allow-Origin"), "");
+  EXPECT_EQ(Get("/api/v1/search", {{"q", "refund"}}, {{"origin", "https://help.example.com"}})
+                .Header("Access-Control-Allow-Origin"),
+            "https://help.example.com");
+}
+
+TEST_F(ApiTest, ServesWidgetsButNothingOutsideThem) {
+  HttpResponse r = Get("/");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "<h1>help</h1>");
+  EXPECT_EQ(r.content_type, "text/html; charset=utf-8");
+  r = Get("/widgets/kb-search.js");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "text/javascript; charset=utf-8");
+  for (const char* path : {"/widgets/../secret.txt", "/widgets/%2e%2e/secret.txt", "/widgets/..%2fsecret.txt",
+                           "/widgets/./index.html", "/widgets/.hidden", "/widgets//etc/passwd", "/widgets/\\..\\secret.txt"}) {
+    HttpResponse res = Get(path);
+    EXPECT_EQ(res.status, 404) << path;
+    EXPECT_EQ(res.body.find("do not serve"), std::string::npos) << path;
+  }
+}
+
+TEST_F(ApiTest, OperationsEndpoints) {
+  EXPECT_EQ(Body(Get("/healthz")), (json{{"status", "ok"}}));
+  EXPECT_EQ(Body(Get("/readyz")), (json{{"status", "ready"}, {"generation", "gen-000001"}, {"documents", 4}}));
+  Get("/api/v1/search", {{"q", "refund"}});
+  Get("/api/v1/search", {{"q", "Refund!"}});  // same words: a cache hit
+  const std::string metrics = Get("/metrics").body;
+  EXPECT_NE(metrics.find("kb_http_requests_total{route=\"search\",status=\"200\"} 2\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("kb_search_cache_hits_total 1\n"), std::string::npos);
+  EXPECT_NE(metrics.find("kb_search_cache_misses_total 1\n"), std::string::npos);
+  EXPECT_NE(metrics.find("kb_index_documents 4\n"), std::string::npos);
+  EXPECT_NE(metrics.find("kb_index_generation_info{generation=\"gen-000001\"} 1\n"), std::string::npos);
+  EXPECT_NE(metrics.find("kb_http_request_duration_seconds_bucket{route=\"search\",le=\"+Inf\"} 2\n"), std::string::npos);
+  HttpResponse openapi = Get("/api/v1/openapi.yaml");
+  EXPECT_EQ(openapi.content_type, "application/yaml");
+  EXPECT_EQ(openapi.body.rfind("openapi: 3.0.3\n", 0), 0u);
+}
+
+TEST_F(ApiTest, AdminReloadSwitchesToTheNewGenerationAndClearsTheCache) {
+  EXPECT_EQ(Ids(Get("/api/v1/search", {{"q", "refund"}, {"locale", "en"}})), (std::vector<std::string>{"refund"}));
+  std::vector<Article> more = Corpus();
+  more.push_back(Make("refund-timing", "en", "When will my refund arrive?", "Refunds take 5 days."));
+  ASSERT_TRUE(BuildIndex(more, index_));
+  HttpRequest r;
+  r.method = "POST";
+  r.path = "/api/v1/admin/reload";
+  r.headers = {{"authorization", "Bearer admin-key-1"}};
+  HttpResponse res = api_->Handle(r);
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(Body(res), (json{{"status", "reloaded"}, {"generation", "gen-000002"}, {"documents", 5}}));
+  EXPECT_EQ(Ids(Get("/api/v1/search", {{"q", "refund"}, {"locale", "en"}})),
+            (std::vector<std::string>{"refund-timing", "refund"}));  // the shorter article first
+}
+
+TEST(ApiCreateTest, MissingIndexIsAnError) {
+  ServerConfig c;
+  c.index_path = "/nonexistent/kb-index";
+  auto api = Api::Create(c);
+  ASSERT_FALSE(api.has_value());
+  EXPECT_EQ(api.error().message(), "no index at /nonexistent/kb-index: build one with 'kb-index build'");
+}
+
+}  // namespace
+}  // namespace kb::api

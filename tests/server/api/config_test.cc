@@ -1,0 +1,125 @@
+#include "server/api/config.h"
+
+#include <gtest/gtest.h>
+
+#include "indexer/base/temp_dir.h"
+#include "tests/test_files.h"
+
+namespace kb::api {
+namespace {
+
+TEST(ConfigTest, ReadsEverySection) {
+  auto c = ParseConfig(R"(
+[server]
+host = "0.0.0.0"
+port = 9000
+threads = 32
+default_locale = "de"
+widgets_dir = "/srv/widgets"
+access_log = ""
+cache_entries = 10
+
+[index]
+path = "/srv/index"
+
+[events]
+path = "/srv/events.sqlite"
+
+[auth]
+agent_keys = ["a1", "a2"]
+admin_keys = ["root"]
+
+[cors]
+allowed_origins = ["https://help.example.com"]
+
+[rate_limit]
+requests_per_second = 5
+burst = 10.5
+
+[limits]
+max_query_chars = 100
+max_body_bytes = 2048
+)",
+                       ServerConfig{});
+  ASSERT_TRUE(c.has_value()) << c.error().ToString();
+  EXPECT_EQ(c->host, "0.0.0.0");
+  EXPECT_EQ(c->port, 9000);
+  EXPECT_EQ(c->threads, 32);
+  EXPECT_EQ(c->EffectiveThreads(), 32);
+  EXPECT_EQ(c->default_locale, "de");
+  EXPECT_EQ(c->widgets_dir, "/srv/widgets");
+  EXPECT_EQ(c->access_log, "");
+  EXPECT_EQ(c->cache_entries, 10);
+  EXPECT_EQ(c->index_path, "/srv/index");
+  EXPECT_EQ(c->events_path, "/srv/events.sqlite");
+  EXPECT_EQ(c->agent_keys, (std::vector<std::string>{"a1", "a2"}));
+  EXPECT_EQ(c->admin_keys, (std::vector<std::string>{"root"}));
+  EXPECT_EQ(c->allowed_origins, (std::vector<std::string>{"https://help.example.com"}));
+  EXPECT_EQ(c->requests_per_second, 5);
+  EXPECT_EQ(c->burst, 10.5);
+  EXPECT_EQ(c->max_query_chars, 100);
+  EXPECT_EQ(c->max_body_bytes, 2048u);
+}
+
+TEST(ConfigTest, ErrorsNameTheLine) {
+  auto c = ParseConfig("[server]\nport = 8080\nprot = 1\n", ServerConfig{});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().where().line, 3);
+  EXPECT_EQ(c.error().message(), "unknown key 'prot' in [server]");
+
+  c = ParseConfig("[server]\nport = \"eighty\"\n", ServerConfig{});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().where().line, 2);
+  EXPECT_EQ(c.error().message(), "'port' must be an integer");
+
+  c = ParseConfig("\n[sever]\n", ServerConfig{});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().where().line, 2);
+  EXPECT_EQ(c.error().message(), "unknown section [sever]");
+
+  c = ParseConfig("[auth]\nagent_keys = [\"a\", 2]\n", ServerConfig{});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().where().line, 2);
+  EXPECT_EQ(c.error().message(), "'agent_keys' must be an array of strings");
+
+  c = ParseConfig("[server\nport = 1\n", ServerConfig{});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().where().line, 1);
+  EXPECT_FALSE(c.error().message().empty());
+}
+
+TEST(ConfigTest, FlagsOverrideTheFile) {
+  TempDir tmp("config");
+  const std::string file = testing::WriteFile(tmp.path(), "kb.toml", "[server]\nport = 9000\nhost = \"0.0.0.0\"\n");
+  auto c = ConfigFromArgs({"--config", file, "--port", "9100", "--index", "/x"});
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->port, 9100);
+  EXPECT_EQ(c->host, "0.0.0.0");
+  EXPECT_EQ(c->index_path, "/x");
+}
+
+TEST(ConfigTest, BadFlags) {
+  auto c = ConfigFromArgs({"--port", "http"});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().message(), "--port must be a number from 0 to 65535, got 'http'");
+  c = ConfigFromArgs({"--verbose"});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().message(), "unknown argument '--verbose'");
+  c = ConfigFromArgs({"--index"});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().message(), "--index needs a value");
+  TempDir tmp("config");
+  const std::string file = testing::WriteFile(tmp.path(), "kb.toml", "[limits]\nmax_body_bytes = -1\n");
+  c = ConfigFromArgs({"--config", file});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().ToString(), file + ":2: error: 'max_body_bytes' must be a non-negative integer");
+}
+
+TEST(ConfigTest, TheExampleFileParses) {
+  auto c = ConfigFromArgs({"--config", std::string(KB_SOURCE_DIR) + "/kb.example.toml"});
+  ASSERT_TRUE(c.has_value()) << c.error().ToString();
+  EXPECT_EQ(c->port, 8080);
+}
+
+}  // namespace
+}  // namespace kb::api

@@ -1,0 +1,36 @@
+#include "server/api/markdown_html.h"
+
+#include <gtest/gtest.h>
+
+namespace kb::api {
+namespace {
+
+std::string Render(std::string_view md) {
+  return RenderMarkdown(md, [](std::string_view id) { return "/articles/" + std::string(id); });
+}
+
+TEST(MarkdownHtmlTest, RendersBlocksAndSpans) {
+  EXPECT_EQ(Render("## Steps\n\n1. Open **Settings**\n2. Run `sync`\n"),
+            "<h2>Steps</h2>\n<ol><li>Open <strong>Settings</strong></li>\n<li>Run <code>sync</code></li>\n</ol>\n");
+}
+
+TEST(MarkdownHtmlTest, RawHtmlIsShownNotRun) {
+  EXPECT_EQ(Render("<script>alert(1)</script>\n"), "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n");
+  EXPECT_EQ(Render("a <img src=x onerror=alert(1)> b\n"), "<p>a &lt;img src=x onerror=alert(1)&gt; b</p>\n");
+}
+
+TEST(MarkdownHtmlTest, KeepsOnlySafeLinks) {
+  EXPECT_EQ(Render("[x](javascript:alert(1))"), "<p><a>x</a></p>\n");
+  EXPECT_EQ(Render("[x](JavaScript:alert(1))"), "<p><a>x</a></p>\n");
+  EXPECT_EQ(Render("[x](https://a.example/?q=1&r=2)"), "<p><a href=\"https://a.example/?q=1&amp;r=2\">x</a></p>\n");
+  EXPECT_EQ(Render("[x](/help)"), "<p><a href=\"/help\">x</a></p>\n");
+  EXPECT_EQ(Render("![logo\" onload=\"x](data:image/png;base64,AAA)"), "<p><img src=\"\" alt=\"logo&quot; onload=&quot;x\"></p>\n");
+}
+
+TEST(MarkdownHtmlTest, KbLinksPointAtArticles) {
+  EXPECT_EQ(Render("See [resetting](kb:reset-password)."),
+            "<p>See <a href=\"/articles/reset-password\">resetting</a>.</p>\n");
+}
+
+}  // namespace
+}  // namespace kb::api
