@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 
 #include <fmt/core.h>
@@ -17,7 +18,32 @@ namespace kb::bench {
 
 namespace {
 
-constexpr std::string_view kUsage = "usage: kb-bench [--articles N] [--queries N]\n";
+constexpr std::string_view kUsage =
+    "usage: kb-bench [--articles N] [--queries N]\n"
+    "       kb-bench --emit DIR [--articles N] [--queries N]\n"
+    "  --emit builds the synthetic corpus's index in DIR/index and writes its\n"
+    "  queries to DIR/queries.txt, one per line, for the HTTP benchmark.\n";
+
+// Writes the index and the queries for bench/http.
+int Emit(const std::string& dir, const std::vector<Article>& corpus, const std::vector<std::string>& queries,
+         std::ostream& out, std::ostream& err) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  auto built = BuildIndex(corpus, dir + "/index");
+  if (!built) {
+    err << "kb-bench: " << built.error().ToString() << "\n";
+    return 1;
+  }
+  std::ofstream q(dir + "/queries.txt", std::ios::trunc);
+  for (const std::string& line : queries) q << line << "\n";
+  if (!q) {
+    err << "kb-bench: cannot write " << dir << "/queries.txt\n";
+    return 1;
+  }
+  out << fmt::format("wrote {}/index ({} articles, {:.1f} s) and {} queries to {}/queries.txt\n", dir,
+                     corpus.size(), built->seconds, queries.size(), dir);
+  return 0;
+}
 
 using Clock = std::chrono::steady_clock;
 
@@ -77,12 +103,15 @@ bool ParseCount(const std::string& s, int& out) {
 int RunSpeedBench(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   SyntheticOptions options;
   int query_count = 1000;
+  std::string emit_dir;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const bool has_value = i + 1 < args.size();
     if (args[i] == "--articles" && has_value && ParseCount(args[i + 1], options.articles)) {
       ++i;
     } else if (args[i] == "--queries" && has_value && ParseCount(args[i + 1], query_count)) {
       ++i;
+    } else if (args[i] == "--emit" && has_value) {
+      emit_dir = args[++i];
     } else if (args[i] == "--help" || args[i] == "-h") {
       out << kUsage;
       return 0;
@@ -95,6 +124,7 @@ int RunSpeedBench(const std::vector<std::string>& args, std::ostream& out, std::
   auto start = Clock::now();
   const std::vector<Article> corpus = MakeSyntheticCorpus(options);
   const std::vector<std::string> queries = MakeSyntheticQueries(corpus, query_count, options.seed + 1);
+  if (!emit_dir.empty()) return Emit(emit_dir, corpus, queries, out, err);
   std::size_t words = 0;
   for (const Article& a : corpus) words += static_cast<std::size_t>(std::count(a.body_text.begin(), a.body_text.end(), ' ')) + 1;
   out << fmt::format("corpus: {} synthetic articles, {:.0f} body words on average, {} queries (generated in {:.1f} s)\n",

@@ -110,6 +110,35 @@ std::optional<HttpResponse> CheckQueryLength(const std::string& q, int max_chars
   return std::nullopt;
 }
 
+// The part of a search response that depends only on the results: the
+// members after query_id, query and took_ms, without the braces.
+std::string ResultsJson(const search::SearchResponse& response, int page, int per_page) {
+  json results = json::array();
+  for (const search::SearchHit& h : response.hits) {
+    results.push_back({{"id", h.id},
+                       {"title", h.title},
+                       {"snippet", h.snippet},
+                       {"url", ArticleUrl(h.id, h.locale)},
+                       {"score", h.score},
+                       {"locale", h.locale},
+                       {"category", h.category},
+                       {"type", h.type},
+                       {"updated", h.updated.empty() ? json(nullptr) : json(h.updated)}});
+  }
+  json facets = json::object();
+  for (const char* name : {"category", "type"}) {
+    json counts = json::object();
+    if (auto it = response.facets.find(name); it != response.facets.end()) {
+      for (const auto& [value, n] : it->second) counts[value] = n;
+    }
+    facets[name] = counts;
+  }
+  const json body = {{"total", response.total_estimate}, {"page", page},         {"per_page", per_page},
+                     {"did_you_mean", nullptr},           {"results", results}, {"facets", facets}};
+  const std::string text = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return text.substr(1, text.size() - 2);
+}
+
 }  // namespace
 
 Api::Api(ServerConfig config, std::unique_ptr<search::SearcherPool> pool, std::FILE* log, bool own_log)
@@ -151,7 +180,7 @@ void Api::Flush() {
 
 HttpResponse Api::Handle(const HttpRequest& request) {
   const auto start = Clock::now();
-  std::string route = "unmatched";
+  Route route = Route::kUnmatched;
   HttpResponse res;
   try {
     res = Dispatch(request, route);
@@ -169,7 +198,7 @@ HttpResponse Api::Handle(const HttpRequest& request) {
   return res;
 }
 
-HttpResponse Api::Dispatch(const HttpRequest& request, std::string& route) {
+HttpResponse Api::Dispatch(const HttpRequest& request, Route& route) {
   // Text we cannot read is refused before anything looks at it.
   if (FindInvalidUtf8(request.path)) return ErrorResponse(ApiError::kInvalidUtf8, "the path is not valid UTF-8");
   for (const auto& [key, value] : request.params) {
@@ -180,7 +209,7 @@ HttpResponse Api::Dispatch(const HttpRequest& request, std::string& route) {
   }
 
   if (request.method == "OPTIONS") {  // CORS preflight; Handle adds the origin
-    route = "preflight";
+    route = Route::kPreflight;
     HttpResponse res;
     res.status = 204;
     res.content_type.clear();
@@ -196,7 +225,7 @@ HttpResponse Api::Dispatch(const HttpRequest& request, std::string& route) {
   const bool operational = path == "/healthz" || path == "/readyz" || path == "/metrics";
   if (!operational) {
     if (const int wait_s = limiter_.Take(request.client); wait_s > 0) {
-      route = "rate_limited";
+      route = Route::kRateLimited;
       HttpResponse res = ErrorResponse(ApiError::kRateLimited,
                                        fmt::format("too many requests; try again in {} s", wait_s));
       res.headers.emplace_back("Retry-After", std::to_string(wait_s));
@@ -227,38 +256,38 @@ HttpResponse Api::Dispatch(const HttpRequest& request, std::string& route) {
   };
 
   if (path == "/healthz") {
-    route = "healthz";
+    route = Route::kHealthz;
     if (auto r = only("GET")) return *r;
     return Json({{"status", "ok"}});
   }
   if (path == "/readyz") {
-    route = "readyz";
+    route = Route::kReadyz;
     if (auto r = only("GET")) return *r;
     return Ready();
   }
   if (path == "/metrics") {
-    route = "metrics";
+    route = Route::kMetrics;
     if (auto r = only("GET")) return *r;
     return MetricsPage();
   }
   if (path == "/api/v1/search") {
-    route = "search";
+    route = Route::kSearch;
     if (auto r = only("GET")) return *r;
     return Search(request, audience);
   }
   if (path == "/api/v1/suggest") {
-    route = "suggest";
+    route = Route::kSuggest;
     if (auto r = only("GET")) return *r;
     return Suggest(request, audience);
   }
   constexpr std::string_view kArticles = "/api/v1/articles/";
   if (path.starts_with(kArticles)) {
-    route = "article";
+    route = Route::kArticle;
     if (auto r = only("GET")) return *r;
     return Article(request, path.substr(kArticles.size()), audience);
   }
   if (path == "/api/v1/openapi.yaml") {
-    route = "openapi";
+    route = Route::kOpenApi;
     if (auto r = only("GET")) return *r;
     HttpResponse res;
     res.content_type = "application/yaml";
@@ -266,14 +295,14 @@ HttpResponse Api::Dispatch(const HttpRequest& request, std::string& route) {
     return res;
   }
   if (path == "/api/v1/admin/reload") {
-    route = "admin_reload";
+    route = Route::kAdminReload;
     if (auto r = only("POST")) return *r;
     if (!is_admin) return ErrorResponse(ApiError::kUnauthorized, "this endpoint needs an admin key");
     return Reload();
   }
   constexpr std::string_view kWidgets = "/widgets/";
   if (path == "/" || path.starts_with(kWidgets)) {
-    route = "static";
+    route = Route::kStatic;
     if (auto r = only("GET")) return *r;
     const std::string_view rel = path == "/" ? std::string_view() : std::string_view(path).substr(kWidgets.size());
     if (auto file = ServeStatic(config_.widgets_dir, rel)) return *file;
@@ -331,8 +360,8 @@ HttpResponse Api::Search(const HttpRequest& request, search::Audience audience) 
                                 audience == search::Audience::kAgent ? "agent" : "public", page, per_page);
 
   const std::uint64_t epoch = pool_->Status().epoch;
-  std::optional<search::SearchResponse> response = cache_.Get(key, epoch);
-  if (response) {
+  ResultCache::Value tail = cache_.Get(key, epoch);
+  if (tail) {
     metrics_.CacheHit();
   } else {
     metrics_.CacheMiss();
@@ -340,40 +369,21 @@ HttpResponse Api::Search(const HttpRequest& request, search::Audience audience) 
     if (!lease) return ErrorResponse(ApiError::kUnavailable, lease.error().message());
     auto result = (*lease)->Search(sr);
     if (!result) return ErrorResponse(ApiErrorFor(result.error()), result.error().message());
-    response = std::move(*result);
-    cache_.Put(key, lease->epoch(), *response);
+    tail = std::make_shared<const std::string>(ResultsJson(*result, page, per_page));
+    cache_.Put(key, lease->epoch(), tail);
   }
-
-  json results = json::array();
-  for (const search::SearchHit& h : response->hits) {
-    results.push_back({{"id", h.id},
-                       {"title", h.title},
-                       {"snippet", h.snippet},
-                       {"url", ArticleUrl(h.id, h.locale)},
-                       {"score", h.score},
-                       {"locale", h.locale},
-                       {"category", h.category},
-                       {"type", h.type},
-                       {"updated", h.updated.empty() ? json(nullptr) : json(h.updated)}});
-  }
-  json facets = json::object();
-  for (const char* name : {"category", "type"}) {
-    json counts = json::object();
-    if (auto it = response->facets.find(name); it != response->facets.end()) {
-      for (const auto& [value, n] : it->second) counts[value] = n;
-    }
-    facets[name] = counts;
-  }
+  // What differs per request goes in front of the cached part.
   const double took_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-  return Json({{"query_id", RandomHex(16)},
-               {"query", sr.query},
-               {"total", response->total_estimate},
-               {"page", page},
-               {"per_page", per_page},
-               {"took_ms", std::round(took_ms * 1000) / 1000},
-               {"did_you_mean", nullptr},
-               {"results", results},
-               {"facets", facets}});
+  HttpResponse res;
+  res.body.reserve(tail->size() + sr.query.size() + 96);
+  res.body += "{\"query_id\":\"";
+  res.body += RandomHex(16);
+  res.body += "\",\"query\":";
+  res.body += json(sr.query).dump(-1, ' ', false, json::error_handler_t::replace);
+  res.body += fmt::format(",\"took_ms\":{:.3f},", took_ms);
+  res.body += *tail;
+  res.body += "}";
+  return res;
 }
 
 HttpResponse Api::Suggest(const HttpRequest& request, search::Audience audience) {
@@ -448,13 +458,13 @@ HttpResponse Api::Reload() {
   return Json({{"status", "reloaded"}, {"generation", s->generation}, {"documents", s->documents}});
 }
 
-void Api::Log(const HttpRequest& request, const std::string& route, int status, double seconds) {
+void Api::Log(const HttpRequest& request, Route route, int status, double seconds) {
   if (log_ == nullptr) return;
   // Clients are identified by a salted hash: requests from one client can be
   // told apart from another's, but the address itself is never written.
   const std::string client = fmt::format("{:016x}", std::hash<std::string>{}(client_salt_ + request.client));
   const json line = {{"ts", IsoNow()},          {"method", request.method}, {"path", request.path},
-                     {"route", route},          {"status", status},         {"ms", std::round(seconds * 1e6) / 1e3},
+                     {"route", RouteName(route)},          {"status", status},         {"ms", std::round(seconds * 1e6) / 1e3},
                      {"client", client}};
   const std::string text = line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
   std::lock_guard<std::mutex> lock(log_mu_);

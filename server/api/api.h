@@ -38,15 +38,14 @@ class Api {
  private:
   Api(ServerConfig config, std::unique_ptr<search::SearcherPool> pool, std::FILE* log, bool own_log);
 
-  struct Route;
-  HttpResponse Dispatch(const HttpRequest& request, std::string& route);
+  HttpResponse Dispatch(const HttpRequest& request, Route& route);
   HttpResponse Search(const HttpRequest& request, search::Audience audience);
   HttpResponse Suggest(const HttpRequest& request, search::Audience audience);
   HttpResponse Article(const HttpRequest& request, const std::string& id, search::Audience audience);
   HttpResponse Ready();
   HttpResponse MetricsPage();
   HttpResponse Reload();
-  void Log(const HttpRequest& request, const std::string& route, int status, double seconds);
+  void Log(const HttpRequest& request, Route route, int status, double seconds);
 
   ServerConfig config_;
   std::unique_ptr<search::SearcherPool> pool_;

@@ -4,35 +4,53 @@
 
 namespace kb::api {
 
-void Metrics::Record(const std::string& route, int status, double seconds) {
-  std::lock_guard<std::mutex> lock(mu_);
-  ++requests_[{route, status}];
-  Histogram& h = latency_[route];
+std::string_view RouteName(Route route) {
+  static constexpr std::array<std::string_view, kRouteCount> kNames = {
+      "search", "suggest", "article", "healthz", "readyz", "metrics", "openapi", "admin_reload", "static",
+      "preflight", "rate_limited", "unmatched"};
+  return kNames[static_cast<int>(route)];
+}
+
+void Metrics::Record(Route route, int status, double seconds) {
+  PerRoute& r = routes_[static_cast<int>(route)];
+  std::size_t s = 0;
+  while (s < kStatuses.size() && kStatuses[s] != status) ++s;
+  r.by_status[s].fetch_add(1, std::memory_order_relaxed);
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-    if (seconds <= kBuckets[i]) ++h.counts[i];
+    if (seconds <= kBuckets[i]) r.buckets[i].fetch_add(1, std::memory_order_relaxed);
   }
-  ++h.total;
-  h.sum += seconds;
+  r.count.fetch_add(1, std::memory_order_relaxed);
+  r.sum_us.fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
 }
 
 std::string Metrics::Render(std::int64_t documents, const std::string& generation) const {
   std::string out;
   out += "# HELP kb_http_requests_total HTTP requests by route and status.\n";
   out += "# TYPE kb_http_requests_total counter\n";
-  std::lock_guard<std::mutex> lock(mu_);
-  for (const auto& [key, n] : requests_) {
-    out += fmt::format("kb_http_requests_total{{route=\"{}\",status=\"{}\"}} {}\n", key.first, key.second, n);
+  for (int i = 0; i < kRouteCount; ++i) {
+    const PerRoute& r = routes_[static_cast<std::size_t>(i)];
+    for (std::size_t s = 0; s <= kStatuses.size(); ++s) {
+      const std::uint64_t n = r.by_status[s].load(std::memory_order_relaxed);
+      if (n == 0) continue;
+      const std::string status = s < kStatuses.size() ? std::to_string(kStatuses[s]) : "other";
+      out += fmt::format("kb_http_requests_total{{route=\"{}\",status=\"{}\"}} {}\n", RouteName(Route(i)), status, n);
+    }
   }
   out += "# HELP kb_http_request_duration_seconds Time to answer a request.\n";
   out += "# TYPE kb_http_request_duration_seconds histogram\n";
-  for (const auto& [route, h] : latency_) {
-    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-      out += fmt::format("kb_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", route, kBuckets[i],
-                         h.counts[i]);
+  for (int i = 0; i < kRouteCount; ++i) {
+    const PerRoute& r = routes_[static_cast<std::size_t>(i)];
+    const std::uint64_t count = r.count.load(std::memory_order_relaxed);
+    if (count == 0) continue;
+    const std::string_view name = RouteName(Route(i));
+    for (std::size_t b = 0; b < kBuckets.size(); ++b) {
+      out += fmt::format("kb_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", name, kBuckets[b],
+                         r.buckets[b].load(std::memory_order_relaxed));
     }
-    out += fmt::format("kb_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", route, h.total);
-    out += fmt::format("kb_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", route, h.sum);
-    out += fmt::format("kb_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", route, h.total);
+    out += fmt::format("kb_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", name, count);
+    out += fmt::format("kb_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", name,
+                       static_cast<double>(r.sum_us.load(std::memory_order_relaxed)) / 1e6);
+    out += fmt::format("kb_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", name, count);
   }
   out += "# HELP kb_search_cache_hits_total Searches answered from the result cache.\n";
   out += "# TYPE kb_search_cache_hits_total counter\n";

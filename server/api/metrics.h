@@ -1,4 +1,5 @@
-// Counters and histograms for /metrics, in Prometheus text format. Safe for
+// Counters and histograms for /metrics, in Prometheus text format. Recording
+// is lock-free (relaxed atomics), since every request records. Safe for
 // concurrent use.
 #ifndef KB_SERVER_API_METRICS_H_
 #define KB_SERVER_API_METRICS_H_
@@ -6,19 +7,28 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
-#include <map>
-#include <mutex>
 #include <string>
+#include <string_view>
 
 namespace kb::api {
+
+// The routes requests are counted under.
+enum class Route {
+  kSearch, kSuggest, kArticle, kHealthz, kReadyz, kMetrics, kOpenApi, kAdminReload, kStatic, kPreflight,
+  kRateLimited, kUnmatched,
+};
+inline constexpr int kRouteCount = static_cast<int>(Route::kUnmatched) + 1;
+std::string_view RouteName(Route route);
 
 class Metrics {
  public:
   // Upper bounds of the latency histogram, in seconds.
   static constexpr std::array<double, 11> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                       0.05,   0.1,   0.25,   0.5,   1.0};
+  // Statuses counted one by one; any other is counted as "other".
+  static constexpr std::array<int, 10> kStatuses = {200, 204, 400, 401, 404, 405, 413, 429, 500, 503};
 
-  void Record(const std::string& route, int status, double seconds);
+  void Record(Route route, int status, double seconds);
   void CacheHit() { cache_hits_.fetch_add(1, std::memory_order_relaxed); }
   void CacheMiss() { cache_misses_.fetch_add(1, std::memory_order_relaxed); }
 
@@ -26,16 +36,16 @@ class Metrics {
   std::string Render(std::int64_t documents, const std::string& generation) const;
 
  private:
-  struct Histogram {
-    std::array<std::uint64_t, kBuckets.size()> counts{};
-    std::uint64_t total = 0;
-    double sum = 0;
+  using Counter = std::atomic<std::uint64_t>;
+  struct PerRoute {
+    std::array<Counter, kStatuses.size() + 1> by_status{};  // last: other
+    std::array<Counter, kBuckets.size()> buckets{};
+    Counter count{0};
+    Counter sum_us{0};
   };
-  mutable std::mutex mu_;
-  std::map<std::pair<std::string, int>, std::uint64_t> requests_;
-  std::map<std::string, Histogram> latency_;
-  std::atomic<std::uint64_t> cache_hits_{0};
-  std::atomic<std::uint64_t> cache_misses_{0};
+  std::array<PerRoute, kRouteCount> routes_{};
+  Counter cache_hits_{0};
+  Counter cache_misses_{0};
 };
 
 }  // namespace kb::api

@@ -1,8 +1,9 @@
-// A least-recently-used cache of search results. Help-center traffic repeats
+// A least-recently-used cache of search results, kept as the JSON the API
+// answers with (less what differs per request). Help-center traffic repeats
 // itself ("reset password" again and again), so most searches are answered
-// here. Keys are built by the caller from the normalised query, filters,
-// audience and page; the cache is cleared whenever the index changes. Safe
-// for concurrent use.
+// here without touching the index or building JSON. Keys are built by the
+// caller from the normalised query, filters, audience and page; the cache is
+// cleared whenever the index changes. Safe for concurrent use.
 #ifndef KB_SERVER_API_RESULT_CACHE_H_
 #define KB_SERVER_API_RESULT_CACHE_H_
 
@@ -13,7 +14,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "server/search/searcher.h"
+#include <memory>
 
 namespace kb::api {
 
@@ -22,13 +23,15 @@ class ResultCache {
   explicit ResultCache(std::size_t capacity) : capacity_(capacity) {}
 
   // The cached response for `key` made from index `epoch`, if any.
-  std::optional<search::SearchResponse> Get(const std::string& key, std::uint64_t epoch);
-  void Put(const std::string& key, std::uint64_t epoch, search::SearchResponse response);
+  using Value = std::shared_ptr<const std::string>;
+
+  Value Get(const std::string& key, std::uint64_t epoch);
+  void Put(const std::string& key, std::uint64_t epoch, Value value);
 
   std::size_t size() const;
 
  private:
-  using Entry = std::pair<std::string, search::SearchResponse>;
+  using Entry = std::pair<std::string, Value>;
   void ClearIfStale(std::uint64_t epoch);
 
   std::size_t capacity_;

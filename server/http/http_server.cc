@@ -1,5 +1,7 @@
 #include "server/http/http_server.h"
 
+#include <sys/socket.h>
+
 #include <cctype>
 
 #include <fmt/core.h>
@@ -37,8 +39,14 @@ void Write(const api::HttpResponse& from, httplib::Response& to) {
 struct HttpServer::Impl {
   api::Api& api;
   httplib::Server server;
+  int listen_fd = -1;
   explicit Impl(api::Api& a) : api(a) {}
 };
+
+// The library listens with a backlog of 5: when many clients connect at once
+// the rest of their SYNs are dropped and retried a second later. The
+// listening socket is listened on again with room for a burst.
+constexpr int kListenBacklog = 1024;
 
 HttpServer::HttpServer(api::Api& api) : impl_(std::make_unique<Impl>(api)) {
   httplib::Server& s = impl_->server;
@@ -47,6 +55,14 @@ HttpServer::HttpServer(api::Api& api) : impl_(std::make_unique<Impl>(api)) {
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
   // Without TCP_NODELAY, keep-alive responses wait ~40 ms on Nagle.
   s.set_tcp_nodelay(true);
+  // SO_REUSEADDR, not the library's SO_REUSEPORT: a second server on the
+  // same port must fail, not share it. The socket is kept to widen its
+  // backlog after bind (see kListenBacklog).
+  s.set_socket_options([this](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    impl_->listen_fd = sock;
+  });
   s.set_keep_alive_max_count(10000);
   s.set_keep_alive_timeout(5);
   s.set_read_timeout(5, 0);
@@ -101,6 +117,7 @@ Result<int> HttpServer::Bind() {
     port = -1;
   }
   if (port <= 0) return Fail(Error::Unavailable(fmt::format("cannot listen on {}:{}", c.host, c.port)));
+  if (impl_->listen_fd >= 0) ::listen(impl_->listen_fd, kListenBacklog);
   return port;
 }
 

@@ -1,0 +1,39 @@
+-- wrk script: search requests whose queries follow Zipf's law over the list
+-- in $KB_QUERIES (the first line is the most frequent), as help-center
+-- traffic does: a few questions are asked again and again.
+local queries = {}
+for line in io.lines(os.getenv("KB_QUERIES")) do
+  if line ~= "" then queries[#queries + 1] = line end
+end
+
+local function encode(s)
+  return (s:gsub("[^%w%-_%.~]", function(c) return string.format("%%%02X", string.byte(c)) end))
+end
+
+local paths, cdf, total = {}, {}, 0
+for i, q in ipairs(queries) do
+  paths[i] = "/api/v1/search?locale=en&channel=widget&q=" .. encode(q)
+  total = total + 1 / i
+  cdf[i] = total
+end
+for i = 1, #cdf do cdf[i] = cdf[i] / total end
+
+local thread_seed = 0
+function setup(thread)
+  thread_seed = thread_seed + 1
+  thread:set("seed", thread_seed)
+end
+
+function init(args)
+  math.randomseed(1000 + (seed or 0))
+end
+
+function request()
+  local r = math.random()
+  local lo, hi = 1, #cdf
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    if cdf[mid] < r then lo = mid + 1 else hi = mid end
+  end
+  return wrk.format("GET", paths[lo])
+end
