@@ -359,7 +359,7 @@ HttpResponse Api::Search(const HttpRequest& request, search::Audience audience) 
                                 sr.filters.product, sr.filters.category, sr.filters.type, request.Param("tags"),
                                 audience == search::Audience::kAgent ? "agent" : "public", page, per_page);
 
-  const std::uint64_t epoch = pool_->Status().epoch;
+  const std::uint64_t epoch = pool_->Epoch();
   ResultCache::Value tail = cache_.Get(key, epoch);
   if (tail) {
     metrics_.CacheHit();

@@ -16,9 +16,10 @@ void Metrics::Record(Route route, int status, double seconds) {
   std::size_t s = 0;
   while (s < kStatuses.size() && kStatuses[s] != status) ++s;
   r.by_status[s].fetch_add(1, std::memory_order_relaxed);
-  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-    if (seconds <= kBuckets[i]) r.buckets[i].fetch_add(1, std::memory_order_relaxed);
-  }
+  // One count in the first bucket that holds it; Render accumulates.
+  std::size_t b = 0;
+  while (b < kBuckets.size() && seconds > kBuckets[b]) ++b;
+  if (b < kBuckets.size()) r.buckets[b].fetch_add(1, std::memory_order_relaxed);
   r.count.fetch_add(1, std::memory_order_relaxed);
   r.sum_us.fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
 }
@@ -43,9 +44,11 @@ std::string Metrics::Render(std::int64_t documents, const std::string& generatio
     const std::uint64_t count = r.count.load(std::memory_order_relaxed);
     if (count == 0) continue;
     const std::string_view name = RouteName(Route(i));
+    std::uint64_t cumulative = 0;
     for (std::size_t b = 0; b < kBuckets.size(); ++b) {
+      cumulative += r.buckets[b].load(std::memory_order_relaxed);
       out += fmt::format("kb_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", name, kBuckets[b],
-                         r.buckets[b].load(std::memory_order_relaxed));
+                         cumulative);
     }
     out += fmt::format("kb_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", name, count);
     out += fmt::format("kb_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", name,

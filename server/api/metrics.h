@@ -39,7 +39,7 @@ class Metrics {
   using Counter = std::atomic<std::uint64_t>;
   struct PerRoute {
     std::array<Counter, kStatuses.size() + 1> by_status{};  // last: other
-    std::array<Counter, kBuckets.size()> buckets{};
+    std::array<Counter, kBuckets.size()> buckets{};  // not cumulative
     Counter count{0};
     Counter sum_us{0};
   };

@@ -49,6 +49,7 @@ Result<IndexStatus> SearcherPool::Reload(bool force) {
   status_.generation = generation;
   status_.documents = (*searcher)->DocumentCount();
   ++status_.epoch;
+  epoch_.store(status_.epoch, std::memory_order_release);
   idle_.clear();
   idle_.push_back(std::move(*searcher));
   return status_;

@@ -69,6 +69,9 @@ class SearcherPool {
 
   IndexStatus Status() const;
 
+  // The current epoch, without taking the lock.
+  std::uint64_t Epoch() const { return epoch_.load(std::memory_order_acquire); }
+
  private:
   explicit SearcherPool(SearcherOptions options) : options_(std::move(options)) {}
   void Release(std::unique_ptr<Searcher> s, std::uint64_t epoch);
@@ -78,6 +81,7 @@ class SearcherPool {
   SearcherOptions options_;
   mutable std::mutex mu_;
   IndexStatus status_;
+  std::atomic<std::uint64_t> epoch_{0};  // mirrors status_.epoch
   std::vector<std::unique_ptr<Searcher>> idle_;
   std::mutex reload_mu_;  // one reload at a time
   std::thread watcher_;
