@@ -84,6 +84,11 @@ inline constexpr double kWdfScale = 16;
 // normalise the documents of an index, so that later additions agree.
 inline constexpr std::string_view kMetaAverageLength = "kb:average_length";
 
+// Database metadata key prefix for the synonym groups of a language
+// ("kb:synonyms:en"): a JSON array of groups, each an array of entries, each
+// an array of the entry's analysed words (stemmed, stopwords kept).
+inline constexpr std::string_view kMetaSynonymsPrefix = "kb:synonyms:";
+
 // The weighted length of an article: its words, each counted with its
 // field's weight.
 double WeightedLength(const Article& article);

@@ -82,6 +82,7 @@ Result<Dataset> LoadDataset(const std::string& dir) {
   d.name = fs::absolute(root).lexically_normal().filename().string();
   if (d.name.empty()) d.name = fs::absolute(root).lexically_normal().parent_path().filename().string();
   d.corpus_path = (root / "corpus.jsonl").string();
+  if (!fs::exists(d.corpus_path) && fs::is_directory(root / "corpus")) d.corpus_path = (root / "corpus").string();
   if (!fs::exists(d.corpus_path)) return Fail(Error::NotFound(fmt::format("no corpus.jsonl in {}", dir)));
 
   const fs::path qpath = root / "queries.tsv";

@@ -28,12 +28,14 @@ Result<Qrels> ParseQrels(std::string_view tsv);
 
 struct Dataset {
   std::string name;
-  std::string corpus_path;  // corpus.jsonl
+  std::string corpus_path;  // corpus.jsonl, or else a corpus/ directory of Markdown articles
   std::vector<Query> queries;
   Qrels qrels;
 };
 
-// Loads DIR/queries.tsv and DIR/qrels.tsv; errors carry the file path.
+// Loads DIR/queries.tsv and DIR/qrels.tsv, and finds DIR/corpus.jsonl (or
+// a DIR/corpus/ directory); errors carry the file path. Synonyms, if any,
+// are in DIR/synonyms/ as in a corpus.
 Result<Dataset> LoadDataset(const std::string& dir);
 
 }  // namespace kb::eval

@@ -11,6 +11,7 @@
 #include "bench/peer/fts5.h"
 #include "indexer/base/temp_dir.h"
 #include "indexer/corpus/corpus_reader.h"
+#include "indexer/corpus/synonyms.h"
 #include "indexer/writer/index_writer.h"
 #include "server/search/searcher.h"
 
@@ -18,73 +19,128 @@ namespace kb::eval {
 
 namespace {
 
-constexpr std::string_view kUsage = "usage: kb-relevance DATASET_DIR [--run FILE]\n";
+constexpr std::string_view kUsage = "usage: kb-relevance DATASET_DIR... [--run FILE]\n";
 constexpr int kDepth = 100;
 
 std::string Row(std::string_view name, const Metrics& m) {
-  return fmt::format("{:<8} {:>8.4f} {:>8.4f} {:>10.4f} {:>11.4f}\n", name, m.ndcg10, m.mrr10, m.recall10,
-                     m.recall100);
+  return fmt::format("{:<16} {:>8.4f} {:>8.4f} {:>10.4f} {:>11.4f}", name, m.ndcg10, m.mrr10, m.recall10, m.recall100);
+}
+
+// A ranking configuration of the ablation table.
+struct Configuration {
+  std::string name;
+  search::RankingOptions ranking;
+};
+
+// The product's ranking, then each feature switched the other way in turn.
+std::vector<Configuration> Ablation() {
+  std::vector<Configuration> configs = {{"kb", {}}};
+  auto flip = [&](std::string name, bool search::RankingOptions::*feature) {
+    Configuration c{std::move(name), {}};
+    c.ranking.*feature = !(c.ranking.*feature);
+    configs.push_back(c);
+  };
+  const search::RankingOptions defaults;
+  flip(defaults.stopwords ? "- stopwords" : "+ stopwords", &search::RankingOptions::stopwords);
+  flip(defaults.field_boost ? "- field boost" : "+ field boost", &search::RankingOptions::field_boost);
+  flip(defaults.synonyms ? "- synonyms" : "+ synonyms", &search::RankingOptions::synonyms);
+  flip(defaults.proximity ? "- proximity" : "+ proximity", &search::RankingOptions::proximity);
+  return configs;
+}
+
+struct DatasetResult {
+  Metrics kb;
+  Metrics fts5;
+};
+
+// Indexes one dataset, runs every configuration and the peer, prints the
+// tables. `run_file` (may be closed) receives the product's top 100.
+Result<DatasetResult> Evaluate(const std::string& dataset_dir, std::ofstream& run_file, std::ostream& out,
+                               std::ostream& err) {
+  auto dataset = LoadDataset(dataset_dir);
+  if (!dataset) return Fail(dataset.error());
+  auto corpus = ReadCorpus(dataset->corpus_path, /*title_required=*/false);
+  if (!corpus) return Fail(corpus.error());
+  for (std::size_t i = 0; i < corpus->errors.size() && i < 10; ++i) err << corpus->errors[i].ToString() << "\n";
+  if (!corpus->errors.empty()) err << fmt::format("kb-relevance: {} corpus lines skipped\n", corpus->errors.size());
+  auto synonyms = ReadSynonyms(dataset_dir);
+  if (!synonyms) return Fail(synonyms.error());
+
+  TempDir tmp("kb-relevance");
+  const std::string index_dir = tmp.path() + "/index";
+  if (auto built = BuildIndex(corpus->articles, index_dir, *synonyms); !built) return Fail(built.error());
+  auto fts = peer::Fts5Index::Open(tmp.path() + "/fts5.sqlite");
+  if (!fts) return Fail(fts.error());
+  if (auto r = (*fts)->Add(corpus->articles); !r) return Fail(r.error());
+
+  DatasetResult result;
+  std::vector<std::string> rows;
+  for (const Configuration& config : Ablation()) {
+    auto searcher = search::Searcher::Open(search::SearcherOptions{.index_paths = {index_dir}, .ranking = config.ranking});
+    if (!searcher) return Fail(searcher.error());
+    const bool product = config.name == "kb";
+    Ranking ranking;
+    for (const Query& q : dataset->queries) {
+      search::SearchRequest request;
+      request.query = q.text;
+      request.audience = search::Audience::kAgent;  // every article of a collection counts
+      request.limit = kDepth;
+      request.snippets = false;
+      auto response = (*searcher)->Search(request);
+      if (!response) continue;
+      auto& ranked = ranking[q.id];
+      int rank = 0;
+      for (const search::SearchHit& hit : response->hits) {
+        ranked.push_back(hit.id);
+        if (product && run_file.is_open()) {
+          run_file << fmt::format("{} Q0 {} {} {:.6f} kb\n", q.id, hit.id, ++rank, hit.score);
+        }
+      }
+    }
+    const Metrics m = Score(dataset->qrels, dataset->queries, ranking);
+    if (product) result.kb = m;
+    rows.push_back(Row(config.name, m) + (product ? std::string() : fmt::format(" {:>+8.4f}", m.ndcg10 - result.kb.ndcg10)));
+  }
+  Ranking fts_run;
+  for (const Query& q : dataset->queries) {
+    if (auto hits = (*fts)->Search(q.text, kDepth)) {
+      auto& ranked = fts_run[q.id];
+      for (const peer::Fts5Hit& hit : *hits) ranked.push_back(hit.id);
+    }
+  }
+  result.fts5 = Score(dataset->qrels, dataset->queries, fts_run);
+
+  out << fmt::format("dataset {}: {} articles, {} queries, {} judged queries scored\n", dataset->name,
+                     corpus->articles.size(), dataset->queries.size(), result.kb.queries);
+  out << fmt::format("{:<16} {:>8} {:>8} {:>10} {:>11} {:>8}\n", "system", "nDCG@10", "MRR@10", "Recall@10",
+                     "Recall@100", "vs kb");
+  for (const std::string& row : rows) out << row << "\n";
+  out << Row("fts5", result.fts5) << fmt::format(" {:>+8.4f}\n", result.fts5.ndcg10 - result.kb.ndcg10);
+  return result;
 }
 
 }  // namespace
 
 int RunRelevance(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  std::string dataset_dir, run_path;
+  std::vector<std::string> datasets;
+  std::string run_path;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--run" && i + 1 < args.size()) {
       run_path = args[++i];
     } else if (args[i] == "--help" || args[i] == "-h") {
       out << kUsage;
       return 0;
-    } else if (!args[i].starts_with("--") && dataset_dir.empty()) {
-      dataset_dir = args[i];
+    } else if (!args[i].starts_with("--")) {
+      datasets.push_back(args[i]);
     } else {
       err << "kb-relevance: unexpected argument '" << args[i] << "'\n" << kUsage;
       return 2;
     }
   }
-  if (dataset_dir.empty()) {
+  if (datasets.empty()) {
     err << kUsage;
     return 2;
   }
-
-  auto dataset = LoadDataset(dataset_dir);
-  if (!dataset) {
-    err << "kb-relevance: " << dataset.error().ToString() << "\n";
-    return 1;
-  }
-  auto corpus = ReadCorpus(dataset->corpus_path, /*title_required=*/false);
-  if (!corpus) {
-    err << "kb-relevance: " << corpus.error().ToString() << "\n";
-    return 1;
-  }
-  for (std::size_t i = 0; i < corpus->errors.size() && i < 10; ++i) err << corpus->errors[i].ToString() << "\n";
-  if (!corpus->errors.empty()) {
-    err << fmt::format("kb-relevance: {} corpus lines skipped\n", corpus->errors.size());
-  }
-
-  TempDir tmp("kb-relevance");
-  const std::string index_dir = tmp.path() + "/index";
-  auto built = BuildIndex(corpus->articles, index_dir);
-  if (!built) {
-    err << "kb-relevance: " << built.error().ToString() << "\n";
-    return 1;
-  }
-  auto searcher = search::Searcher::Open(search::SearcherOptions{.index_paths = {index_dir}});
-  if (!searcher) {
-    err << "kb-relevance: " << searcher.error().ToString() << "\n";
-    return 1;
-  }
-  auto fts = peer::Fts5Index::Open(tmp.path() + "/fts5.sqlite");
-  if (!fts) {
-    err << "kb-relevance: " << fts.error().ToString() << "\n";
-    return 1;
-  }
-  if (auto r = (*fts)->Add(corpus->articles); !r) {
-    err << "kb-relevance: " << r.error().ToString() << "\n";
-    return 1;
-  }
-
   std::ofstream run_file;
   if (!run_path.empty()) {
     run_file.open(run_path, std::ios::trunc);
@@ -93,35 +149,20 @@ int RunRelevance(const std::vector<std::string>& args, std::ostream& out, std::o
       return 1;
     }
   }
-
-  Ranking kb_run, fts_run;
-  for (const Query& q : dataset->queries) {
-    search::SearchRequest request;
-    request.query = q.text;
-    request.audience = search::Audience::kAgent;  // every article of a collection counts
-    request.limit = kDepth;
-    request.snippets = false;
-    if (auto response = (*searcher)->Search(request)) {
-      auto& ranked = kb_run[q.id];
-      int rank = 0;
-      for (const search::SearchHit& hit : response->hits) {
-        ranked.push_back(hit.id);
-        if (run_file.is_open()) run_file << fmt::format("{} Q0 {} {} {:.6f} kb\n", q.id, hit.id, ++rank, hit.score);
-      }
+  double kb_sum = 0, fts_sum = 0;
+  for (std::size_t i = 0; i < datasets.size(); ++i) {
+    if (i > 0) out << "\n";
+    auto r = Evaluate(datasets[i], run_file, out, err);
+    if (!r) {
+      err << "kb-relevance: " << r.error().ToString() << "\n";
+      return 1;
     }
-    if (auto hits = (*fts)->Search(q.text, kDepth)) {
-      auto& ranked = fts_run[q.id];
-      for (const peer::Fts5Hit& hit : *hits) ranked.push_back(hit.id);
-    }
+    kb_sum += r->kb.ndcg10;
+    fts_sum += r->fts5.ndcg10;
   }
-
-  const Metrics kb = Score(dataset->qrels, dataset->queries, kb_run);
-  const Metrics fts5 = Score(dataset->qrels, dataset->queries, fts_run);
-  out << fmt::format("dataset {}: {} articles, {} queries, {} judged queries scored\n", dataset->name,
-                     corpus->articles.size(), dataset->queries.size(), kb.queries);
-  out << fmt::format("{:<8} {:>8} {:>8} {:>10} {:>11}\n", "system", "nDCG@10", "MRR@10", "Recall@10", "Recall@100");
-  out << Row("kb", kb) << Row("fts5", fts5);
-  out << fmt::format("nDCG@10 kb={:.4f} fts5={:.4f}\n", kb.ndcg10, fts5.ndcg10);
+  // One dataset: its figures; several: their mean.
+  const double n = static_cast<double>(datasets.size());
+  out << fmt::format("nDCG@10 kb={:.4f} fts5={:.4f}\n", kb_sum / n, fts_sum / n);
   return 0;
 }
 

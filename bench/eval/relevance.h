@@ -10,8 +10,11 @@
 
 namespace kb::eval {
 
-// Runs `kb-relevance DATASET_DIR [--run FILE]`. The last line printed is
-// exactly "nDCG@10 kb=0.xxxx fts5=0.yyyy". Returns the exit code.
+// Runs `kb-relevance DATASET_DIR... [--run FILE]`. For each dataset it prints
+// an ablation table (the product's ranking, then each ranking feature
+// switched the other way in turn) and the FTS5 peer. The last line printed is
+// exactly "nDCG@10 kb=0.xxxx fts5=0.yyyy" (with several datasets, their
+// mean). Returns the exit code.
 int RunRelevance(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace kb::eval

@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include "indexer/corpus/corpus_reader.h"
+#include "indexer/corpus/synonyms.h"
 #include "indexer/writer/index_writer.h"
 #include "server/search/searcher.h"
 
@@ -78,13 +79,15 @@ int Build(const Flags& flags, std::ostream& out, std::ostream& err) {
     err << "kb-index: " << corpus.error().ToString() << "\n";
     return 1;
   }
+  auto synonyms = ReadSynonyms(corpus_path->second);
+  if (!synonyms) corpus->errors.push_back(synonyms.error());
   for (const Error& e : corpus->errors) err << e.ToString() << "\n";
   if (!corpus->errors.empty()) {
     err << fmt::format("kb-index: {} error{} in {}; the index in {} was not changed\n", corpus->errors.size(),
                        corpus->errors.size() == 1 ? "" : "s", corpus_path->second, index_dir->second);
     return 1;
   }
-  auto stats = BuildIndex(corpus->articles, index_dir->second);
+  auto stats = BuildIndex(corpus->articles, index_dir->second, *synonyms);
   if (!stats) {
     err << "kb-index: " << stats.error().ToString() << "\n";
     return 1;

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #include "indexer/schema.h"
 #include "indexer/text/analyzer.h"
@@ -168,9 +169,39 @@ Result<void> AddArticles(Xapian::WritableDatabase& db, const std::vector<Article
   return WriteArticles(db, InDocidOrder(articles), articles, fresh);
 }
 
-Result<Xapian::WritableDatabase> BuildInMemoryIndex(const std::vector<Article>& articles) {
+Result<void> WriteSynonyms(Xapian::WritableDatabase& db, const Synonyms& synonyms) {
+  try {
+    const std::string prefix(schema::kMetaSynonymsPrefix);
+    try {
+      std::vector<std::string> stale(db.metadata_keys_begin(prefix), db.metadata_keys_end(prefix));
+      for (const std::string& key : stale) db.set_metadata(key, "");
+    } catch (const Xapian::UnimplementedError&) {
+      // The in-memory backend cannot list metadata; it is always new.
+    }
+    for (const auto& [language, groups] : synonyms) {
+      const text::Analyzer analyzer(language);
+      nlohmann::json out = nlohmann::json::array();
+      for (const SynonymGroup& group : groups) {
+        nlohmann::json entries = nlohmann::json::array();
+        for (const std::string& entry : group) {
+          nlohmann::json words = nlohmann::json::array();
+          for (const text::Token& t : analyzer.Tokenize(entry)) words.push_back(analyzer.Stem(t.term));
+          if (!words.empty()) entries.push_back(std::move(words));
+        }
+        if (entries.size() >= 2) out.push_back(std::move(entries));
+      }
+      db.set_metadata(prefix + language, out.dump());
+    }
+  } catch (const Xapian::Error& e) {
+    return Fail(Error::Internal(fmt::format("cannot store synonyms: {}", e.get_description())));
+  }
+  return {};
+}
+
+Result<Xapian::WritableDatabase> BuildInMemoryIndex(const std::vector<Article>& articles, const Synonyms& synonyms) {
   Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
   if (auto r = AddArticles(db, articles, /*fresh=*/true); !r) return Fail(r.error());
+  if (auto r = WriteSynonyms(db, synonyms); !r) return Fail(r.error());
   return db;
 }
 
@@ -185,7 +216,8 @@ Result<std::string> LiveGeneration(const std::string& index_dir) {
   return generation;
 }
 
-Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::string& index_dir) {
+Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::string& index_dir,
+                              const Synonyms& synonyms) {
   const auto start = std::chrono::steady_clock::now();
   const fs::path dir(index_dir);
   std::error_code ec;
@@ -230,10 +262,12 @@ Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::s
   try {
     {
       Xapian::WritableDatabase db(scratch.string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS, kBlockSizeBytes);
-      if (auto r = AddArticles(db, articles, /*fresh=*/true); !r) {
+      auto written = AddArticles(db, articles, /*fresh=*/true);
+      if (written) written = WriteSynonyms(db, synonyms);
+      if (!written) {
         db.close();
         cleanup();
-        return Fail(r.error());
+        return Fail(written.error());
       }
       db.commit();
       db.close();

@@ -21,6 +21,7 @@
 
 #include "indexer/base/error.h"
 #include "indexer/corpus/article.h"
+#include "indexer/corpus/synonyms.h"
 
 namespace kb {
 
@@ -30,8 +31,15 @@ namespace kb {
 // lookup is skipped. Does not commit.
 Result<void> AddArticles(Xapian::WritableDatabase& db, const std::vector<Article>& articles, bool fresh);
 
-// An in-memory database holding `articles`: for tests and benchmarks.
-Result<Xapian::WritableDatabase> BuildInMemoryIndex(const std::vector<Article>& articles);
+// Stores `synonyms` in `db`, analysed per language (see
+// schema::kMetaSynonymsPrefix), replacing those stored before. Does not
+// commit.
+Result<void> WriteSynonyms(Xapian::WritableDatabase& db, const Synonyms& synonyms);
+
+// An in-memory database holding `articles` and `synonyms`: for tests and
+// benchmarks.
+Result<Xapian::WritableDatabase> BuildInMemoryIndex(const std::vector<Article>& articles,
+                                                    const Synonyms& synonyms = {});
 
 struct BuildStats {
   int articles = 0;
@@ -44,7 +52,8 @@ struct BuildStats {
 // build holds the lock, and with kFailedPrecondition when `index_dir` exists
 // but is not a kbsearch index directory. On failure the live generation is
 // unchanged.
-Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::string& index_dir);
+Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::string& index_dir,
+                              const Synonyms& synonyms = {});
 
 // The name of the live generation of `index_dir`, or kNotFound.
 Result<std::string> LiveGeneration(const std::string& index_dir);

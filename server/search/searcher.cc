@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #include "indexer/schema.h"
 #include "indexer/text/analyzer.h"
@@ -22,26 +23,123 @@ constexpr double kK1 = 1.2;
 Xapian::BM25Weight Bm25() { return Xapian::BM25Weight(kK1 * schema::kWdfScale, 0.0, 1.0, 0.0, 0.5); }
 
 struct AnalysedQuery {
-  std::vector<std::string> stems;  // distinct, in query order
+  std::vector<std::string> stems;  // distinct query words (stemmed) outside synonym groups, in order
+  std::vector<std::string> marks;  // stems to mark in snippets, synonyms included
+  std::vector<std::string> weak;   // stopwords kept at a low weight
   Xapian::Query query;
 };
 
-AnalysedQuery Analyse(const std::string& text, const text::Analyzer& analyzer) {
+// The synonym groups of one language, indexed by entry.
+struct SynonymTable {
+  // entry words joined by ' ' -> group
+  std::unordered_map<std::string, std::size_t> entry_group;
+  std::vector<std::vector<std::vector<std::string>>> groups;  // group -> entries -> words
+  std::size_t longest = 0;                                    // most words in an entry
+
+  static SynonymTable FromJson(const std::string& text) {
+    SynonymTable t;
+    const nlohmann::json groups = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (!groups.is_array()) return t;
+    for (const auto& g : groups) {
+      std::vector<std::vector<std::string>> entries;
+      for (const auto& e : g) {
+        std::vector<std::string> words = e.get<std::vector<std::string>>();
+        std::string key;
+        for (const std::string& w : words) key += (key.empty() ? "" : " ") + w;
+        t.entry_group.emplace(key, t.groups.size());
+        t.longest = std::max(t.longest, words.size());
+        entries.push_back(std::move(words));
+      }
+      t.groups.push_back(std::move(entries));
+    }
+    return t;
+  }
+};
+
+AnalysedQuery Analyse(const std::string& text, const text::Analyzer& analyzer, const RankingOptions& ranking,
+                      const SynonymTable* synonyms) {
   const std::vector<text::Token> tokens = analyzer.Tokenize(text);
-  // Drop stopwords unless that would leave nothing ("how do i", "to be").
+  // Function words ("how", "do", "my") count for little, but they still
+  // count: dropping them loses matches, keeping them at full weight lets
+  // them outweigh the words that matter. A query of nothing else ("how do
+  // i") keeps them at full weight.
   const bool all_stop = std::all_of(tokens.begin(), tokens.end(),
                                     [&](const text::Token& t) { return analyzer.IsStopword(t.term); });
+  std::vector<std::string> stems;
+  for (const text::Token& t : tokens) stems.push_back(analyzer.Stem(t.term));
+  const std::string z(schema::kStemmed);
   AnalysedQuery out;
   std::unordered_set<std::string> seen;
-  std::vector<Xapian::Query> parts;
-  for (const text::Token& t : tokens) {
-    if (!all_stop && analyzer.IsStopword(t.term)) continue;
-    std::string stem = analyzer.Stem(t.term);
-    if (!seen.insert(stem).second) continue;
-    parts.emplace_back(std::string(schema::kStemmed) + stem);
-    out.stems.push_back(std::move(stem));
+  std::vector<Xapian::Query> groups;  // synonym groups found in the query
+  std::unordered_set<std::size_t> seen_groups;
+  for (std::size_t i = 0; i < tokens.size();) {
+    // The longest synonym entry starting here (stopwords count: "log in").
+    std::size_t matched = 0;
+    if (ranking.synonyms && synonyms != nullptr) {
+      std::string key;
+      for (std::size_t n = 1; n <= synonyms->longest && i + n <= tokens.size(); ++n) {
+        key += (n > 1 ? " " : "") + stems[i + n - 1];
+        if (auto g = synonyms->entry_group.find(key); g != synonyms->entry_group.end()) {
+          matched = n;
+          if (seen_groups.insert(g->second).second) {
+            std::vector<Xapian::Query> alternatives;
+            for (const auto& entry : synonyms->groups[g->second]) {
+              std::vector<Xapian::Query> words;
+              for (const std::string& w : entry) {
+                words.emplace_back(z + w);
+                out.marks.push_back(w);
+              }
+              alternatives.push_back(words.size() == 1 ? words[0]
+                                                       : Xapian::Query(Xapian::Query::OP_PHRASE, words.begin(),
+                                                                       words.end(), static_cast<Xapian::termcount>(words.size())));
+            }
+            groups.emplace_back(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end());
+          }
+        }
+      }
+    }
+    if (matched > 0) {
+      i += matched;
+      continue;
+    }
+    if (seen.insert(stems[i]).second) {
+      if (ranking.stopwords && !all_stop && analyzer.IsStopword(tokens[i].term)) {
+        out.weak.push_back(stems[i]);
+      } else {
+        out.stems.push_back(stems[i]);
+      }
+    }
+    ++i;
   }
-  if (!parts.empty()) out.query = Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+  out.marks.insert(out.marks.end(), out.stems.begin(), out.stems.end());
+  std::vector<Xapian::Query> parts = std::move(groups);
+  for (const std::string& stem : out.stems) {
+    Xapian::Query word(z + stem);
+    if (ranking.field_boost) {
+      // A word in the title or a customer question is evidence of its own.
+      const Xapian::Query fields(Xapian::Query::OP_OR, Xapian::Query(z + std::string(schema::kTitle) + stem),
+                                 Xapian::Query(z + std::string(schema::kQuestions) + stem));
+      word = Xapian::Query(Xapian::Query::OP_OR, word,
+                           Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, fields, kFieldBoostWeight));
+    }
+    parts.push_back(word);
+  }
+  for (const std::string& w : out.weak) {
+    parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(z + w), kStopwordWeight);
+  }
+  if (parts.empty()) return out;
+  out.query = Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+  if (ranking.proximity && out.stems.size() >= 2) {
+    // Neighbouring query words found close together in the article.
+    std::vector<Xapian::Query> pairs;
+    for (std::size_t i = 0; i + 1 < out.stems.size(); ++i) {
+      const Xapian::Query pair[] = {Xapian::Query(z + out.stems[i]), Xapian::Query(z + out.stems[i + 1])};
+      pairs.emplace_back(Xapian::Query::OP_NEAR, std::begin(pair), std::end(pair), kProximityWindow);
+    }
+    const Xapian::Query near(Xapian::Query::OP_OR, pairs.begin(), pairs.end());
+    out.query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, out.query,
+                              Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, near, kProximityWeight));
+  }
   return out;
 }
 
@@ -87,6 +185,22 @@ struct Searcher::Impl {
   SearcherOptions options;
   std::map<std::string, std::unique_ptr<text::Analyzer>> analyzers;
 
+  std::map<std::string, SynonymTable> synonyms;
+
+  const SynonymTable* SynonymsFor(const std::string& locale) {
+    const std::string language = text::LanguageOf(locale.empty() ? options.default_locale : locale);
+    auto it = synonyms.find(language);
+    if (it == synonyms.end()) {
+      std::string stored;
+      try {
+        stored = db.get_metadata(std::string(schema::kMetaSynonymsPrefix) + language);
+      } catch (const Xapian::Error&) {
+      }
+      it = synonyms.emplace(language, SynonymTable::FromJson(stored)).first;
+    }
+    return &it->second;
+  }
+
   const text::Analyzer& AnalyzerFor(const std::string& locale) {
     const std::string language = text::LanguageOf(locale.empty() ? options.default_locale : locale);
     auto& a = analyzers[language];
@@ -117,7 +231,7 @@ struct Searcher::Impl {
       count(category_spy, response.facets["category"]);
       count(type_spy, response.facets["type"]);
     }
-    const std::unordered_set<std::string> stems(q.stems.begin(), q.stems.end());
+    const std::unordered_set<std::string> stems(q.marks.begin(), q.marks.end());
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       const Xapian::Document doc = it.get_document();
       Article a = schema::StoredArticle(doc,
@@ -173,9 +287,9 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& request) {
     return Fail(Error::InvalidArgument(fmt::format("limit must be between 1 and 1000, got {}", request.limit)));
   }
   const text::Analyzer& analyzer = impl_->AnalyzerFor(request.locale);
-  const AnalysedQuery q = Analyse(request.query, analyzer);
+  const AnalysedQuery q = Analyse(request.query, analyzer, impl_->options.ranking, impl_->SynonymsFor(request.locale));
   SearchResponse response;
-  if (!q.stems.empty()) {
+  if (!q.query.empty()) {
     try {
       try {
         response = impl_->Run(request, analyzer, q);

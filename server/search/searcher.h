@@ -97,11 +97,37 @@ struct ArticleRequest {
   Audience audience = Audience::kPublic;
 };
 
+// Ranking features. All are on in the product; kb-relevance switches each off
+// in turn to measure what it contributes.
+struct RankingOptions {
+  // Weigh function words ("how", "do", "the") in queries at
+  // kStopwordWeight instead of as content words.
+  bool stopwords = true;
+  // Extra credit for query words in the title or the customer questions.
+  bool field_boost = true;
+  // Extra credit for neighbouring query words found close together. Off:
+  // measured, it has not yet helped (see docs/relevance.md).
+  bool proximity = false;
+  // Expand words and phrases of the index's synonym groups ("log in" also
+  // finds "sign in").
+  bool synonyms = true;
+};
+
+// Weight of a query's function word relative to a content word.
+inline constexpr double kStopwordWeight = 0.2;
+// Weight of a title or question match relative to the combined-text match
+// of the same word.
+inline constexpr double kFieldBoostWeight = 1.0;
+// Weight of a proximity match, and how close (in words) counts as near.
+inline constexpr double kProximityWeight = 1.0;
+inline constexpr Xapian::termcount kProximityWindow = 4;
+
 struct SearcherOptions {
   // Index directories (or Xapian database paths) searched together.
   std::vector<std::string> index_paths;
   // Locale whose analysis applies when a request names none. Default: "en".
   std::string default_locale = "en";
+  RankingOptions ranking;
 };
 
 class Searcher {

@@ -99,6 +99,23 @@ TEST_F(KbIndexTest, ABadCorpusPrintsEveryErrorAndLeavesTheOldIndexServing) {
   EXPECT_EQ(search.out.rfind("1\trefund\t", 0), 0u) << search.out;
 }
 
+TEST_F(KbIndexTest, ABadSynonymsFileIsAnErrorWithItsLine) {
+  ASSERT_EQ(KbIndex({"build", "--corpus", corpus_, "--index", index_}).code, 0);
+  WriteFile(corpus_, "synonyms/en.txt", "sign in, log in\nrefund\n");
+  Outcome build = KbIndex({"build", "--corpus", corpus_, "--index", index_});
+  EXPECT_EQ(build.code, 1);
+  EXPECT_EQ(build.err, corpus_ + "/synonyms/en.txt:2: error: synonym group 'refund' has one entry: list at least two, "
+                                 "separated by commas\nkb-index: 1 error in " + corpus_ + "; the index in " + index_ +
+                           " was not changed\n");
+}
+
+TEST_F(KbIndexTest, SynonymsFromTheCorpusApplyToSearches) {
+  WriteFile(corpus_, "synonyms/en.txt", "refund, money back\n");
+  ASSERT_EQ(KbIndex({"build", "--corpus", corpus_, "--index", index_}).code, 0);
+  Outcome search = KbIndex({"search", "--index", index_, "--locale", "en", "I", "want", "my", "money", "back"});
+  EXPECT_EQ(search.out.rfind("1\trefund\t", 0), 0u) << search.out;
+}
+
 TEST_F(KbIndexTest, QueriesAreTextNotSyntax) {
   ASSERT_EQ(KbIndex({"build", "--corpus", corpus_, "--index", index_}).code, 0);
   for (const char* q : {"refund AND (NOT", "\"refund", "refund: #30 days?", "OR refund OR", "[refund]]"}) {

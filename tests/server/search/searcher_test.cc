@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "indexer/corpus/synonyms.h"
 #include "indexer/writer/index_writer.h"
 
 namespace kb::search {
@@ -231,6 +232,46 @@ TEST_F(SearcherTest, InternalArticlesAreNotFoundForThePublic) {
   ASSERT_TRUE(a.has_value());
   EXPECT_EQ(a->audience, "internal");
   EXPECT_EQ(searcher_->DocumentCount(), 6);
+}
+
+class SynonymSearchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = BuildInMemoryIndex(
+        {Make("sign-in-help", "en", "Trouble with sign in", "If sign in fails, clear cookies."),
+         Make("log-book", "en", "Your activity log", "The log lists where you were in the app."),
+         Make("invoices", "en", "Download an invoice", "Invoices are in your account settings.")},
+        Synonyms{{"en", {{"sign in", "log in", "login"}, {"invoice", "bill"}}}});
+    ASSERT_TRUE(db.has_value());
+    db_ = *db;
+  }
+  std::vector<std::string> Ids(const std::string& query, bool synonyms) {
+    SearcherOptions options;
+    options.ranking.synonyms = synonyms;
+    auto s = Searcher::FromDatabase(db_, options);
+    auto r = s->Search(SearchRequest{.query = query, .locale = "en"});
+    EXPECT_TRUE(r.has_value());
+    std::vector<std::string> ids;
+    for (const SearchHit& h : r->hits) ids.push_back(h.id);
+    return ids;
+  }
+  Xapian::Database db_;
+};
+
+TEST_F(SynonymSearchTest, APhraseSynonymMatchesAsAPhrase) {
+  // "log in" is a phrase of the "sign in" group: it finds the sign-in
+  // article, and the activity log (which has "log" and "in", apart) does not
+  // outrank it.
+  EXPECT_EQ(Ids("can't log in", true).front(), "sign-in-help");
+  EXPECT_EQ(Ids("login problem", true), (std::vector<std::string>{"sign-in-help"}));
+  EXPECT_EQ(Ids("login problem", false), (std::vector<std::string>{}));
+}
+
+TEST_F(SynonymSearchTest, SingleWordSynonyms) {
+  // Function words still count a little: "where" finds the activity log,
+  // below the invoice article that "bill" finds through its synonym.
+  EXPECT_EQ(Ids("where is my bill", true), (std::vector<std::string>{"invoices", "log-book"}));
+  EXPECT_EQ(Ids("where is my bill", false), (std::vector<std::string>{"log-book"}));
 }
 
 TEST(SearcherOpenTest, MissingIndexIsNotFound) {
