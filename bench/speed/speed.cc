@@ -174,6 +174,17 @@ int RunSpeedBench(const std::vector<std::string>& args, std::ostream& out, std::
   const Latency kb = Measure(queries, kb_query(false));
   const Latency kb_snippets = Measure(queries, kb_query(true));
   const Latency fts5 = Measure(queries, [&](const std::string& q) { (void)(*fts)->Search(q, 10); });
+  // Type-ahead: the first one to three letters of a query's last word, after
+  // its other words, as typed.
+  std::vector<std::string> partials;
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    const std::string& q = queries[i];
+    const std::size_t last = q.rfind(' ') + 1;
+    partials.push_back(q.substr(0, last + 1 + i % 3));
+  }
+  const Latency suggest = Measure(partials, [&](const std::string& q) {
+    (void)(*searcher)->Suggest(search::SuggestRequest{.query = q, .locale = "en"});
+  });
 
   const double kb_rate = static_cast<double>(corpus.size()) / kb_index_s;
   const double fts_rate = static_cast<double>(corpus.size()) / fts_index_s;
@@ -187,6 +198,8 @@ int RunSpeedBench(const std::vector<std::string>& args, std::ostream& out, std::
   row("kb", kb_rate, kb_bytes, kb);
   row("kb +snippets", kb_rate, kb_bytes, kb_snippets);
   row("fts5", fts_rate, fts_bytes, fts5);
+  out << fmt::format("{:<18} {:>12} {:>10} {:>9.1f} {:>9.1f} {:>9.1f}\n", "kb suggest", "", "", suggest.p50_us,
+                     suggest.p99_us, suggest.mean_us);
   out << fmt::format("p50_us kb={:.0f} fts5={:.0f} p99_us kb={:.0f} fts5={:.0f} index_per_s kb={:.0f} fts5={:.0f}\n",
                      kb.p50_us, fts5.p50_us, kb.p99_us, fts5.p99_us, kb_rate, fts_rate);
   return 0;
