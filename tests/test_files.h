@@ -7,7 +7,28 @@
 #include <string>
 #include <string_view>
 
+#include "indexer/corpus/article.h"
+#include "indexer/corpus/fields.h"
+
 namespace kb::testing {
+
+// An article as a reader would produce it from this Markdown body.
+inline kb::Article MakeArticle(std::string id, std::string locale, std::string title, std::string body,
+                               std::string audience = "public", std::string category = "account",
+                               std::string type = "faq") {
+  kb::Article a;
+  a.id = std::move(id);
+  a.locale = std::move(locale);
+  a.title = std::move(title);
+  a.body_text = ExtractMarkdown(body).text;
+  a.body_markdown = std::move(body);
+  a.audience = std::move(audience);
+  a.category = std::move(category);
+  a.type = std::move(type);
+  a.product = "web";
+  a.updated = "2026-01-02";
+  return a;
+}
 
 // Writes `content` to `root`/`relative`, creating directories.
 inline std::string WriteFile(const std::string& root, const std::string& relative, std::string_view content) {

@@ -4,41 +4,29 @@
 
 #include "indexer/corpus/synonyms.h"
 #include "indexer/writer/index_writer.h"
+#include "tests/test_files.h"
 
 namespace kb::search {
 namespace {
 
-Article Make(std::string id, std::string locale, std::string title, std::string body, std::string audience = "public",
-             std::string category = "account", std::string type = "faq") {
-  Article a;
-  a.id = std::move(id);
-  a.locale = std::move(locale);
-  a.title = std::move(title);
-  a.body_text = std::move(body);
-  a.audience = std::move(audience);
-  a.category = std::move(category);
-  a.type = std::move(type);
-  a.product = "web";
-  a.updated = "2026-01-02";
-  return a;
-}
+using testing::MakeArticle;
 
 class SearcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::vector<Article> articles = {
-        Make("reset-password", "en", "How do I reset my password?",
+        MakeArticle("reset-password", "en", "How do I reset my password?",
              "Open the sign-in page and choose Forgot password. We email you a reset link."),
-        Make("login-401", "en", "Login fails with error 401",
+        MakeArticle("login-401", "en", "Login fails with error 401",
              "If signing in fails with 401, your session expired. Clear cookies and sign in again.", "public",
              "account", "troubleshooting"),
-        Make("billing-intro", "en", "Invoices and billing",
+        MakeArticle("billing-intro", "en", "Invoices and billing",
              "Your invoice lists every charge. A password is never printed on an invoice.", "public", "billing"),
-        Make("refund-limits", "en", "Refund approval limits",
+        MakeArticle("refund-limits", "en", "Refund approval limits",
              "Agents may refund up to 200 USD without approval.", "internal", "policies"),
-        Make("reset-password", "de", "Wie setze ich mein Passwort zurück?",
+        MakeArticle("reset-password", "de", "Wie setze ich mein Passwort zurück?",
              "Öffnen Sie die Anmeldeseite und wählen Sie „Passwort vergessen“."),
-        Make("reset-password", "ja", "パスワードをリセットする方法",
+        MakeArticle("reset-password", "ja", "パスワードをリセットする方法",
              "サインインページで「パスワードをお忘れですか」を選択します。"),
     };
     auto db = BuildInMemoryIndex(articles);
@@ -238,9 +226,9 @@ class SynonymSearchTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto db = BuildInMemoryIndex(
-        {Make("sign-in-help", "en", "Trouble with sign in", "If sign in fails, clear cookies."),
-         Make("log-book", "en", "Your activity log", "The log lists where you were in the app."),
-         Make("invoices", "en", "Download an invoice", "Invoices are in your account settings.")},
+        {MakeArticle("sign-in-help", "en", "Trouble with sign in", "If sign in fails, clear cookies."),
+         MakeArticle("log-book", "en", "Your activity log", "The log lists where you were in the app."),
+         MakeArticle("invoices", "en", "Download an invoice", "Invoices are in your account settings.")},
         Synonyms{{"en", {{"sign in", "log in", "login"}, {"invoice", "bill"}}}});
     ASSERT_TRUE(db.has_value());
     db_ = *db;
