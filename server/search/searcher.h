@@ -103,7 +103,7 @@ struct RankingOptions {
   // Weigh function words ("how", "do", "the") in queries at
   // kStopwordWeight instead of as content words.
   bool stopwords = true;
-  // Extra credit for query words in the title or the customer questions.
+  // Extra credit for query words in the title.
   bool field_boost = true;
   // Extra credit for neighbouring query words found close together. Off:
   // measured, it has not yet helped (see docs/relevance.md).
@@ -115,8 +115,8 @@ struct RankingOptions {
 
 // Weight of a query's function word relative to a content word.
 inline constexpr double kStopwordWeight = 0.2;
-// Weight of a title or question match relative to the combined-text match
-// of the same word.
+// Weight of a title match relative to the combined-text match of the same
+// word.
 inline constexpr double kFieldBoostWeight = 1.0;
 // Weight of a proximity match, and how close (in words) counts as near.
 inline constexpr double kProximityWeight = 1.0;
