@@ -67,6 +67,9 @@ Xapian::termpos IndexField(Xapian::Document& doc, TextTerms& text, const text::A
       field_term.append(stem);
       doc.add_term(field_term);
     }
+    if (prefix == kTitle) {
+      for (const std::string& p : WordPrefixes(token.term)) doc.add_term(std::string(kTitlePrefix) + p);
+    }
   }
   return pos + kFieldGap;
 }
@@ -80,6 +83,17 @@ void ForEachField(const Article& article, F&& f) {
 }
 
 }  // namespace
+
+std::vector<std::string> WordPrefixes(std::string_view word) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < word.size() && out.size() < kMaxIndexedPrefixChars) {
+    ++i;
+    while (i < word.size() && (static_cast<unsigned char>(word[i]) & 0xC0) == 0x80) ++i;  // whole characters
+    out.emplace_back(word.substr(0, i));
+  }
+  return out;
+}
 
 double WeightedLength(const Article& article) {
   double length = 0;

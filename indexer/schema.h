@@ -33,6 +33,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <xapian.h>
 
@@ -48,6 +49,16 @@ inline constexpr std::string_view kQuestions = "XQ";
 inline constexpr std::string_view kTags = "XT";
 // Marks a stemmed term, as in Xapian's TermGenerator.
 inline constexpr std::string_view kStemmed = "Z";
+
+// Type-ahead: the first 1 to kMaxIndexedPrefixChars characters of each
+// title word, normalised but not stemmed ("XEp", "XEpa", "XEpas", "XEpass").
+// A partial word that short is one posting list; a longer one is a wildcard
+// over the stemmed title terms, which then expands to few terms.
+inline constexpr std::string_view kTitlePrefix = "XE";
+inline constexpr std::size_t kMaxIndexedPrefixChars = 4;
+
+// The first 1..kMaxIndexedPrefixChars characters of `word`.
+std::vector<std::string> WordPrefixes(std::string_view word);
 
 // Boolean filter prefixes.
 inline constexpr std::string_view kId = "Q";

@@ -320,9 +320,15 @@ Result<std::vector<Suggestion>> Searcher::Suggest(const SuggestRequest& request)
   // ("configure" is indexed as "configur").
   const std::string& last = tokens.back().term;
   const std::string last_stem = analyzer.Stem(last);
-  const Xapian::Query partial = last.starts_with(last_stem)
-                                    ? TitlePrefix(last_stem)
-                                    : Xapian::Query(Xapian::Query::OP_OR, TitlePrefix(last), TitlePrefix(last_stem));
+  const std::vector<std::string> prefixes = schema::WordPrefixes(last);
+  Xapian::Query partial;
+  if (prefixes.back().size() == last.size()) {
+    partial = Xapian::Query(std::string(schema::kTitlePrefix) + last);  // short: indexed as such
+  } else if (last.starts_with(last_stem)) {
+    partial = TitlePrefix(last_stem);
+  } else {
+    partial = Xapian::Query(Xapian::Query::OP_OR, TitlePrefix(last), TitlePrefix(last_stem));
+  }
   std::vector<Xapian::Query> parts = {partial};
   for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
     if (tokens.size() > 2 && analyzer.IsStopword(tokens[i].term)) continue;

@@ -81,6 +81,25 @@ TEST(SchemaTest, AddsBooleanTermsAndValues) {
   EXPECT_EQ(doc.get_value(kSlotUpdated), "20260814");
 }
 
+TEST(SchemaTest, IndexesTitleWordPrefixesForTypeAhead) {
+  const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"), 0);
+  for (const char* term : {"XEr", "XEre", "XEres", "XEpass", "XEy", "XEyo", "XEyou"}) {
+    auto it = doc.termlist_begin();
+    it.skip_to(term);
+    ASSERT_NE(it, doc.termlist_end()) << term;
+    EXPECT_EQ(*it, term);
+  }
+  auto it = doc.termlist_begin();
+  it.skip_to("XEpassw");  // only up to four characters
+  EXPECT_TRUE(it == doc.termlist_end() || *it != "XEpassw");
+}
+
+TEST(SchemaTest, WordPrefixesAreWholeCharacters) {
+  EXPECT_EQ(WordPrefixes("sync"), (std::vector<std::string>{"s", "sy", "syn", "sync"}));
+  EXPECT_EQ(WordPrefixes("go"), (std::vector<std::string>{"g", "go"}));
+  EXPECT_EQ(WordPrefixes("パスワード"), (std::vector<std::string>{"パ", "パス", "パスワ", "パスワー"}));
+}
+
 TEST(SchemaTest, BooleanTermsSeparateUpperCaseValues) {
   EXPECT_EQ(BooleanTerm("XC", "Billing"), "XC:Billing");
   EXPECT_EQ(BooleanTerm("XC", "billing"), "XCbilling");

@@ -181,6 +181,14 @@ TEST_F(SearcherTest, SuggestsTitlesForAPartialLastWord) {
   ASSERT_EQ(s->size(), 1u);
   EXPECT_EQ((*s)[0].text, "How do I reset my password?");
   EXPECT_EQ((*s)[0].id, "reset-password");
+  s = searcher_->Suggest(SuggestRequest{.query = "p", .locale = "en"});  // one letter
+  ASSERT_TRUE(s.has_value());
+  ASSERT_EQ(s->size(), 1u);
+  EXPECT_EQ((*s)[0].id, "reset-password");
+  s = searcher_->Suggest(SuggestRequest{.query = "passwo", .locale = "en"});  // past the indexed prefixes
+  ASSERT_TRUE(s.has_value());
+  ASSERT_EQ(s->size(), 1u);
+  EXPECT_EQ((*s)[0].id, "reset-password");
   s = searcher_->Suggest(SuggestRequest{.query = "login fa", .locale = "en"});
   ASSERT_TRUE(s.has_value());
   ASSERT_EQ(s->size(), 1u);
