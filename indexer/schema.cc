@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -93,6 +94,25 @@ std::vector<std::string> WordPrefixes(std::string_view word) {
     out.emplace_back(word.substr(0, i));
   }
   return out;
+}
+
+bool IsSpellable(std::string_view word) {
+  std::size_t chars = 0;
+  for (unsigned char c : word) {
+    if (c >= '0' && c <= '9') return false;
+    chars += (c & 0xC0) != 0x80;
+  }
+  return chars >= kMinSpellingChars;
+}
+
+std::vector<std::string> SpellingWords(const Article& article) {
+  std::unordered_set<std::string> words;
+  ForEachField(article, [&](std::string_view text, std::string_view, Xapian::termcount) {
+    for (text::Token& t : text::Tokenize(text)) {
+      if (IsSpellable(t.term)) words.insert(std::move(t.term));
+    }
+  });
+  return {words.begin(), words.end()};
 }
 
 double WeightedLength(const Article& article) {

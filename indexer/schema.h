@@ -60,6 +60,18 @@ inline constexpr std::size_t kMaxIndexedPrefixChars = 4;
 // The first 1..kMaxIndexedPrefixChars characters of `word`.
 std::vector<std::string> WordPrefixes(std::string_view word);
 
+// Spelling data (Xapian's spelling table) holds the corpus's own words, so
+// that a query word the index does not know can be corrected to one it does.
+// Only words of at least kMinSpellingChars letters, without digits, take
+// part: shorter ones have too many neighbours one typo away.
+inline constexpr std::size_t kMinSpellingChars = 4;
+
+// The distinct words of `article` that go into the spelling data.
+std::vector<std::string> SpellingWords(const Article& article);
+
+// Whether a normalised word may be spell-checked at all.
+bool IsSpellable(std::string_view word);
+
 // Boolean filter prefixes.
 inline constexpr std::string_view kId = "Q";
 inline constexpr std::string_view kLocale = "L";

@@ -145,10 +145,18 @@ Result<void> WriteArticles(Xapian::WritableDatabase& db, const std::vector<const
       average_length = AverageLength(all);
       db.set_metadata(key, fmt::format("{:.3f}", average_length));
     }
+    bool spelling = true;
     for (const Article* a : articles) {
       auto& analyzer = analyzers[a->locale];
       if (!analyzer) analyzer = std::make_unique<text::Analyzer>(a->locale);
       Xapian::Document doc = schema::MakeDocument(*a, *analyzer, average_length);
+      if (spelling) {
+        try {
+          for (const std::string& word : schema::SpellingWords(*a)) db.add_spelling(word);
+        } catch (const Xapian::UnimplementedError&) {
+          spelling = false;  // the in-memory backend keeps no spelling data
+        }
+      }
       if (fresh) {
         db.add_document(doc);
       } else {

@@ -134,7 +134,8 @@ std::string ResultsJson(const search::SearchResponse& response, int page, int pe
     facets[name] = counts;
   }
   const json body = {{"total", response.total_estimate}, {"page", page},         {"per_page", per_page},
-                     {"did_you_mean", nullptr},           {"results", results}, {"facets", facets}};
+                     {"did_you_mean", response.did_you_mean.empty() ? json(nullptr) : json(response.did_you_mean)},
+                     {"results", results}, {"facets", facets}};
   const std::string text = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return text.substr(1, text.size() - 2);
 }

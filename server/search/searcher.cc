@@ -26,6 +26,7 @@ struct AnalysedQuery {
   std::vector<std::string> stems;  // distinct query words (stemmed) outside synonym groups, in order
   std::vector<std::string> marks;  // stems to mark in snippets, synonyms included
   std::vector<std::string> weak;   // stopwords kept at a low weight
+  std::string did_you_mean;        // the query with misspelled words corrected, if any were
   Xapian::Query query;
 };
 
@@ -56,8 +57,20 @@ struct SynonymTable {
   }
 };
 
+// The word the index knows that `term` is probably a misspelling of, or ""
+// when `term` is known (or too short or odd to correct).
+std::string Correction(const Xapian::Database& db, const std::string& term, const std::string& stem) {
+  constexpr unsigned kMaxEdits = 2;
+  if (!schema::IsSpellable(term) || db.get_termfreq(std::string(schema::kStemmed) + stem) > 0) return {};
+  try {
+    return db.get_spelling_suggestion(term, kMaxEdits);
+  } catch (const Xapian::UnimplementedError&) {
+    return {};  // no spelling data in this backend
+  }
+}
+
 AnalysedQuery Analyse(const std::string& text, const text::Analyzer& analyzer, const RankingOptions& ranking,
-                      const SynonymTable* synonyms) {
+                      const SynonymTable* synonyms, const Xapian::Database& db) {
   const std::vector<text::Token> tokens = analyzer.Tokenize(text);
   // Function words ("how", "do", "my") count for little, but they still
   // count: dropping them loses matches, keeping them at full weight lets
@@ -71,6 +84,7 @@ AnalysedQuery Analyse(const std::string& text, const text::Analyzer& analyzer, c
   AnalysedQuery out;
   std::unordered_set<std::string> seen;
   std::vector<Xapian::Query> groups;  // synonym groups found in the query
+  std::vector<std::pair<std::size_t, std::string>> corrections;  // token index -> corrected word
   std::unordered_set<std::size_t> seen_groups;
   for (std::size_t i = 0; i < tokens.size();) {
     // The longest synonym entry starting here (stopwords count: "log in").
@@ -102,14 +116,26 @@ AnalysedQuery Analyse(const std::string& text, const text::Analyzer& analyzer, c
       i += matched;
       continue;
     }
-    if (seen.insert(stems[i]).second) {
-      if (ranking.stopwords && !all_stop && analyzer.IsStopword(tokens[i].term)) {
-        out.weak.push_back(stems[i]);
-      } else {
-        out.stems.push_back(stems[i]);
+    const bool stopword = ranking.stopwords && !all_stop && analyzer.IsStopword(tokens[i].term);
+    if (!stopword && ranking.typos) {
+      // A word the index has never seen is most likely a typo: search for the
+      // corpus word it is closest to instead, and tell the customer.
+      if (std::string fixed = Correction(db, tokens[i].term, stems[i]); !fixed.empty()) {
+        corrections.emplace_back(i, fixed);
+        stems[i] = analyzer.Stem(fixed);
       }
     }
+    if (seen.insert(stems[i]).second) (stopword ? out.weak : out.stems).push_back(stems[i]);
     ++i;
+  }
+  if (!corrections.empty()) {
+    // The customer's text with each corrected word replaced.
+    std::size_t cursor = 0;
+    for (const auto& [index, fixed] : corrections) {
+      out.did_you_mean.append(text.substr(cursor, tokens[index].begin - cursor)).append(fixed);
+      cursor = tokens[index].end;
+    }
+    out.did_you_mean.append(text.substr(cursor));
   }
   out.marks.insert(out.marks.end(), out.stems.begin(), out.stems.end());
   std::vector<Xapian::Query> parts = std::move(groups);
@@ -289,7 +315,12 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& request) {
     return Fail(Error::InvalidArgument(fmt::format("limit must be between 1 and 1000, got {}", request.limit)));
   }
   const text::Analyzer& analyzer = impl_->AnalyzerFor(request.locale);
-  const AnalysedQuery q = Analyse(request.query, analyzer, impl_->options.ranking, impl_->SynonymsFor(request.locale));
+  AnalysedQuery q;
+  try {
+    q = Analyse(request.query, analyzer, impl_->options.ranking, impl_->SynonymsFor(request.locale), impl_->db);
+  } catch (const Xapian::Error& e) {
+    return Fail(Error::Internal(fmt::format("search failed: {}", e.get_description())));
+  }
   SearchResponse response;
   if (!q.query.empty()) {
     try {
@@ -303,6 +334,7 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& request) {
       return Fail(Error::Internal(fmt::format("search failed: {}", e.get_description())));
     }
   }
+  response.did_you_mean = q.did_you_mean;
   response.took_us =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
   return response;

@@ -74,6 +74,9 @@ struct SearchResponse {
   std::int64_t total_estimate = 0;
   std::vector<SearchHit> hits;
   FacetCounts facets;  // filled when the request asks for facets
+  // The query with misspelled words corrected, when the results are for
+  // that corrected query; empty otherwise.
+  std::string did_you_mean;
   std::int64_t took_us = 0;
 };
 
@@ -111,6 +114,9 @@ struct RankingOptions {
   // Expand words and phrases of the index's synonym groups ("log in" also
   // finds "sign in").
   bool synonyms = true;
+  // Replace words the index does not know by the nearest word it does
+  // (Xapian's spelling data, up to two edits): "pasword" -> "password".
+  bool typos = true;
 };
 
 // Weight of a query's function word relative to a content word.

@@ -111,6 +111,18 @@ TEST_F(ApiTest, SearchAnswersTheDocumentedShape) {
   EXPECT_EQ(body["facets"], (json{{"category", {{"account", 1}}}, {"type", {{"faq", 1}}}}));
 }
 
+TEST_F(ApiTest, MisspelledWordsAreCorrectedAndSaidSo) {
+  HttpResponse r = Get("/api/v1/search", {{"q", "Pasword rest?"}, {"locale", "en"}});
+  ASSERT_EQ(r.status, 200);
+  json body = Body(r);
+  EXPECT_EQ(body["did_you_mean"], "password reset?");
+  EXPECT_EQ(body["query"], "Pasword rest?");
+  ASSERT_FALSE(body["results"].empty());
+  EXPECT_EQ(body["results"][0]["id"], "reset-password");
+  // Words the index knows are never "corrected".
+  EXPECT_TRUE(Body(Get("/api/v1/search", {{"q", "refund"}}))["did_you_mean"].is_null());
+}
+
 TEST_F(ApiTest, EverySearchGetsItsOwnQueryId) {
   const auto a = Body(Get("/api/v1/search", {{"q", "refund"}}))["query_id"];
   const auto b = Body(Get("/api/v1/search", {{"q", "refund"}}))["query_id"];  // from the cache
