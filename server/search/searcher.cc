@@ -236,6 +236,26 @@ struct Searcher::Impl {
     return *a;
   }
 
+  // One search in the request's own locale.
+  Result<SearchResponse> SearchIn(const SearchRequest& request) {
+    const text::Analyzer& analyzer = AnalyzerFor(request.locale);
+    SearchResponse response;
+    try {
+      const AnalysedQuery q = Analyse(request.query, analyzer, options.ranking, SynonymsFor(request.locale), db);
+      if (q.query.empty()) return response;
+      try {
+        response = Run(request, analyzer, q);
+      } catch (const Xapian::DatabaseModifiedError&) {
+        db.reopen();  // a writer committed under us: look again once
+        response = Run(request, analyzer, q);
+      }
+      response.did_you_mean = q.did_you_mean;
+    } catch (const Xapian::Error& e) {
+      return Fail(Error::Internal(fmt::format("search failed: {}", e.get_description())));
+    }
+    return response;
+  }
+
   SearchResponse Run(const SearchRequest& request, const text::Analyzer& analyzer, const AnalysedQuery& q) {
     SearchResponse response;
     Xapian::Enquire enquire(db);
@@ -314,28 +334,19 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& request) {
   if (request.limit < 1 || request.limit > 1000) {
     return Fail(Error::InvalidArgument(fmt::format("limit must be between 1 and 1000, got {}", request.limit)));
   }
-  const text::Analyzer& analyzer = impl_->AnalyzerFor(request.locale);
-  AnalysedQuery q;
-  try {
-    q = Analyse(request.query, analyzer, impl_->options.ranking, impl_->SynonymsFor(request.locale), impl_->db);
-  } catch (const Xapian::Error& e) {
-    return Fail(Error::Internal(fmt::format("search failed: {}", e.get_description())));
+  auto response = impl_->SearchIn(request);
+  if (!response) return response;
+  // Nothing in the customer's language: answer from the default locale
+  // rather than with nothing.
+  const std::string fallback = impl_->options.default_locale;
+  if (response->total_estimate == 0 && !request.locale.empty() && !fallback.empty() &&
+      text::LanguageOf(request.locale) != text::LanguageOf(fallback)) {
+    SearchRequest again = request;
+    again.locale = fallback;
+    response = impl_->SearchIn(again);
+    if (!response) return response;
   }
-  SearchResponse response;
-  if (!q.query.empty()) {
-    try {
-      try {
-        response = impl_->Run(request, analyzer, q);
-      } catch (const Xapian::DatabaseModifiedError&) {
-        impl_->db.reopen();  // a writer committed under us: look again once
-        response = impl_->Run(request, analyzer, q);
-      }
-    } catch (const Xapian::Error& e) {
-      return Fail(Error::Internal(fmt::format("search failed: {}", e.get_description())));
-    }
-  }
-  response.did_you_mean = q.did_you_mean;
-  response.took_us =
+  response->took_us =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
   return response;
 }

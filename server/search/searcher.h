@@ -38,7 +38,8 @@ struct SearchFilters {
 struct SearchRequest {
   std::string query;
   // BCP 47 tag; results are restricted to its language ("de-AT" finds "de"
-  // articles). Empty: every language, analysed as the default locale.
+  // articles), or, when nothing in it matches, to the default locale's.
+  // Empty: every language, analysed as the default locale.
   std::string locale;
   SearchFilters filters;
   Audience audience = Audience::kPublic;

@@ -108,6 +108,13 @@ TEST_F(SearcherTest, RestrictsToTheRequestLanguage) {
   EXPECT_EQ(Ids("passwort zurucksetzen", "de"), (std::vector<std::string>{"reset-password@de"}));
 }
 
+TEST_F(SearcherTest, FallsBackToTheDefaultLocale) {
+  // No French articles: the English ones answer.
+  EXPECT_EQ(Ids("invoice", "fr-CA"), (std::vector<std::string>{"billing-intro@en"}));
+  // German articles exist but none matches: still the default locale.
+  EXPECT_EQ(Ids("invoice", "de"), (std::vector<std::string>{"billing-intro@en"}));
+}
+
 TEST_F(SearcherTest, FindsJapaneseByWords) {
   EXPECT_EQ(Ids("パスワードを忘れた", "ja"), (std::vector<std::string>{"reset-password@ja"}));
   EXPECT_EQ(Ids("リセット", "ja"), (std::vector<std::string>{"reset-password@ja"}));
