@@ -59,11 +59,15 @@ struct SynonymTable {
 
 // The word the index knows that `term` is probably a misspelling of, or ""
 // when `term` is known (or too short or odd to correct).
+// Typos allowed grow with the word, as in Algolia's defaults: one from four
+// letters, two from eight. "percent" is not two typos away from "parent".
 std::string Correction(const Xapian::Database& db, const std::string& term, const std::string& stem) {
-  constexpr unsigned kMaxEdits = 2;
   if (!schema::IsSpellable(term) || db.get_termfreq(std::string(schema::kStemmed) + stem) > 0) return {};
+  std::size_t chars = 0;
+  for (unsigned char c : term) chars += (c & 0xC0) != 0x80;
+  const unsigned max_edits = chars >= 8 ? 2 : 1;
   try {
-    return db.get_spelling_suggestion(term, kMaxEdits);
+    return db.get_spelling_suggestion(term, max_edits);
   } catch (const Xapian::UnimplementedError&) {
     return {};  // no spelling data in this backend
   }
