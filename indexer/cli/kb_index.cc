@@ -21,8 +21,10 @@ constexpr std::string_view kUsage =
     "      Reads a directory of Markdown articles (or a JSONL file), checks every\n"
     "      article, and builds a new index generation in DIR. The live index is\n"
     "      replaced only when the whole build succeeds.\n"
-    "  kb-index search --index DIR [--locale L] [--audience public|agent] QUERY...\n"
-    "      Prints rank<TAB>id<TAB>score<TAB>title for the top results.\n";
+    "  kb-index search --index DIR [--locale L] [--audience public|agent] [--explain] QUERY...\n"
+    "      Prints rank<TAB>id<TAB>score<TAB>title for the top results. With\n"
+    "      --explain, each result is followed by the query parts that matched it:\n"
+    "      <TAB>part<TAB>fields<TAB>weight.\n";
 
 struct Flags {
   std::map<std::string, std::string> values;
@@ -46,6 +48,10 @@ std::optional<Flags> ParseFlags(const std::vector<std::string>& args, std::size_
     std::string name = a.substr(2);
     std::string value;
     bool has_value = false;
+    if (name == "explain" && std::find(allowed.begin(), allowed.end(), std::string_view(name)) != allowed.end()) {
+      flags.values.insert_or_assign(name, std::string(1, '1'));  // a switch: takes no value
+      continue;
+    }
     if (auto eq = name.find('='); eq != std::string::npos) {
       value = name.substr(eq + 1);
       name.resize(eq);
@@ -123,6 +129,7 @@ int Search(const Flags& flags, std::ostream& out, std::ostream& err) {
     }
   }
   request.snippets = false;
+  request.explain = flags.values.contains("explain");
   auto searcher = search::Searcher::Open(search::SearcherOptions{.index_paths = {index_dir->second}});
   if (!searcher) {
     err << "kb-index: " << searcher.error().ToString() << "\n";
@@ -136,6 +143,14 @@ int Search(const Flags& flags, std::ostream& out, std::ostream& err) {
   int rank = request.offset;
   for (const search::SearchHit& hit : response->hits) {
     out << fmt::format("{}\t{}\t{:.4f}\t{}\n", ++rank, hit.id, hit.score, hit.title);
+    for (const search::TermExplanation& e : hit.explanation) {
+      std::string fields;
+      for (const std::string& f : e.fields) {
+        if (!fields.empty()) fields.push_back(',');
+        fields.append(f);
+      }
+      out << fmt::format("\t{}\t{}\t{:.4f}\n", e.term, fields.empty() ? "-" : fields, e.weight);
+    }
   }
   return 0;
 }
@@ -153,7 +168,7 @@ int RunKbIndex(const std::vector<std::string>& args, std::ostream& out, std::ost
     return flags ? Build(*flags, out, err) : 2;
   }
   if (command == "search") {
-    auto flags = ParseFlags(args, 1, {"index", "locale", "audience"}, err);
+    auto flags = ParseFlags(args, 1, {"index", "locale", "audience", "explain"}, err);
     return flags ? Search(*flags, out, err) : 2;
   }
   err << fmt::format("kb-index: unknown command '{}'\n{}", command, kUsage);

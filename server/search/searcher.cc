@@ -27,6 +27,14 @@ struct AnalysedQuery {
   std::vector<std::string> marks;  // stems to mark in snippets, synonyms included
   std::vector<std::string> weak;   // stopwords kept at a low weight
   std::string did_you_mean;        // the query with misspelled words corrected, if any were
+  // Each scoring part of the query on its own, for explanations.
+  struct Part {
+    std::string label;
+    Xapian::Query query;
+    std::vector<std::string> stems;  // words whose fields are reported
+    const char* only_field = nullptr;  // the one field the part scores, if any
+  };
+  std::vector<Part> explained;
   Xapian::Query query;
 };
 
@@ -112,6 +120,16 @@ AnalysedQuery Analyse(const std::string& text, const text::Analyzer& analyzer, c
                                                                        words.end(), static_cast<Xapian::termcount>(words.size())));
             }
             groups.emplace_back(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end());
+            std::string label;
+            for (const auto& entry : synonyms->groups[g->second]) {
+              std::string words;
+              for (const std::string& w : entry) words += (words.empty() ? "" : " ") + w;
+              label += (label.empty() ? "" : " | ") + words;
+            }
+            out.explained.push_back({label, groups.back(), {}});
+            for (const auto& entry : synonyms->groups[g->second]) {
+              out.explained.back().stems.insert(out.explained.back().stems.end(), entry.begin(), entry.end());
+            }
           }
         }
       }
@@ -155,9 +173,18 @@ AnalysedQuery Analyse(const std::string& text, const text::Analyzer& analyzer, c
                                          Xapian::Query(z + std::string(schema::kTitle) + stem), kFieldBoostWeight));
     }
     parts.push_back(word);
+    out.explained.push_back({stem, Xapian::Query(z + stem), {stem}});
+    if (ranking.field_boost) {
+      out.explained.push_back({stem + " (title boost)",
+                               Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                             Xapian::Query(z + std::string(schema::kTitle) + stem), kFieldBoostWeight),
+                               {stem},
+                               "title"});
+    }
   }
   for (const std::string& w : out.weak) {
     parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(z + w), kStopwordWeight);
+    out.explained.push_back({w + " (function word)", parts.back(), {w}});
   }
   if (parts.empty()) return out;
   out.query = Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
@@ -240,6 +267,41 @@ struct Searcher::Impl {
     return *a;
   }
 
+  // What each part of `q` contributes to the document `hit`: its weight on
+  // the document alone (BM25 sums independent parts), and the fields of the
+  // article its words occur in.
+  std::vector<TermExplanation> Explain(Xapian::docid hit, const Article& a, const text::Analyzer& analyzer,
+                                       const AnalysedQuery& q) {
+    std::map<std::string, std::unordered_set<std::string>> fields_of;  // stem -> fields
+    auto scan = [&](const std::string& text, const char* field) {
+      for (const text::Token& t : analyzer.Tokenize(text)) fields_of[analyzer.Stem(t.term)].insert(field);
+    };
+    scan(a.title, "title");
+    for (const std::string& question : a.questions) scan(question, "questions");
+    for (const std::string& tag : a.tags) scan(tag, "tags");
+    scan(a.body_text, "body");
+    std::vector<TermExplanation> out;
+    for (const AnalysedQuery::Part& part : q.explained) {
+      Xapian::Enquire enquire(db);
+      enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, part.query, Xapian::Query(schema::IdTerm(a.locale, a.id))));
+      enquire.set_weighting_scheme(Bm25());
+      const Xapian::MSet mset = enquire.get_mset(0, 1);
+      if (mset.empty() || *mset.begin() != hit) continue;
+      TermExplanation e{part.label, {}, mset.begin().get_weight()};
+      for (const char* field : {"title", "questions", "tags", "body"}) {
+        if (part.only_field != nullptr && std::string_view(part.only_field) != field) continue;
+        for (const std::string& stem : part.stems) {
+          if (fields_of[stem].contains(field)) {
+            e.fields.push_back(field);
+            break;
+          }
+        }
+      }
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
   // One search in the request's own locale.
   Result<SearchResponse> SearchIn(const SearchRequest& request) {
     const text::Analyzer& analyzer = AnalyzerFor(request.locale);
@@ -286,11 +348,12 @@ struct Searcher::Impl {
     const std::unordered_set<std::string> stems(q.marks.begin(), q.marks.end());
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       const Xapian::Document doc = it.get_document();
-      Article a = schema::StoredArticle(doc,
-                                        request.snippets ? schema::StoredParts::kAll : schema::StoredParts::kSummary);
+      Article a = schema::StoredArticle(doc, request.snippets || request.explain ? schema::StoredParts::kAll
+                                                                                 : schema::StoredParts::kSummary);
       SearchHit hit;
       hit.score = it.get_weight();
       if (request.snippets) hit.snippet = MakeSnippet(a.body_text.empty() ? a.title : a.body_text, stems, analyzer);
+      if (request.explain) hit.explanation = Explain(*it, a, analyzer, q);
       hit.id = std::move(a.id);
       hit.title = std::move(a.title);
       hit.locale = std::move(a.locale);

@@ -49,6 +49,16 @@ struct SearchRequest {
   bool snippets = true;
   // Count category and type facets over the matches. Default: false.
   bool facets = false;
+  // Explain each hit's score. Default: false (it costs a query per part).
+  bool explain = false;
+};
+
+// What one part of a query (a word, a synonym group, a title boost)
+// contributed to a hit.
+struct TermExplanation {
+  std::string term;                 // the analysed word(s)
+  std::vector<std::string> fields;  // "title", "questions", "tags", "body": where its words occur
+  double weight = 0;                // its share of the score
 };
 
 struct SearchHit {
@@ -61,6 +71,7 @@ struct SearchHit {
   std::string type;
   std::string updated;
   std::string audience;
+  std::vector<TermExplanation> explanation;  // when the request asks for it
 };
 
 // Facet name ("category", "type") -> value -> number of matching articles.

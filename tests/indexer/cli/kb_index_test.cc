@@ -55,6 +55,36 @@ TEST_F(KbIndexTest, BuildsAndSearches) {
   EXPECT_NE(search.out.find("\tHow do I reset my password?\n"), std::string::npos);
 }
 
+TEST_F(KbIndexTest, ExplainShowsWhatMatchedWhereAndItsWeight) {
+  ASSERT_EQ(KbIndex({"build", "--corpus", corpus_, "--index", index_}).code, 0);
+  Outcome search = KbIndex({"search", "--index", index_, "--explain", "forgot", "my", "password"});
+  ASSERT_EQ(search.code, 0) << search.err;
+  std::vector<std::string> lines;
+  std::istringstream in(search.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_GE(lines.size(), 5u) << search.out;
+  EXPECT_EQ(lines[0].rfind("1\treset-password\t", 0), 0u);
+  // Each part: <TAB>part<TAB>fields<TAB>weight; the weights add up to the score.
+  auto field = [](const std::string& line, int n) {
+    std::vector<std::string> f;
+    std::istringstream s(line);
+    for (std::string x; std::getline(s, x, '\t');) f.push_back(x);
+    return f.at(static_cast<std::size_t>(n));
+  };
+  EXPECT_EQ(field(lines[1], 1), "forgot");  // not in the title: no title boost line
+  EXPECT_EQ(field(lines[1], 2), "questions");
+  EXPECT_EQ(field(lines[2], 1), "password");
+  EXPECT_EQ(field(lines[2], 2), "title,questions");
+  EXPECT_EQ(field(lines[3], 1), "password (title boost)");
+  EXPECT_EQ(field(lines[3], 2), "title");
+  EXPECT_EQ(field(lines[4], 1), "my (function word)");
+  EXPECT_EQ(field(lines[4], 2), "title");
+  double sum = 0;
+  std::size_t i = 1;
+  for (; i < lines.size() && lines[i][0] == '\t'; ++i) sum += std::stod(field(lines[i], 3));
+  EXPECT_NEAR(sum, std::stod(field(lines[0], 2)), 0.001);
+}
+
 TEST_F(KbIndexTest, InternalArticlesNeedTheAgentAudience) {
   ASSERT_EQ(KbIndex({"build", "--corpus", corpus_, "--index", index_}).code, 0);
   Outcome pub = KbIndex({"search", "--index", index_, "refund", "approval"});
