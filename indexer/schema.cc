@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -35,52 +36,29 @@ void AddBoolean(Xapian::Document& doc, std::string_view prefix, std::string_view
   doc.add_boolean_term(term);
 }
 
-// The combined-text terms of one document before length normalisation.
-struct TextTerms {
-  struct Stats {
-    Xapian::termcount weighted_tf = 0;
-    std::vector<Xapian::termpos> positions;
-  };
-  std::unordered_map<std::string, Stats> terms;
-  Xapian::termcount length = 0;  // sum of weighted_tf
+// One field of an article as the analyzer saw it.
+struct FieldTokens {
+  Field field;
+  std::string_view prefix;  // the field's own term prefix; empty for the body
+  std::vector<text::Token> tokens;
 };
 
-// Analyses one field into `text` (and, for a prefixed field, its own terms
-// into `doc`); returns the next free position.
-Xapian::termpos IndexField(Xapian::Document& doc, TextTerms& text, const text::Analyzer& analyzer,
-                           std::string_view field_text, std::string_view prefix, Xapian::termcount weight,
-                           Xapian::termpos pos) {
-  std::string term(kStemmed);
-  std::string field_term(kStemmed);
-  field_term.append(prefix);
-  const std::size_t field_prefix_len = field_term.size();
-  for (const text::Token& token : analyzer.Tokenize(field_text)) {
-    ++pos;
-    const std::string stem = analyzer.Stem(token.term);
-    term.resize(kStemmed.size());
-    term.append(stem);
-    TextTerms::Stats& stats = text.terms[term];
-    stats.weighted_tf += weight;
-    stats.positions.push_back(pos);
-    text.length += weight;
-    if (!prefix.empty()) {
-      field_term.resize(field_prefix_len);
-      field_term.append(stem);
-      doc.add_term(field_term);
-    }
-    if (prefix == kTitle) {
-      for (const std::string& p : WordPrefixes(token.term)) doc.add_term(std::string(kTitlePrefix) + p);
-    }
-  }
-  return pos + kFieldGap;
-}
-
+// The text fields in index order. Multi-valued fields (questions, tags)
+// contribute one FieldTokens per value.
 template <typename F>
 void ForEachField(const Article& article, F&& f) {
-  f(std::string_view(article.title), kTitle, kTitleWeight);
-  for (const std::string& q : article.questions) f(std::string_view(q), kQuestions, kQuestionsWeight);
-  for (const std::string& tag : article.tags) f(std::string_view(tag), kTags, kTagsWeight);
-  f(std::string_view(article.body_text), std::string_view(), kBodyWeight);
+  f(std::string_view(article.title), Field::kTitle, std::string_view(kTitle));
+  for (const std::string& q : article.questions) f(std::string_view(q), Field::kQuestions, std::string_view(kQuestions));
+  for (const std::string& tag : article.tags) f(std::string_view(tag), Field::kTags, std::string_view(kTags));
+  f(std::string_view(article.body_text), Field::kBody, std::string_view());
+}
+
+std::vector<FieldTokens> Analyse(const Article& article, const text::Analyzer& analyzer) {
+  std::vector<FieldTokens> out;
+  ForEachField(article, [&](std::string_view text, Field field, std::string_view prefix) {
+    out.push_back({field, prefix, analyzer.Tokenize(text)});
+  });
+  return out;
 }
 
 }  // namespace
@@ -107,7 +85,7 @@ bool IsSpellable(std::string_view word) {
 
 std::vector<std::string> SpellingWords(const Article& article) {
   std::unordered_set<std::string> words;
-  ForEachField(article, [&](std::string_view text, std::string_view, Xapian::termcount) {
+  ForEachField(article, [&](std::string_view text, Field, std::string_view) {
     for (text::Token& t : text::Tokenize(text)) {
       if (IsSpellable(t.term)) words.insert(std::move(t.term));
     }
@@ -115,30 +93,83 @@ std::vector<std::string> SpellingWords(const Article& article) {
   return {words.begin(), words.end()};
 }
 
-double WeightedLength(const Article& article) {
-  double length = 0;
-  ForEachField(article, [&](std::string_view text, std::string_view, Xapian::termcount weight) {
-    length += static_cast<double>(weight) * static_cast<double>(text::Tokenize(text).size());
+FieldLengths Lengths(const Article& article) {
+  FieldLengths out;
+  ForEachField(article, [&](std::string_view text, Field field, std::string_view) {
+    out[field] += static_cast<double>(text::Tokenize(text).size());
   });
-  return length;
+  return out;
 }
 
-Xapian::termcount NormalisedWdf(Xapian::termcount weighted_tf, double length, double average_length) {
-  const double norm = average_length > 0 ? (1 - kLengthB) + kLengthB * length / average_length : 1.0;
-  const double wdf = std::round(kWdfScale * static_cast<double>(weighted_tf) / norm);
-  return std::max<Xapian::termcount>(1, static_cast<Xapian::termcount>(wdf));
+double LengthNorm(double length, double average_length) {
+  return average_length > 0 ? (1 - kLengthB) + kLengthB * length / average_length : 1.0;
 }
 
-Xapian::Document MakeDocument(const Article& article, const text::Analyzer& analyzer, double average_length) {
+Xapian::termcount NormalisedWdf(double weighted_tf) {
+  return std::max<Xapian::termcount>(1, static_cast<Xapian::termcount>(std::round(kWdfScale * weighted_tf)));
+}
+
+std::string FormatLengths(const FieldLengths& lengths) {
+  std::string out;
+  for (double l : lengths.values) out.append(out.empty() ? "" : " ").append(std::to_string(l));
+  return out;
+}
+
+std::optional<FieldLengths> ParseLengths(std::string_view text) {
+  FieldLengths out{};
+  const std::string copy(text);
+  const char* p = copy.c_str();
+  for (double& l : out.values) {
+    char* end = nullptr;
+    l = std::strtod(p, &end);
+    if (end == p || !(l >= 0)) return std::nullopt;
+    p = end;
+  }
+  while (*p == ' ') ++p;
+  if (*p != '\0') return std::nullopt;
+  return out;
+}
+
+Xapian::Document MakeDocument(const Article& article, const text::Analyzer& analyzer, const FieldLengths& average) {
   Xapian::Document doc;
-  TextTerms text;
+  const std::vector<FieldTokens> fields = Analyse(article, analyzer);
+  FieldLengths length{};
+  for (const FieldTokens& f : fields) length[f.field] += static_cast<double>(f.tokens.size());
+  // BM25F: each field's frequencies are divided by that field's own length
+  // norm, weighted, then summed. A long answer does not dilute its title.
+  struct Stats {
+    double weighted_tf = 0;
+    std::vector<Xapian::termpos> positions;
+  };
+  std::unordered_map<std::string, Stats> terms;
   Xapian::termpos pos = 0;
-  ForEachField(article, [&](std::string_view field_text, std::string_view prefix, Xapian::termcount weight) {
-    pos = IndexField(doc, text, analyzer, field_text, prefix, weight, pos);
-  });
-  for (const auto& [term, stats] : text.terms) {
-    doc.add_term(term, NormalisedWdf(stats.weighted_tf, text.length, average_length));
-    for (Xapian::termpos p : stats.positions) doc.add_posting(term, p, 0);
+  std::string term(kStemmed), field_term;
+  for (const FieldTokens& f : fields) {
+    const double weight = FieldWeight(f.field) / LengthNorm(length[f.field], average[f.field]);
+    field_term.assign(kStemmed).append(f.prefix);
+    const std::size_t field_prefix_len = field_term.size();
+    for (const text::Token& token : f.tokens) {
+      ++pos;
+      const std::string stem = analyzer.Stem(token.term);
+      term.resize(kStemmed.size());
+      term.append(stem);
+      Stats& stats = terms[term];
+      stats.weighted_tf += weight;
+      stats.positions.push_back(pos);
+      if (!f.prefix.empty()) {
+        field_term.resize(field_prefix_len);
+        field_term.append(stem);
+        doc.add_term(field_term);
+      }
+      if (f.field == Field::kTitle) {
+        for (const std::string& p : WordPrefixes(token.term)) doc.add_term(std::string(kTitlePrefix) + p);
+      }
+    }
+    pos += kFieldGap;
+  }
+  for (const auto& [t, stats] : terms) {
+    doc.add_term(t, NormalisedWdf(stats.weighted_tf));
+    for (Xapian::termpos p : stats.positions) doc.add_posting(t, p, 0);
   }
 
   doc.add_boolean_term(IdTerm(article.locale, article.id));
@@ -153,6 +184,15 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
 
   if (!article.category.empty()) doc.add_value(kSlotCategory, article.category);
   doc.add_value(kSlotType, article.type);
+  if (!article.product.empty()) doc.add_value(kSlotProduct, article.product);
+  if (!article.tags.empty()) {
+    std::string tags;
+    for (const std::string& tag : article.tags) {
+      if (!tags.empty()) tags.push_back(kValueSeparator);
+      tags.append(tag);
+    }
+    doc.add_value(kSlotTags, tags);
+  }
   if (!article.updated.empty()) {
     std::string ymd = article.updated;
     std::erase(ymd, '-');

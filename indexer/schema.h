@@ -5,8 +5,9 @@
 // Text fields. Each word of an article is stemmed and indexed
 //   * in the combined text with its positions ("Zreset"). Its within-document
 //     frequency is BM25F-style: a title word counts as several body words
-//     (the field weights below), and the sum is then divided by BM25's length
-//     norm (1 - b + b * length / average_length) and scaled by kWdfScale.
+//     (the field weights below), each field's count is divided by BM25's
+//     length norm on that field's own length (1 - b + b * length /
+//     average_length, BM25F), and the sum is scaled by kWdfScale.
 //     Length normalisation is thus done once, at index time, so the searcher
 //     ranks with BM25 at b = 0 and never looks up document lengths, the
 //     costliest part of a BM25 match in Xapian;
@@ -23,14 +24,17 @@
 //
 // Value slots: kSlotUpdated holds "YYYYMMDD"; kSlotSummary a JSON object
 // with what a result list shows (id, title, type, locale, product, category,
-// tags, audience, updated); kSlotCategory and kSlotType the raw values, for
-// facet counts.
+// tags, audience, updated); kSlotCategory, kSlotType and kSlotProduct the raw
+// values and kSlotTags the tags joined by kValueSeparator, for facet counts.
 //
 // Document data: a JSON object with the long fields an article page and
 // snippets need (questions, body Markdown, body text, steps).
 #ifndef KB_INDEXER_SCHEMA_H_
 #define KB_INDEXER_SCHEMA_H_
 
+#include <array>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -86,12 +90,27 @@ inline constexpr Xapian::valueno kSlotUpdated = 0;
 inline constexpr Xapian::valueno kSlotSummary = 1;
 inline constexpr Xapian::valueno kSlotCategory = 2;  // for facet counts
 inline constexpr Xapian::valueno kSlotType = 3;      // for facet counts
+inline constexpr Xapian::valueno kSlotProduct = 4;   // for facet counts
+inline constexpr Xapian::valueno kSlotTags = 5;      // for facet counts: tags joined by kValueSeparator
+
+// Separates the values of a multi-valued slot (kSlotTags).
+inline constexpr char kValueSeparator = '\x1f';
+
+// The text fields, for per-field statistics.
+enum class Field : std::uint8_t { kTitle, kQuestions, kTags, kBody };
+inline constexpr std::size_t kFieldCount = 4;
 
 // Field weights: how many body words one word in each field counts as.
-inline constexpr Xapian::termcount kTitleWeight = 4;
-inline constexpr Xapian::termcount kQuestionsWeight = 3;
-inline constexpr Xapian::termcount kTagsWeight = 2;
-inline constexpr Xapian::termcount kBodyWeight = 1;
+inline constexpr std::array<double, kFieldCount> kFieldWeights = {4, 3, 2, 1};
+inline constexpr double FieldWeight(Field f) { return kFieldWeights[static_cast<std::size_t>(f)]; }
+
+// A number per text field: lengths in words, or their averages.
+struct FieldLengths {
+  std::array<double, kFieldCount> values{};
+  double& operator[](Field f) { return values[static_cast<std::size_t>(f)]; }
+  double operator[](Field f) const { return values[static_cast<std::size_t>(f)]; }
+  bool operator==(const FieldLengths&) const = default;
+};
 
 // Position gap between fields.
 inline constexpr Xapian::termpos kFieldGap = 100;
@@ -103,22 +122,30 @@ inline constexpr double kLengthB = 0.75;
 // by the same factor.
 inline constexpr double kWdfScale = 16;
 
-// Database metadata key holding the average weighted length used to
-// normalise the documents of an index, so that later additions agree.
-inline constexpr std::string_view kMetaAverageLength = "kb:average_length";
+// Database metadata key holding the average field lengths used to normalise
+// the documents of an index (FormatLengths), so that later additions agree.
+inline constexpr std::string_view kMetaAverageLengths = "kb:average_field_lengths";
 
 // Database metadata key prefix for the synonym groups of a language
 // ("kb:synonyms:en"): a JSON array of groups, each an array of entries, each
 // an array of the entry's analysed words (stemmed, stopwords kept).
 inline constexpr std::string_view kMetaSynonymsPrefix = "kb:synonyms:";
 
-// The weighted length of an article: its words, each counted with its
-// field's weight.
-double WeightedLength(const Article& article);
+// The length of each text field of an article, in words (all questions
+// together, all tags together).
+FieldLengths Lengths(const Article& article);
 
-// The stored wdf of a term with weighted frequency `weighted_tf` in an
-// article of weighted length `length` (at least 1).
-Xapian::termcount NormalisedWdf(Xapian::termcount weighted_tf, double length, double average_length);
+// BM25's length norm, 1 - b + b * length / average_length (1 when the
+// average is unknown).
+double LengthNorm(double length, double average_length);
+
+// The stored wdf of a term whose normalised, field-weighted frequency is
+// `weighted_tf` (at least 1).
+Xapian::termcount NormalisedWdf(double weighted_tf);
+
+// Field lengths as stored in the index metadata ("4 0.5 1 80"), and back.
+std::string FormatLengths(const FieldLengths& lengths);
+std::optional<FieldLengths> ParseLengths(std::string_view text);
 
 // The unique-key term of an article.
 std::string IdTerm(std::string_view locale, std::string_view id);
@@ -127,9 +154,9 @@ std::string IdTerm(std::string_view locale, std::string_view id);
 std::string BooleanTerm(std::string_view prefix, std::string_view value);
 
 // Builds the Xapian document for `article`. `analyzer` must be for the
-// article's locale; `average_length` is the average WeightedLength of the
-// index's articles (0: no length normalisation).
-Xapian::Document MakeDocument(const Article& article, const text::Analyzer& analyzer, double average_length);
+// article's locale; `average` holds the index's average field lengths (0 for
+// a field: no length normalisation of it).
+Xapian::Document MakeDocument(const Article& article, const text::Analyzer& analyzer, const FieldLengths& average);
 
 // Which parts of the stored article to decode.
 enum class StoredParts {

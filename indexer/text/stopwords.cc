@@ -19,6 +19,9 @@ const char* const kEnglish[] = {
     "ours", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there",
     "these", "they", "this", "those", "to", "too", "us", "very", "was", "we", "were", "what", "when", "where",
     "which", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself",
+    // Help-request filler: "is there a way to", "is it possible", "does anyone know", "I want to".
+    "able", "anybody", "anyone", "anything", "just", "know", "maybe", "please", "possible", "somehow",
+    "someone", "something", "want", "way", "wish",
 };
 
 const char* const kGerman[] = {

@@ -104,16 +104,20 @@ void RemoveOldGenerations(const fs::path& dir, int live, int previous) {
 }
 
 
-// The average weighted article length, from an evenly spaced sample: exact
-// for small corpora, a close estimate for large ones.
-double AverageLength(const std::vector<Article>& articles) {
+// The average field lengths, from an evenly spaced sample: exact for small
+// corpora, a close estimate for large ones.
+schema::FieldLengths AverageLengths(const std::vector<Article>& articles) {
   constexpr std::size_t kSample = 2000;
-  if (articles.empty()) return 0;
+  schema::FieldLengths total{};
+  if (articles.empty()) return total;
   const std::size_t step = std::max<std::size_t>(1, articles.size() / kSample);
-  double total = 0;
   std::size_t n = 0;
-  for (std::size_t i = 0; i < articles.size(); i += step, ++n) total += schema::WeightedLength(articles[i]);
-  return std::max(1.0, total / static_cast<double>(n));
+  for (std::size_t i = 0; i < articles.size(); i += step, ++n) {
+    const schema::FieldLengths l = schema::Lengths(articles[i]);
+    for (std::size_t f = 0; f < schema::kFieldCount; ++f) total.values[f] += l.values[f];
+  }
+  for (double& v : total.values) v /= static_cast<double>(n);
+  return total;
 }
 
 // The order in which articles get their document ids: public before
@@ -137,19 +141,19 @@ Result<void> WriteArticles(Xapian::WritableDatabase& db, const std::vector<const
   try {
     // The first write fixes the average length; later ones reuse it so that
     // every document of an index is normalised alike.
-    const std::string key(schema::kMetaAverageLength);
-    double average_length = 0;
-    if (const std::string stored = db.get_metadata(key); !stored.empty()) {
-      average_length = std::stod(stored);
+    const std::string key(schema::kMetaAverageLengths);
+    schema::FieldLengths average;
+    if (auto stored = schema::ParseLengths(db.get_metadata(key))) {
+      average = *stored;
     } else {
-      average_length = AverageLength(all);
-      db.set_metadata(key, fmt::format("{:.3f}", average_length));
+      average = AverageLengths(all);
+      db.set_metadata(key, schema::FormatLengths(average));
     }
     bool spelling = true;
     for (const Article* a : articles) {
       auto& analyzer = analyzers[a->locale];
       if (!analyzer) analyzer = std::make_unique<text::Analyzer>(a->locale);
-      Xapian::Document doc = schema::MakeDocument(*a, *analyzer, average_length);
+      Xapian::Document doc = schema::MakeDocument(*a, *analyzer, average);
       if (spelling) {
         try {
           for (const std::string& word : schema::SpellingWords(*a)) db.add_spelling(word);

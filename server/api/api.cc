@@ -126,7 +126,7 @@ std::string ResultsJson(const search::SearchResponse& response, int page, int pe
                        {"updated", h.updated.empty() ? json(nullptr) : json(h.updated)}});
   }
   json facets = json::object();
-  for (const char* name : {"category", "type"}) {
+  for (const char* name : {"category", "type", "product", "tags"}) {
     json counts = json::object();
     if (auto it = response.facets.find(name); it != response.facets.end()) {
       for (const auto& [value, n] : it->second) counts[value] = n;

@@ -47,7 +47,8 @@ struct SearchRequest {
   int limit = 10;
   // Build snippets for the hits. Default: true.
   bool snippets = true;
-  // Count category and type facets over the matches. Default: false.
+  // Count category, type, product and tags facets over the matches.
+  // Default: false.
   bool facets = false;
   // Explain each hit's score. Default: false (it costs a query per part).
   bool explain = false;
@@ -74,7 +75,8 @@ struct SearchHit {
   std::vector<TermExplanation> explanation;  // when the request asks for it
 };
 
-// Facet name ("category", "type") -> value -> number of matching articles.
+// Facet name ("category", "type", "product", "tags") -> value -> number of
+// matching articles.
 using FacetCounts = std::map<std::string, std::map<std::string, std::int64_t>>;
 
 // Matches counted for facets. Help centers rarely have more matches than
@@ -120,8 +122,9 @@ struct RankingOptions {
   bool stopwords = true;
   // Extra credit for query words in the title.
   bool field_boost = true;
-  // Extra credit for neighbouring query words found close together. Off:
-  // measured, it has not yet helped (see docs/relevance.md).
+  // Extra credit for neighbouring query words found next to each other or
+  // close together (sequential dependence model). Off: measured, it has
+  // not helped (see docs/relevance.md).
   bool proximity = false;
   // Expand words and phrases of the index's synonym groups ("log in" also
   // finds "sign in").
@@ -136,9 +139,12 @@ inline constexpr double kStopwordWeight = 0.2;
 // Weight of a title match relative to the combined-text match of the same
 // word.
 inline constexpr double kFieldBoostWeight = 1.0;
-// Weight of a proximity match, and how close (in words) counts as near.
-inline constexpr double kProximityWeight = 1.0;
-inline constexpr Xapian::termcount kProximityWindow = 4;
+// Weights of an adjacent pair and of a pair within kProximityWindow words,
+// relative to the words' own weight: the sequential dependence model's
+// 0.10 and 0.05 against 0.85 for single words (Metzler and Croft, 2005).
+inline constexpr double kPhraseWeight = 0.10 / 0.85;
+inline constexpr double kProximityWeight = 0.05 / 0.85;
+inline constexpr Xapian::termcount kProximityWindow = 8;
 
 struct SearcherOptions {
   // Index directories (or Xapian database paths) searched together.

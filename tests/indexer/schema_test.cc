@@ -31,28 +31,48 @@ Xapian::termcount Wdf(const Xapian::Document& doc, const std::string& term) {
 }
 
 TEST(SchemaTest, WeighsFieldsInTheCombinedText) {
-  const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"), /*average_length=*/0);
+  const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"), FieldLengths{});
   // "password" occurs in the title (x4) and in a question (x3).
-  EXPECT_EQ(Wdf(doc, "Zpassword"), kWdfScale * (kTitleWeight + kQuestionsWeight));
-  EXPECT_EQ(Wdf(doc, "Zopen"), kWdfScale * kBodyWeight);
-  EXPECT_EQ(Wdf(doc, "Zlogin"), kWdfScale * kTagsWeight);
+  EXPECT_EQ(Wdf(doc, "Zpassword"), kWdfScale * (FieldWeight(Field::kTitle) + FieldWeight(Field::kQuestions)));
+  EXPECT_EQ(Wdf(doc, "Zopen"), kWdfScale * FieldWeight(Field::kBody));
+  EXPECT_EQ(Wdf(doc, "Zlogin"), kWdfScale * FieldWeight(Field::kTags));
 }
 
-TEST(SchemaTest, NormalisesLengthAtIndexTime) {
-  // Title 3 words x4, question 2 x3, tag 1 x2, body 5 x1.
-  EXPECT_EQ(WeightedLength(Sample()), 25.0);
-  // An article of average length keeps its weighted frequencies...
-  Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"), 25.0);
+TEST(SchemaTest, MeasuresEachFieldsLength) {
+  // Title 3 words, question 2, tag 1, body 5.
+  EXPECT_EQ(Lengths(Sample()), (FieldLengths{{3, 2, 1, 5}}));
+}
+
+TEST(SchemaTest, NormalisesEachFieldByItsOwnLength) {
+  // Every field of average length keeps its weighted frequencies...
+  Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"), FieldLengths{{3, 2, 1, 5}});
   EXPECT_EQ(Wdf(doc, "Zopen"), 16u);
-  // ...one twice as long as average is divided by 1 - b + 2b = 1.75.
-  doc = MakeDocument(Sample(), text::Analyzer("en"), 12.5);
+  EXPECT_EQ(Wdf(doc, "Zpassword"), 16u * 7);
+  // ...a body twice as long as average is divided by 1 - b + 2b = 1.75,
+  // and the title, of average length, is not.
+  doc = MakeDocument(Sample(), text::Analyzer("en"), FieldLengths{{3, 2, 1, 2.5}});
   EXPECT_EQ(Wdf(doc, "Zopen"), 9u);                      // round(16 / 1.75)
-  EXPECT_EQ(Wdf(doc, "Zpassword"), 64u);                 // round(16 * 7 / 1.75)
-  EXPECT_EQ(NormalisedWdf(1, 1000, 10), 1u);             // never below 1
+  EXPECT_EQ(Wdf(doc, "Zpassword"), 16u * 7);
+  // A title half the average length weighs more: 4 / (0.25 + 0.75 * 0.5).
+  doc = MakeDocument(Sample(), text::Analyzer("en"), FieldLengths{{6, 2, 1, 5}});
+  EXPECT_EQ(Wdf(doc, "Zpassword"), 150u);                // round(16 * (6.4 + 3))
+  EXPECT_EQ(NormalisedWdf(0.01), 1u);                    // never below 1
+  EXPECT_DOUBLE_EQ(LengthNorm(20, 10), 1.75);
+  EXPECT_DOUBLE_EQ(LengthNorm(20, 0), 1.0);              // no average: no normalisation
+}
+
+TEST(SchemaTest, AverageLengthsRoundTripThroughMetadata) {
+  const FieldLengths l{{4.5, 0, 1.25, 80}};
+  EXPECT_EQ(ParseLengths(FormatLengths(l)), l);
+  EXPECT_EQ(ParseLengths(""), std::nullopt);
+  EXPECT_EQ(ParseLengths("1 2 3"), std::nullopt);          // a field short
+  EXPECT_EQ(ParseLengths("1 2 3 4 5"), std::nullopt);      // one too many
+  EXPECT_EQ(ParseLengths("1 2 x 4"), std::nullopt);
+  EXPECT_EQ(ParseLengths("1 -2 3 4"), std::nullopt);
 }
 
 TEST(SchemaTest, IndexesShortFieldsUnderTheirPrefixes) {
-  const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"), /*average_length=*/0);
+  const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"), FieldLengths{});
   EXPECT_EQ(Wdf(doc, "ZSreset"), 1u);
   EXPECT_EQ(Wdf(doc, "ZXQforgot"), 1u);
   EXPECT_EQ(Wdf(doc, "ZXTlogin"), 1u);
@@ -60,7 +80,7 @@ TEST(SchemaTest, IndexesShortFieldsUnderTheirPrefixes) {
 }
 
 TEST(SchemaTest, FieldsDoNotTouchInPositions) {
-  const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"), /*average_length=*/0);
+  const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"), FieldLengths{});
   auto it = doc.termlist_begin();
   it.skip_to("Zpassword");  // last title word, position 3
   ASSERT_EQ(*it, "Zpassword");
@@ -69,7 +89,7 @@ TEST(SchemaTest, FieldsDoNotTouchInPositions) {
 }
 
 TEST(SchemaTest, AddsBooleanTermsAndValues) {
-  const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"), /*average_length=*/0);
+  const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"), FieldLengths{});
   for (const char* term : {"Qde-AT:reset-password", "Lde-AT", "Lde", "XPweb", "XCaccount", "XYfaq", "XAinternal",
                            "Klogin"}) {
     EXPECT_EQ(Wdf(doc, term), 0u) << term;
@@ -82,7 +102,7 @@ TEST(SchemaTest, AddsBooleanTermsAndValues) {
 }
 
 TEST(SchemaTest, IndexesTitleWordPrefixesForTypeAhead) {
-  const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"), 0);
+  const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"), FieldLengths{});
   for (const char* term : {"XEr", "XEre", "XEres", "XEpass", "XEy", "XEyo", "XEyou"}) {
     auto it = doc.termlist_begin();
     it.skip_to(term);
@@ -108,7 +128,7 @@ TEST(SchemaTest, BooleanTermsSeparateUpperCaseValues) {
 
 TEST(SchemaTest, StoredArticleRoundTrips) {
   const Article a = Sample();
-  const Xapian::Document doc = MakeDocument(a, text::Analyzer("en"), 0);
+  const Xapian::Document doc = MakeDocument(a, text::Analyzer("en"), FieldLengths{});
   const Article summary = StoredArticle(doc, StoredParts::kSummary);
   EXPECT_EQ(summary.id, a.id);
   EXPECT_EQ(summary.title, a.title);

@@ -17,13 +17,17 @@ using json = nlohmann::json;
 using testing::MakeArticle;
 
 std::vector<Article> Corpus() {
-  return {
+  std::vector<Article> articles = {
       MakeArticle("reset-password", "en", "How do I reset my password?", "Choose **Forgot password** on the sign-in page."),
       MakeArticle("refund", "en", "Can I get a refund?", "Refunds are possible within 30 days.", "public", "billing"),
       MakeArticle("refund-limits", "en", "Refund approval limits", "Agents approve refund requests up to 200 USD.",
            "internal", "policies", "troubleshooting"),
       MakeArticle("reset-password", "de", "Passwort zurücksetzen", "Wählen Sie „Passwort vergessen“."),
   };
+  articles[0].tags = {"login", "password"};
+  articles[1].tags = {"payments"};
+  articles[2].tags = {"payments", "approvals"};
+  return articles;
 }
 
 class ApiTest : public ::testing::Test {
@@ -108,7 +112,10 @@ TEST_F(ApiTest, SearchAnswersTheDocumentedShape) {
   EXPECT_EQ(hit["type"], "faq");
   EXPECT_EQ(hit["updated"], "2026-01-02");
   EXPECT_TRUE(hit["score"].is_number());
-  EXPECT_EQ(body["facets"], (json{{"category", {{"account", 1}}}, {"type", {{"faq", 1}}}}));
+  EXPECT_EQ(body["facets"], (json{{"category", {{"account", 1}}},
+                                  {"type", {{"faq", 1}}},
+                                  {"product", {{"web", 1}}},
+                                  {"tags", {{"login", 1}, {"password", 1}}}}));
 }
 
 TEST_F(ApiTest, MisspelledWordsAreCorrectedAndSaidSo) {
@@ -134,7 +141,10 @@ TEST_F(ApiTest, InternalArticlesNeverReachPublicRequests) {
   HttpResponse pub = Get("/api/v1/search", {{"q", "refund approval agents"}, {"locale", "en"}});
   EXPECT_EQ(Ids(pub), (std::vector<std::string>{"refund"}));
   EXPECT_EQ(pub.body.find("200 USD"), std::string::npos);
-  EXPECT_EQ(Body(pub)["facets"], (json{{"category", {{"billing", 1}}}, {"type", {{"faq", 1}}}}));
+  EXPECT_EQ(Body(pub)["facets"], (json{{"category", {{"billing", 1}}},
+                                       {"type", {{"faq", 1}}},
+                                       {"product", {{"web", 1}}},
+                                       {"tags", {{"payments", 1}}}}));
   // Suggest.
   EXPECT_EQ(Body(Get("/api/v1/suggest", {{"q", "refund appr"}})), (json{{"suggestions", json::array()}}));
   // The article itself: 404, as if it did not exist.
@@ -143,6 +153,7 @@ TEST_F(ApiTest, InternalArticlesNeverReachPublicRequests) {
   HttpResponse agent = Get("/api/v1/search", {{"q", "refund approval agents"}, {"locale", "en"}}, kAgent);
   EXPECT_EQ(Ids(agent), (std::vector<std::string>{"refund-limits", "refund"}));
   EXPECT_EQ(Body(agent)["facets"]["category"], (json{{"billing", 1}, {"policies", 1}}));
+  EXPECT_EQ(Body(agent)["facets"]["tags"], (json{{"approvals", 1}, {"payments", 2}}));
   EXPECT_EQ(Body(Get("/api/v1/suggest", {{"q", "refund appr"}}, kAgent))["suggestions"],
             (json::array({{{"text", "Refund approval limits"}, {"id", "refund-limits"}}})));
   HttpResponse article = Get("/api/v1/articles/refund-limits", {}, kAgent);

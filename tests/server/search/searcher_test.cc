@@ -29,6 +29,10 @@ class SearcherTest : public ::testing::Test {
         MakeArticle("reset-password", "ja", "パスワードをリセットする方法",
              "サインインページで「パスワードをお忘れですか」を選択します。"),
     };
+    articles[0].tags = {"login", "password"};
+    articles[1].tags = {"login"};
+    articles[2].product = "billing-portal";
+    articles[3].tags = {"refunds"};
     auto db = BuildInMemoryIndex(articles);
     ASSERT_TRUE(db.has_value());
     searcher_ = Searcher::FromDatabase(*db, SearcherOptions{});
@@ -175,11 +179,39 @@ TEST_F(SearcherTest, CountsFacetsOverTheVisibleMatches) {
   // The internal refund article matches too, but a public request never counts it.
   EXPECT_EQ(response->facets["category"], (std::map<std::string, std::int64_t>{{"account", 2}, {"billing", 1}}));
   EXPECT_EQ(response->facets["type"], (std::map<std::string, std::int64_t>{{"faq", 2}, {"troubleshooting", 1}}));
+  EXPECT_EQ(response->facets["product"], (std::map<std::string, std::int64_t>{{"billing-portal", 1}, {"web", 2}}));
+  // An article counts once under each of its tags.
+  EXPECT_EQ(response->facets["tags"], (std::map<std::string, std::int64_t>{{"login", 2}, {"password", 1}}));
   r.audience = Audience::kAgent;
   response = searcher_->Search(r);
   ASSERT_TRUE(response.has_value());
   EXPECT_EQ(response->facets["category"],
             (std::map<std::string, std::int64_t>{{"account", 2}, {"billing", 1}, {"policies", 1}}));
+  EXPECT_EQ(response->facets["tags"],
+            (std::map<std::string, std::int64_t>{{"login", 2}, {"password", 1}, {"refunds", 1}}));
+}
+
+TEST_F(SearcherTest, FacetCountsEqualTheFilteredMatches) {
+  // Each facet value's count is the number of matches that filtering on it
+  // returns.
+  SearchRequest r{.query = "password refund sign invoice", .locale = "en", .audience = Audience::kAgent,
+                  .limit = 100, .facets = true};
+  auto all = searcher_->Search(r);
+  ASSERT_TRUE(all.has_value());
+  for (const auto& [tag, n] : all->facets["tags"]) {
+    SearchRequest f = r;
+    f.filters.tags = {tag};
+    auto filtered = searcher_->Search(f);
+    ASSERT_TRUE(filtered.has_value());
+    EXPECT_EQ(static_cast<std::int64_t>(filtered->hits.size()), n) << tag;
+  }
+  for (const auto& [category, n] : all->facets["category"]) {
+    SearchRequest f = r;
+    f.filters.category = category;
+    auto filtered = searcher_->Search(f);
+    ASSERT_TRUE(filtered.has_value());
+    EXPECT_EQ(static_cast<std::int64_t>(filtered->hits.size()), n) << category;
+  }
 }
 
 TEST_F(SearcherTest, SuggestsTitlesForAPartialLastWord) {
