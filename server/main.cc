@@ -7,12 +7,17 @@
 
 #include <fmt/core.h>
 
+#include "server/analytics/report.h"
 #include "server/api/api.h"
 #include "server/api/config.h"
 #include "server/http/http_server.h"
 
 int main(int argc, char** argv) {
   try {
+    if (argc > 1 && std::string_view(argv[1]) == "report") {
+      return kb::analytics::RunReport(std::vector<std::string>(argv + 2, argv + argc), kb::analytics::NowMs(), std::cout,
+                                      std::cerr);
+    }
     auto config = kb::api::ConfigFromArgs(std::vector<std::string>(argv + 1, argv + argc));
     if (!config) {
       std::cerr << "kb-server: " << config.error().ToString() << "\n" << kb::api::kServerUsage;

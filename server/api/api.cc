@@ -10,6 +10,7 @@
 #include "indexer/base/utf8.h"
 #include "indexer/corpus/fields.h"
 #include "indexer/text/analyzer.h"
+#include "server/analytics/summary.h"
 #include "server/api/errors.h"
 #include "server/api/markdown_html.h"
 #include "server/api/openapi.h"
@@ -142,18 +143,45 @@ std::string ResultsJson(const search::SearchResponse& response, int page, int pe
 
 }  // namespace
 
-Api::Api(ServerConfig config, std::unique_ptr<search::SearcherPool> pool, std::FILE* log, bool own_log)
+Api::Api(ServerConfig config, std::unique_ptr<search::SearcherPool> pool, std::unique_ptr<analytics::EventStore> events,
+         std::FILE* log, bool own_log)
     : config_(std::move(config)),
       pool_(std::move(pool)),
+      events_(std::move(events)),
+      window_ms_(*analytics::ParseDurationMs(config_.attribution_window)),
       limiter_(config_.requests_per_second, config_.burst),
       cache_(static_cast<std::size_t>(std::max(0, config_.cache_entries))),
       log_(log),
       own_log_(own_log),
-      client_salt_(RandomHex(16)) {}
+      client_salt_(RandomHex(16)) {
+  if (config_.retention_days > 0) purger_ = std::thread([this] { PurgeLoop(); });
+}
 
 Api::~Api() {
+  {
+    std::lock_guard<std::mutex> lock(purge_mu_);
+    stopping_ = true;
+  }
+  purge_wake_.notify_all();
+  if (purger_.joinable()) purger_.join();
   Flush();
   if (own_log_ && log_ != nullptr) std::fclose(log_);
+}
+
+void Api::PurgeLoop() {
+  constexpr auto kEvery = std::chrono::hours(1);
+  std::unique_lock<std::mutex> lock(purge_mu_);
+  while (!stopping_) {
+    lock.unlock();
+    const std::int64_t cutoff = analytics::NowMs() - config_.retention_days * analytics::kDayMs;
+    if (auto r = events_->Purge(cutoff); !r) {
+      std::lock_guard<std::mutex> log_lock(log_mu_);
+      if (log_ != nullptr) std::fprintf(log_, "{\"ts\":\"%s\",\"purge_error\":%s}\n", IsoNow().c_str(),
+                                        json(r.error().message()).dump().c_str());
+    }
+    lock.lock();
+    purge_wake_.wait_for(lock, kEvery, [&] { return stopping_; });
+  }
 }
 
 Result<std::unique_ptr<Api>> Api::Create(const ServerConfig& config) {
@@ -162,6 +190,9 @@ Result<std::unique_ptr<Api>> Api::Create(const ServerConfig& config) {
   options.default_locale = config.default_locale;
   auto pool = search::SearcherPool::Open(options);
   if (!pool) return Fail(pool.error());
+  if (auto w = analytics::ParseDurationMs(config.attribution_window); !w) return Fail(w.error());
+  auto events = analytics::OpenSqliteEventStore(config.events_path);
+  if (!events) return Fail(events.error());
   std::FILE* log = nullptr;
   bool own = false;
   if (config.access_log == "-") {
@@ -171,10 +202,11 @@ Result<std::unique_ptr<Api>> Api::Create(const ServerConfig& config) {
     if (log == nullptr) return Fail(Error::FailedPrecondition(fmt::format("cannot open access log {}", config.access_log)));
     own = true;
   }
-  return std::unique_ptr<Api>(new Api(config, std::move(*pool), log, own));
+  return std::unique_ptr<Api>(new Api(config, std::move(*pool), std::move(*events), log, own));
 }
 
 void Api::Flush() {
+  (void)events_->Flush();
   std::lock_guard<std::mutex> lock(log_mu_);
   if (log_ != nullptr) std::fflush(log_);
 }
@@ -236,6 +268,18 @@ HttpResponse Api::Dispatch(const HttpRequest& request, Route& route) {
   if (request.body.size() > config_.max_body_bytes) {
     return ErrorResponse(ApiError::kBodyTooLarge, fmt::format("the body is {} bytes; the limit is {}",
                                                               request.body.size(), config_.max_body_bytes));
+  }
+
+  // The help desk's webhook carries its own shared secret, not an API key.
+  if (path == "/api/v1/webhooks/ticket") {
+    route = Route::kTicketWebhook;
+    if (request.method != "POST") {
+      HttpResponse res = ErrorResponse(ApiError::kMethodNotAllowed,
+                                       fmt::format("{} {} is not supported; use POST", request.method, path));
+      res.headers.emplace_back("Allow", "POST");
+      return res;
+    }
+    return TicketWebhook(request);
   }
 
   // Keys: none means public; a known key opens internal articles (and,
@@ -301,6 +345,18 @@ HttpResponse Api::Dispatch(const HttpRequest& request, Route& route) {
     if (!is_admin) return ErrorResponse(ApiError::kUnauthorized, "this endpoint needs an admin key");
     return Reload();
   }
+  if (path == "/api/v1/events") {
+    route = Route::kEvents;
+    if (auto r = only("POST")) return *r;
+    return PostEvents(request);
+  }
+  if (path == "/api/v1/analytics/summary" || path == "/api/v1/analytics/timeseries") {
+    const bool summary = path == "/api/v1/analytics/summary";
+    route = summary ? Route::kAnalyticsSummary : Route::kAnalyticsTimeseries;
+    if (auto r = only("GET")) return *r;
+    if (!is_admin) return ErrorResponse(ApiError::kUnauthorized, "this endpoint needs an admin key");
+    return summary ? AnalyticsSummary(request) : AnalyticsTimeseries(request);
+  }
   constexpr std::string_view kWidgets = "/widgets/";
   if (path == "/" || path.starts_with(kWidgets)) {
     route = Route::kStatic;
@@ -331,9 +387,18 @@ HttpResponse Api::Search(const HttpRequest& request, search::Audience audience) 
     if (!p) return ErrorResponse(ApiError::kInvalidParameter, fmt::format("parameter 'per_page' must be a whole number from 1 to {}", kMaxPerPage));
     per_page = *p;
   }
-  const std::string channel = request.Param("channel");
-  if (request.HasParam("channel") && channel != "widget" && channel != "contact_form" && channel != "agent") {
-    return ErrorResponse(ApiError::kInvalidParameter, "parameter 'channel' must be 'widget', 'contact_form' or 'agent'");
+  // Searches that carry a session id are logged for analytics.
+  std::optional<analytics::Channel> channel;
+  if (request.HasParam("channel")) {
+    channel = analytics::ParseChannel(request.Param("channel"));
+    if (!channel) {
+      return ErrorResponse(ApiError::kInvalidParameter, "parameter 'channel' must be 'widget', 'contact_form' or 'agent'");
+    }
+  }
+  const std::string session_id = request.Param("session_id");
+  if (request.HasParam("session_id") && !analytics::IsClientId(session_id)) {
+    return ErrorResponse(ApiError::kInvalidParameter,
+                         "parameter 'session_id' must be 1 to 128 of letters, digits and . _ : -");
   }
   if (request.HasParam("locale")) {
     auto locale = CanonicalLocale(request.Param("locale"));
@@ -370,19 +435,42 @@ HttpResponse Api::Search(const HttpRequest& request, search::Audience audience) 
     if (!lease) return ErrorResponse(ApiError::kUnavailable, lease.error().message());
     auto result = (*lease)->Search(sr);
     if (!result) return ErrorResponse(ApiErrorFor(result.error()), result.error().message());
-    tail = std::make_shared<const std::string>(ResultsJson(*result, page, per_page));
+    tail = std::make_shared<const CachedResults>(CachedResults{ResultsJson(*result, page, per_page), result->total_estimate});
     cache_.Put(key, lease->epoch(), tail);
+  }
+  const std::string query_id = RandomHex(16);
+  if (!session_id.empty()) {
+    analytics::Event e;
+    e.event_id = "search:" + query_id;
+    e.type = analytics::EventType::kSearch;
+    e.session_id = session_id;
+    e.channel = channel.value_or(audience == search::Audience::kAgent ? analytics::Channel::kAgent
+                                                                     : analytics::Channel::kWidget);
+    e.time_ms = analytics::NowMs();
+    e.locale = sr.locale;
+    e.query_id = query_id;
+    e.query = normalized;
+    e.filters = json{{"product", sr.filters.product},
+                     {"category", sr.filters.category},
+                     {"type", sr.filters.type},
+                     {"tags", sr.filters.tags},
+                     {"page", page}}
+                    .dump(-1, ' ', false, json::error_handler_t::replace);
+    e.result_count = tail->total;
+    std::vector<analytics::Event> one;
+    one.push_back(std::move(e));
+    events_->AppendLater(std::move(one));
   }
   // What differs per request goes in front of the cached part.
   const double took_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   HttpResponse res;
-  res.body.reserve(tail->size() + sr.query.size() + 96);
+  res.body.reserve(tail->json.size() + sr.query.size() + 96);
   res.body += "{\"query_id\":\"";
-  res.body += RandomHex(16);
+  res.body += query_id;
   res.body += "\",\"query\":";
   res.body += json(sr.query).dump(-1, ' ', false, json::error_handler_t::replace);
   res.body += fmt::format(",\"took_ms\":{:.3f},", took_ms);
-  res.body += *tail;
+  res.body += tail->json;
   res.body += "}";
   return res;
 }
@@ -457,6 +545,81 @@ HttpResponse Api::Reload() {
   auto s = pool_->Reload(/*force=*/true);
   if (!s) return ErrorResponse(ApiErrorFor(s.error()), s.error().message());
   return Json({{"status", "reloaded"}, {"generation", s->generation}, {"documents", s->documents}});
+}
+
+HttpResponse Api::PostEvents(const HttpRequest& request) {
+  auto batch = analytics::ParseEventBatch(request.body, analytics::NowMs());
+  if (!batch) {
+    json details = json::array();
+    std::string message;
+    for (const analytics::EventProblem& p : batch.error()) {
+      details.push_back({{"index", p.index < 0 ? json(nullptr) : json(p.index)}, {"message", p.message}});
+      if (message.empty()) message = p.index < 0 ? p.message : fmt::format("event {}: {}", p.index, p.message);
+    }
+    if (batch.error().size() > 1) message += fmt::format(" (and {} more problems)", batch.error().size() - 1);
+    return ErrorResponse(ApiError::kInvalidEvents, "no event was stored: " + message,
+                         details.dump(-1, ' ', false, json::error_handler_t::replace));
+  }
+  const std::size_t received = batch->size();
+  auto added = events_->Append(std::move(*batch));
+  if (!added) return ErrorResponse(ApiError::kUnavailable, added.error().message());
+  return Json({{"accepted", *added}, {"duplicates", received - *added}}, 202);
+}
+
+HttpResponse Api::TicketWebhook(const HttpRequest& request) {
+  if (config_.ticket_secret.empty()) {
+    return ErrorResponse(ApiError::kNotFound, "the ticket webhook is off: set [webhooks] ticket_secret in the config");
+  }
+  std::string secret = BearerKey(request.Header("authorization"));
+  if (secret.empty()) secret = request.Header("x-webhook-secret");
+  if (!KeyMatches(secret, {config_.ticket_secret})) {
+    return ErrorResponse(ApiError::kUnauthorized, "the webhook secret is missing or wrong");
+  }
+  auto e = analytics::ParseTicketWebhook(request.body, analytics::NowMs());
+  if (!e) return ErrorResponse(ApiError::kInvalidEvents, e.error().message(), "[]");
+  std::vector<analytics::Event> one;
+  one.push_back(std::move(*e));
+  auto added = events_->Append(std::move(one));
+  if (!added) return ErrorResponse(ApiError::kUnavailable, added.error().message());
+  return Json({{"accepted", *added}, {"duplicates", 1 - *added}}, 202);
+}
+
+namespace {
+
+// The summary request of an analytics call's parameters.
+Result<analytics::SummaryRequest> SummaryParams(const HttpRequest& request, std::int64_t window_ms) {
+  return analytics::MakeSummaryRequest(request.Param("from"), request.Param("to"), request.Param("locale"),
+                                       request.Param("channel"), analytics::NowMs(), window_ms);
+}
+
+}  // namespace
+
+HttpResponse Api::AnalyticsSummary(const HttpRequest& request) {
+  auto r = SummaryParams(request, window_ms_);
+  if (!r) return ErrorResponse(ApiError::kInvalidParameter, r.error().message());
+  if (auto flushed = events_->Flush(); !flushed) return ErrorResponse(ApiError::kUnavailable, flushed.error().message());
+  auto s = analytics::Summarise(*events_, *r);
+  if (!s) return ErrorResponse(ApiErrorFor(s.error()), s.error().message());
+  return Json(analytics::SummaryJson(*s, *r));
+}
+
+HttpResponse Api::AnalyticsTimeseries(const HttpRequest& request) {
+  auto r = SummaryParams(request, window_ms_);
+  if (!r) return ErrorResponse(ApiError::kInvalidParameter, r.error().message());
+  const std::string metric = request.HasParam("metric") ? request.Param("metric") : "deflection_rate";
+  const std::string interval = request.HasParam("interval") ? request.Param("interval") : "day";
+  if (auto flushed = events_->Flush(); !flushed) return ErrorResponse(ApiError::kUnavailable, flushed.error().message());
+  auto points = analytics::Timeseries(*events_, *r, metric, interval);
+  if (!points) return ErrorResponse(ApiErrorFor(points.error()), points.error().message());
+  json out = json::array();
+  for (const analytics::SeriesPoint& p : *points) {
+    out.push_back({{"start", analytics::FormatTime(p.start_ms)}, {"value", p.value ? json(*p.value) : json(nullptr)}});
+  }
+  return Json({{"metric", metric},
+               {"interval", interval},
+               {"from", analytics::FormatTime(r->filter.from_ms)},
+               {"to", analytics::FormatTime(r->filter.to_ms)},
+               {"points", out}});
 }
 
 void Api::Log(const HttpRequest& request, Route route, int status, double seconds) {

@@ -5,11 +5,14 @@
 #ifndef KB_SERVER_API_API_H_
 #define KB_SERVER_API_API_H_
 
+#include <condition_variable>
 #include <cstdio>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
+#include "server/analytics/event_store.h"
 #include "server/api/config.h"
 #include "server/api/guards.h"
 #include "server/api/http_types.h"
@@ -21,7 +24,7 @@ namespace kb::api {
 
 class Api {
  public:
-  // Opens the index named by `config` and the access log.
+  // Opens the index, the event store and the access log named by `config`.
   static Result<std::unique_ptr<Api>> Create(const ServerConfig& config);
   ~Api();
   Api(const Api&) = delete;
@@ -29,14 +32,16 @@ class Api {
 
   HttpResponse Handle(const HttpRequest& request);
 
-  // Writes buffered log lines out; called on shutdown.
+  // Writes buffered log lines and queued events out; called on shutdown.
   void Flush();
 
   search::SearcherPool& pool() { return *pool_; }
   const ServerConfig& config() const { return config_; }
+  analytics::EventStore& events() { return *events_; }
 
  private:
-  Api(ServerConfig config, std::unique_ptr<search::SearcherPool> pool, std::FILE* log, bool own_log);
+  Api(ServerConfig config, std::unique_ptr<search::SearcherPool> pool, std::unique_ptr<analytics::EventStore> events,
+      std::FILE* log, bool own_log);
 
   HttpResponse Dispatch(const HttpRequest& request, Route& route);
   HttpResponse Search(const HttpRequest& request, search::Audience audience);
@@ -45,10 +50,17 @@ class Api {
   HttpResponse Ready();
   HttpResponse MetricsPage();
   HttpResponse Reload();
+  HttpResponse PostEvents(const HttpRequest& request);
+  HttpResponse TicketWebhook(const HttpRequest& request);
+  HttpResponse AnalyticsSummary(const HttpRequest& request);
+  HttpResponse AnalyticsTimeseries(const HttpRequest& request);
+  void PurgeLoop();
   void Log(const HttpRequest& request, Route route, int status, double seconds);
 
   ServerConfig config_;
   std::unique_ptr<search::SearcherPool> pool_;
+  std::unique_ptr<analytics::EventStore> events_;
+  std::int64_t window_ms_;
   RateLimiter limiter_;
   ResultCache cache_;
   Metrics metrics_;
@@ -56,6 +68,11 @@ class Api {
   bool own_log_;
   std::mutex log_mu_;
   std::string client_salt_;
+
+  std::mutex purge_mu_;
+  std::condition_variable purge_wake_;
+  bool stopping_ = false;
+  std::thread purger_;
 };
 
 }  // namespace kb::api

@@ -10,6 +10,8 @@
 #include <fmt/core.h>
 #include <toml++/toml.h>
 
+#include "server/analytics/summary.h"
+
 namespace kb::api {
 
 int ServerConfig::EffectiveThreads() const {
@@ -117,7 +119,11 @@ Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
     } else if (n == "index") {
       r = ReadSection(*section, n, {field("path", c.index_path)});
     } else if (n == "events") {
-      r = ReadSection(*section, n, {field("path", c.events_path)});
+      r = ReadSection(*section, n,
+                      {field("path", c.events_path), field("attribution_window", c.attribution_window),
+                       field("retention_days", c.retention_days)});
+    } else if (n == "webhooks") {
+      r = ReadSection(*section, n, {field("ticket_secret", c.ticket_secret)});
     } else if (n == "auth") {
       r = ReadSection(*section, n, {field("agent_keys", c.agent_keys), field("admin_keys", c.admin_keys)});
     } else if (n == "cors") {
@@ -133,6 +139,10 @@ Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
   }
   if (c.port < 0 || c.port > 65535) return Fail(Error::InvalidArgument(fmt::format("port must be 0-65535, got {}", c.port)));
   if (c.max_query_chars < 1) return Fail(Error::InvalidArgument("max_query_chars must be at least 1"));
+  if (auto w = analytics::ParseDurationMs(c.attribution_window); !w) {
+    return Fail(Error::InvalidArgument(fmt::format("[events] attribution_window: {}", w.error().message())));
+  }
+  if (c.retention_days < 0) return Fail(Error::InvalidArgument("[events] retention_days must be 0 (keep all) or more"));
   return c;
 }
 
@@ -140,7 +150,8 @@ Result<ServerConfig> ConfigFromArgs(const std::vector<std::string>& args) {
   std::map<std::string, std::string> flags;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    static const std::vector<std::string> kKnown = {"--index", "--host", "--port", "--events", "--config"};
+    static const std::vector<std::string> kKnown = {"--index", "--host", "--port", "--events", "--attribution-window",
+                                                    "--config"};
     if (std::find(kKnown.begin(), kKnown.end(), a) == kKnown.end()) {
       return Fail(Error::InvalidArgument(fmt::format("unknown argument '{}'", a)));
     }
@@ -160,6 +171,12 @@ Result<ServerConfig> ConfigFromArgs(const std::vector<std::string>& args) {
   if (auto it = flags.find("index"); it != flags.end()) c.index_path = it->second;
   if (auto it = flags.find("host"); it != flags.end()) c.host = it->second;
   if (auto it = flags.find("events"); it != flags.end()) c.events_path = it->second;
+  if (auto it = flags.find("attribution-window"); it != flags.end()) {
+    if (auto w = analytics::ParseDurationMs(it->second); !w) {
+      return Fail(Error::InvalidArgument(fmt::format("--attribution-window: {}", w.error().message())));
+    }
+    c.attribution_window = it->second;
+  }
   if (auto it = flags.find("port"); it != flags.end()) {
     try {
       std::size_t used = 0;

@@ -31,6 +31,14 @@ struct ServerConfig {
   std::string index_path = "var/index";
   // [events]
   std::string events_path = "var/events.sqlite";
+  // How long after a help session starts an escalation still counts
+  // against it: "24h", "30m", "90s", "2d".
+  std::string attribution_window = "24h";
+  // Events older than this many days are purged (hourly); 0 keeps all.
+  int retention_days = 365;
+  // [webhooks] Shared secret the help desk sends with ticket webhooks
+  // (Authorization: Bearer SECRET). Empty turns the webhook off.
+  std::string ticket_secret;
   // [auth]
   std::vector<std::string> agent_keys;
   std::vector<std::string> admin_keys;
@@ -51,12 +59,15 @@ struct ServerConfig {
 Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig base);
 
 // Parses kb-server's command line (without the program name): --index DIR
-// [--host H] [--port N] [--events FILE] [--config FILE]. The config file is
-// read first; flags override it.
+// [--host H] [--port N] [--events FILE] [--attribution-window D]
+// [--config FILE]. The config file is read first; flags override it.
 Result<ServerConfig> ConfigFromArgs(const std::vector<std::string>& args);
 
 inline constexpr std::string_view kServerUsage =
-    "usage: kb-server --index DIR [--host 127.0.0.1] [--port 8080] [--events FILE] [--config FILE]\n";
+    "usage: kb-server --index DIR [--host 127.0.0.1] [--port 8080] [--events FILE] [--attribution-window 24h]\n"
+    "                 [--config FILE]\n"
+    "       kb-server report --events FILE [--from DATE] [--to DATE] [--locale L] [--channel C]\n"
+    "                 [--attribution-window 24h] [--format table|csv|json]\n";
 
 }  // namespace kb::api
 

@@ -16,6 +16,7 @@ enum class ApiError {
   kQueryTooLong,       // 400: q longer than limits.max_query_chars
   kInvalidParameter,   // 400: a parameter has a value outside its range
   kInvalidUtf8,        // 400: a parameter or the path is not valid UTF-8
+  kInvalidEvents,      // 400: an event batch was refused; "details" lists each problem
   kBodyTooLarge,       // 400: the body is over limits.max_body_bytes
   kUnauthorized,       // 401: a key is missing where needed, or unknown
   kNotFound,           // 404: no such route or article
@@ -34,6 +35,9 @@ const ApiErrorInfo& InfoOf(ApiError error);
 
 // The JSON error response for `error`.
 HttpResponse ErrorResponse(ApiError error, std::string_view message);
+
+// The same, with "details": a JSON array (serialised) of what was wrong.
+HttpResponse ErrorResponse(ApiError error, std::string_view message, std::string_view details_json);
 
 // The API error for a library error: invalid_argument -> invalid_parameter,
 // not_found -> not_found, unavailable -> unavailable, anything else ->

@@ -7,7 +7,8 @@ namespace kb::api {
 std::string_view RouteName(Route route) {
   static constexpr std::array<std::string_view, kRouteCount> kNames = {
       "search", "suggest", "article", "healthz", "readyz", "metrics", "openapi", "admin_reload", "static",
-      "preflight", "rate_limited", "unmatched"};
+      "preflight", "events", "ticket_webhook", "analytics_summary", "analytics_timeseries", "rate_limited",
+      "unmatched"};
   return kNames[static_cast<int>(route)];
 }
 

@@ -18,12 +18,19 @@
 
 namespace kb::api {
 
+// One cached answer: the response's JSON members (without the enclosing
+// braces) and the number of matches, which analytics logs.
+struct CachedResults {
+  std::string json;
+  std::int64_t total = 0;
+};
+
 class ResultCache {
  public:
   explicit ResultCache(std::size_t capacity) : capacity_(capacity) {}
 
   // The cached response for `key` made from index `epoch`, if any.
-  using Value = std::shared_ptr<const std::string>;
+  using Value = std::shared_ptr<const CachedResults>;
 
   Value Get(const std::string& key, std::uint64_t epoch);
   void Put(const std::string& key, std::uint64_t epoch, Value value);

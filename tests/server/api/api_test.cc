@@ -39,6 +39,7 @@ class ApiTest : public ::testing::Test {
     testing::WriteFile(tmp_.path(), "widgets/kb-search.js", "export {};");
     testing::WriteFile(tmp_.path(), "secret.txt", "do not serve");
     config_.index_path = index_;
+    config_.events_path = tmp_.path() + "/events.sqlite";
     config_.widgets_dir = tmp_.path() + "/widgets";
     config_.access_log = "";
     config_.agent_keys = {"agent-key-1"};
@@ -62,6 +63,16 @@ class ApiTest : public ::testing::Test {
     r.method = "GET";
     r.path = std::move(path);
     r.params = std::move(params);
+    r.headers = std::move(headers);
+    r.client = "10.1.2.3";
+    return api_->Handle(r);
+  }
+
+  HttpResponse Post(std::string path, std::string body, std::map<std::string, std::string> headers = {}) {
+    HttpRequest r;
+    r.method = "POST";
+    r.path = std::move(path);
+    r.body = std::move(body);
     r.headers = std::move(headers);
     r.client = "10.1.2.3";
     return api_->Handle(r);
@@ -331,6 +342,145 @@ TEST_F(ApiTest, AdminReloadSwitchesToTheNewGenerationAndClearsTheCache) {
   EXPECT_EQ(Body(res), (json{{"status", "reloaded"}, {"generation", "gen-000002"}, {"documents", 5}}));
   EXPECT_EQ(Ids(Get("/api/v1/search", {{"q", "refund"}, {"locale", "en"}})),
             (std::vector<std::string>{"refund-timing", "refund"}));  // the shorter article first
+}
+
+class EventsApiTest : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    config_.max_body_bytes = 256 * 1024;
+    config_.ticket_secret = "hook-secret";
+    Recreate();
+  }
+  static json View(const std::string& id, const std::string& session, const std::string& article = "refund") {
+    return {{"event_id", id}, {"type", "view"}, {"session_id", session}, {"channel", "widget"}, {"article_id", article}};
+  }
+  json Summary(std::vector<std::pair<std::string, std::string>> params = {}) {
+    HttpResponse r = Get("/api/v1/analytics/summary", std::move(params), kAdmin);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return Body(r);
+  }
+  const std::map<std::string, std::string> kAdmin = {{"authorization", "Bearer admin-key-1"}};
+};
+
+TEST_F(EventsApiTest, StoresABatchAndIgnoresResends) {
+  const std::string batch = json{{"events", {View("e1", "s1"), View("e2", "s2")}}}.dump();
+  HttpResponse r = Post("/api/v1/events", batch);
+  EXPECT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(Body(r), (json{{"accepted", 2}, {"duplicates", 0}}));
+  r = Post("/api/v1/events", batch);  // a retried beacon
+  EXPECT_EQ(r.status, 202);
+  EXPECT_EQ(Body(r), (json{{"accepted", 0}, {"duplicates", 2}}));
+  EXPECT_EQ(*api_->events().Count(), 2);
+  EXPECT_EQ(Summary()["help_sessions"], 2);
+}
+
+TEST_F(EventsApiTest, ABadEventRefusesTheWholeBatch) {
+  json bad = View("e2", "s1");
+  bad.erase("article_id");
+  json worse = View("e3", "s1");
+  worse["type"] = "purchase";
+  HttpResponse r = Post("/api/v1/events", json{{"events", {View("e1", "s1"), bad, worse}}}.dump());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(Body(r), (json{{"error",
+                            {{"code", "invalid_events"},
+                             {"message", "no event was stored: event 1: 'article_id' is required for a view event "
+                                         "(and 1 more problems)"},
+                             {"details",
+                              {{{"index", 1}, {"message", "'article_id' is required for a view event"}},
+                               {{"index", 2},
+                                {"message", "unknown type 'purchase': use search, click, view, vote, resolve or "
+                                            "escalate"}}}}}}}));
+  EXPECT_EQ(*api_->events().Count(), 0);  // not even the valid first event
+  r = Post("/api/v1/events", "not json");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(Body(r)["error"]["message"], "no event was stored: the body is not valid JSON");
+  EXPECT_EQ(Body(r)["error"]["details"], (json::array({{{"index", nullptr}, {"message", "the body is not valid JSON"}}})));
+  ExpectError(Get("/api/v1/events"), 405, "method_not_allowed", "GET /api/v1/events is not supported; use POST");
+}
+
+TEST_F(EventsApiTest, SearchesWithASessionAreLogged) {
+  HttpResponse search = Get("/api/v1/search", {{"q", "Refund "}, {"locale", "en"}, {"session_id", "s1"}});
+  ASSERT_EQ(search.status, 200);
+  const std::string query_id = Body(search)["query_id"];
+  Get("/api/v1/search", {{"q", "frobnicate"}, {"session_id", "s2"}, {"channel", "contact_form"}});
+  Get("/api/v1/search", {{"q", "refund"}});  // no session: not logged
+  Get("/api/v1/search", {{"q", "refund"}, {"session_id", "agent-1"}}, {{"authorization", "Bearer agent-key-1"}});
+  const json click = {{"event_id", "c1"}, {"type", "click"},      {"session_id", "s1"}, {"channel", "widget"},
+                      {"query_id", query_id}, {"article_id", "refund"}, {"position", 1}};
+  ASSERT_EQ(Post("/api/v1/events", json{{"events", {click}}}.dump()).status, 202);
+  const json s = Summary();
+  EXPECT_EQ(s["help_sessions"], 2);
+  EXPECT_EQ(s["searches"], 2);
+  EXPECT_EQ(s["search_ctr"], 0.5);
+  EXPECT_EQ(s["zero_result_rate"], 0.5);
+  EXPECT_EQ(s["no_click_rate"], 0.0);
+  EXPECT_EQ(s["top_queries"][0]["query"], "frobnicate");  // ties by text
+  EXPECT_EQ(s["top_queries"][1]["query"], "refund");
+  EXPECT_EQ(s["content_gaps"], (json::array({{{"query", "frobnicate"},
+                                              {"searches", 1},
+                                              {"clicks", 0},
+                                              {"zero_result_searches", 1},
+                                              {"no_click_searches", 0}}})));
+  EXPECT_EQ(s["agent_usage"]["lookups"], 1);  // an agent key's search is an agent lookup
+  EXPECT_EQ(Summary({{"channel", "contact_form"}})["searches"], 1);
+  ExpectError(Get("/api/v1/search", {{"q", "refund"}, {"session_id", "a b"}}), 400, "invalid_parameter",
+              "parameter 'session_id' must be 1 to 128 of letters, digits and . _ : -");
+}
+
+TEST_F(EventsApiTest, TicketWebhookNeedsItsSecret) {
+  const std::string body = R"({"session_id": "s1", "ticket_id": 77})";
+  ExpectError(Post("/api/v1/webhooks/ticket", body), 401, "unauthorized", "the webhook secret is missing or wrong");
+  ExpectError(Post("/api/v1/webhooks/ticket", body, {{"authorization", "Bearer admin-key-1"}}), 401, "unauthorized",
+              "the webhook secret is missing or wrong");
+  HttpResponse r = Post("/api/v1/webhooks/ticket", body, {{"authorization", "Bearer hook-secret"}});
+  EXPECT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(Body(r), (json{{"accepted", 1}, {"duplicates", 0}}));
+  r = Post("/api/v1/webhooks/ticket", body, {{"x-webhook-secret", "hook-secret"}});
+  EXPECT_EQ(Body(r), (json{{"accepted", 0}, {"duplicates", 1}}));  // the same ticket again
+  r = Post("/api/v1/webhooks/ticket", "{}", {{"x-webhook-secret", "hook-secret"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(Body(r)["error"]["message"], "'session_id' is required");
+  // A help session that ended in a ticket is escalated.
+  ASSERT_EQ(Post("/api/v1/events", json{{"events", {View("e1", "s1")}}}.dump()).status, 202);
+  ASSERT_EQ(Post("/api/v1/webhooks/ticket", R"({"session_id": "s1", "ticket_id": 78})",
+                 {{"x-webhook-secret", "hook-secret"}}).status, 202);
+  EXPECT_EQ(Summary()["escalated_sessions"], 1);
+
+  config_.ticket_secret.clear();
+  Recreate();
+  ExpectError(Post("/api/v1/webhooks/ticket", body, {{"x-webhook-secret", "hook-secret"}}), 404, "not_found",
+              "the ticket webhook is off: set [webhooks] ticket_secret in the config");
+}
+
+TEST_F(EventsApiTest, AnalyticsNeedsAnAdminKeyAndValidParameters) {
+  ExpectError(Get("/api/v1/analytics/summary"), 401, "unauthorized", "this endpoint needs an admin key");
+  ExpectError(Get("/api/v1/analytics/summary", {}, {{"authorization", "Bearer agent-key-1"}}), 401, "unauthorized",
+              "this endpoint needs an admin key");
+  ExpectError(Get("/api/v1/analytics/summary", {{"from", "last week"}}, kAdmin), 400, "invalid_parameter",
+              "'from': 'last week' is not an ISO 8601 date or date-time such as 2026-11-23 or 2026-11-23T10:00:00Z");
+  ExpectError(Get("/api/v1/analytics/timeseries", {{"metric", "mood"}}, kAdmin), 400, "invalid_parameter",
+              "unknown metric 'mood': use one of deflection_rate, self_service_ratio, help_sessions, "
+              "escalated_sessions, resolutions, searches, search_ctr, avg_click_position, zero_result_rate, "
+              "no_click_rate");
+  const json s = Summary({{"from", "2026-01-01"}, {"to", "2026-01-31"}});
+  EXPECT_EQ(s["from"], "2026-01-01T00:00:00.000Z");
+  EXPECT_EQ(s["to"], "2026-02-01T00:00:00.000Z");
+  EXPECT_EQ(s["help_sessions"], 0);
+  EXPECT_TRUE(s["deflection_rate"].is_null());
+  EXPECT_EQ(s["attribution_window_seconds"], 86400);
+  HttpResponse series = Get("/api/v1/analytics/timeseries",
+                            {{"metric", "help_sessions"}, {"interval", "day"}, {"from", "2026-01-01"}, {"to", "2026-01-03"}},
+                            kAdmin);
+  ASSERT_EQ(series.status, 200) << series.body;
+  EXPECT_EQ(Body(series), (json{{"metric", "help_sessions"},
+                                {"interval", "day"},
+                                {"from", "2026-01-01T00:00:00.000Z"},
+                                {"to", "2026-01-04T00:00:00.000Z"},
+                                {"points",
+                                 {{{"start", "2026-01-01T00:00:00.000Z"}, {"value", 0.0}},
+                                  {{"start", "2026-01-02T00:00:00.000Z"}, {"value", 0.0}},
+                                  {{"start", "2026-01-03T00:00:00.000Z"}, {"value", 0.0}}}}}));
 }
 
 TEST(ApiCreateTest, MissingIndexIsAnError) {

@@ -24,6 +24,11 @@ path = "/srv/index"
 
 [events]
 path = "/srv/events.sqlite"
+attribution_window = "2h"
+retention_days = 90
+
+[webhooks]
+ticket_secret = "s3cret"
 
 [auth]
 agent_keys = ["a1", "a2"]
@@ -52,6 +57,9 @@ max_body_bytes = 2048
   EXPECT_EQ(c->cache_entries, 10);
   EXPECT_EQ(c->index_path, "/srv/index");
   EXPECT_EQ(c->events_path, "/srv/events.sqlite");
+  EXPECT_EQ(c->attribution_window, "2h");
+  EXPECT_EQ(c->retention_days, 90);
+  EXPECT_EQ(c->ticket_secret, "s3cret");
   EXPECT_EQ(c->agent_keys, (std::vector<std::string>{"a1", "a2"}));
   EXPECT_EQ(c->admin_keys, (std::vector<std::string>{"root"}));
   EXPECT_EQ(c->allowed_origins, (std::vector<std::string>{"https://help.example.com"}));
@@ -59,6 +67,25 @@ max_body_bytes = 2048
   EXPECT_EQ(c->burst, 10.5);
   EXPECT_EQ(c->max_query_chars, 100);
   EXPECT_EQ(c->max_body_bytes, 2048u);
+}
+
+TEST(ConfigTest, AnalyticsSettingsAreChecked) {
+  auto c = ParseConfig("[events]\nattribution_window = \"a day\"\n", ServerConfig{});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().message(),
+            "[events] attribution_window: 'a day' is not a duration: use a positive number with s, m, h or d, such as "
+            "24h");
+  c = ParseConfig("[events]\nretention_days = -1\n", ServerConfig{});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().message(), "[events] retention_days must be 0 (keep all) or more");
+  auto flags = ConfigFromArgs({"--attribution-window", "30m", "--events", "/tmp/e.sqlite"});
+  ASSERT_TRUE(flags.has_value());
+  EXPECT_EQ(flags->attribution_window, "30m");
+  EXPECT_EQ(flags->events_path, "/tmp/e.sqlite");
+  flags = ConfigFromArgs({"--attribution-window", "never"});
+  ASSERT_FALSE(flags.has_value());
+  EXPECT_EQ(flags.error().message(),
+            "--attribution-window: 'never' is not a duration: use a positive number with s, m, h or d, such as 24h");
 }
 
 TEST(ConfigTest, ErrorsNameTheLine) {

@@ -5,7 +5,9 @@
 namespace kb::api {
 namespace {
 
-ResultCache::Value WithTotal(int total) { return std::make_shared<const std::string>(std::to_string(total)); }
+ResultCache::Value WithTotal(int total) {
+  return std::make_shared<const CachedResults>(CachedResults{std::to_string(total), total});
+}
 
 TEST(ResultCacheTest, EvictsTheLeastRecentlyUsed) {
   ResultCache cache(2);
@@ -14,8 +16,8 @@ TEST(ResultCacheTest, EvictsTheLeastRecentlyUsed) {
   ASSERT_NE(cache.Get("a", 1), nullptr);  // a is now the most recent
   cache.Put("c", 1, WithTotal(3));
   EXPECT_EQ(cache.Get("b", 1), nullptr);
-  EXPECT_EQ(*cache.Get("a", 1), "1");
-  EXPECT_EQ(*cache.Get("c", 1), "3");
+  EXPECT_EQ(cache.Get("a", 1)->json, "1");
+  EXPECT_EQ(cache.Get("c", 1)->total, 3);
   EXPECT_EQ(cache.size(), 2u);
 }
 

@@ -40,6 +40,7 @@ class HttpServerTest : public ::testing::Test {
     index_ = tmp_.path() + "/index";
     ASSERT_TRUE(BuildIndex(Corpus(0), index_));
     config_.index_path = index_;
+    config_.events_path = tmp_.path() + "/events.sqlite";
     config_.port = 0;
     config_.access_log = "";
     config_.agent_keys = {"agent-key"};

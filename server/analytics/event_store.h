@@ -1,0 +1,78 @@
+// Where analytics events are kept. The interface is what the summary needs
+// and nothing more, so that a store for several server replicas (e.g.
+// PostgreSQL) can stand beside the embedded SQLite one.
+#ifndef KB_SERVER_ANALYTICS_EVENT_STORE_H_
+#define KB_SERVER_ANALYTICS_EVENT_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "indexer/base/error.h"
+#include "server/analytics/event.h"
+
+namespace kb::analytics {
+
+// Which events count: [from_ms, to_ms), optionally one channel and one
+// language ("de" matches "de" and "de-AT").
+struct EventFilter {
+  std::int64_t from_ms = 0;
+  std::int64_t to_ms = 0;
+  std::optional<Channel> channel;
+  std::string language;
+
+  // Whether `e` passes the channel and language parts of the filter.
+  bool Admits(const Event& e) const;
+};
+
+// The start of a help session: its first self-service event (a search or a
+// view on a customer channel, passing the filter).
+struct SessionStart {
+  std::string session_id;
+  std::int64_t first_ms = 0;
+};
+
+class EventStore {
+ public:
+  virtual ~EventStore() = default;
+
+  // Stores `events` durably: when this returns, they are on disk. Events
+  // whose event_id is already stored are ignored (a client's retry). All or
+  // nothing. Returns how many were new.
+  virtual Result<std::size_t> Append(std::vector<Event> events) = 0;
+
+  // Queues events the server makes itself (search logging) without waiting
+  // for them to reach the disk.
+  virtual void AppendLater(std::vector<Event> events) = 0;
+
+  // Waits until everything queued so far is stored.
+  virtual Result<void> Flush() = 0;
+
+  // Calls `f` for every stored event with time in [from_ms, to_ms), in
+  // time order.
+  virtual Result<void> Scan(std::int64_t from_ms, std::int64_t to_ms, const std::function<void(const Event&)>& f) = 0;
+
+  // The help sessions that start in [filter.from_ms, filter.to_ms): those
+  // whose first self-service event passing `filter` falls in that range
+  // (however long before it their other events lie).
+  virtual Result<std::vector<SessionStart>> HelpSessions(const EventFilter& filter) = 0;
+
+  // Deletes events older than `before_ms`; returns how many.
+  virtual Result<std::int64_t> Purge(std::int64_t before_ms) = 0;
+
+  // How many events are stored.
+  virtual Result<std::int64_t> Count() = 0;
+};
+
+// Opens (creating if needed) the SQLite event store at `path`: WAL mode,
+// every acknowledged write fsynced. Concurrent appends are committed
+// together (group commit), so durability does not cost a disk flush per
+// request.
+Result<std::unique_ptr<EventStore>> OpenSqliteEventStore(const std::string& path);
+
+}  // namespace kb::analytics
+
+#endif  // KB_SERVER_ANALYTICS_EVENT_STORE_H_

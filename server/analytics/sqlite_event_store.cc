@@ -1,0 +1,420 @@
+// The embedded event store: one SQLite file in WAL mode.
+//
+// Writes go through one writer thread with its own connection. Every append
+// waiting when it wakes is written in one transaction and made durable by one
+// fsync (synchronous=FULL), then all of them are acknowledged: group commit.
+// Reads open their own connections; WAL lets them run beside the writer.
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include <fmt/core.h>
+
+#include "indexer/text/analyzer.h"
+#include "server/analytics/event_store.h"
+
+namespace kb::analytics {
+
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS events(
+  seq INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL UNIQUE,
+  time_ms INTEGER NOT NULL,
+  type INTEGER NOT NULL,
+  session_id TEXT NOT NULL,
+  channel INTEGER NOT NULL,
+  locale TEXT NOT NULL,
+  query_id TEXT NOT NULL,
+  article_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  helpful INTEGER,
+  reason TEXT NOT NULL,
+  query TEXT NOT NULL,
+  filters TEXT NOT NULL,
+  result_count INTEGER NOT NULL,
+  ticket_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_by_time ON events(time_ms);
+CREATE TABLE IF NOT EXISTS session_starts(
+  session_id TEXT NOT NULL,
+  channel INTEGER NOT NULL,
+  language TEXT NOT NULL,
+  first_ms INTEGER NOT NULL,
+  PRIMARY KEY(session_id, channel, language)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS session_starts_by_time ON session_starts(first_ms);
+)sql";
+
+// A connection, closed on destruction.
+class Db {
+ public:
+  Db() = default;
+  explicit Db(sqlite3* db) : db_(db) {}
+  Db(Db&& o) noexcept : db_(std::exchange(o.db_, nullptr)) {}
+  Db& operator=(Db&& o) noexcept {
+    std::swap(db_, o.db_);
+    return *this;
+  }
+  ~Db() {
+    if (db_ != nullptr) sqlite3_close_v2(db_);
+  }
+  sqlite3* get() const { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// A prepared statement, finalized on destruction.
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(Stmt&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
+  Stmt& operator=(Stmt&& o) noexcept {
+    std::swap(s_, o.s_);
+    return *this;
+  }
+  ~Stmt() {
+    if (s_ != nullptr) sqlite3_finalize(s_);
+  }
+  sqlite3_stmt* get() const { return s_; }
+  sqlite3_stmt** out() { return &s_; }
+
+ private:
+  sqlite3_stmt* s_ = nullptr;
+};
+
+Error SqlError(sqlite3* db, std::string_view what) {
+  return Error::Unavailable(fmt::format("event store: {}: {}", what, db != nullptr ? sqlite3_errmsg(db) : "no database"));
+}
+
+Result<void> Exec(sqlite3* db, const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    Error e = Error::Unavailable(fmt::format("event store: {}", message != nullptr ? message : "failed"));
+    sqlite3_free(message);
+    return Fail(std::move(e));
+  }
+  return {};
+}
+
+Result<Stmt> Prepare(sqlite3* db, const char* sql) {
+  Stmt s;
+  if (sqlite3_prepare_v2(db, sql, -1, s.out(), nullptr) != SQLITE_OK) return Fail(SqlError(db, "prepare"));
+  return s;
+}
+
+void BindText(sqlite3_stmt* s, int i, const std::string& v) {
+  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+}
+
+std::string ColumnText(sqlite3_stmt* s, int i) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+  return p == nullptr ? std::string() : std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
+}
+
+Result<Db> Open(const std::string& path, bool write) {
+  sqlite3* raw = nullptr;
+  const int flags = write ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+                          : SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  Db db(raw);
+  if (rc != SQLITE_OK) {
+    return Fail(Error::Unavailable(
+        fmt::format("cannot open event store {}: {}", path, raw != nullptr ? sqlite3_errmsg(raw) : "out of memory")));
+  }
+  sqlite3_busy_timeout(db.get(), 10000);
+  if (write) {
+    // WAL: readers never block the writer. FULL: the WAL is fsynced at every
+    // commit, so an acknowledged event survives a crash of the process or
+    // of the machine.
+    if (auto r = Exec(db.get(), "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"); !r) return Fail(r.error());
+    if (auto r = Exec(db.get(), kSchema); !r) {
+      return Fail(Error::DataLoss(fmt::format("{} is not a kbsearch event store: {}", path, r.error().message())));
+    }
+  }
+  return db;
+}
+
+class SqliteEventStore final : public EventStore {
+ public:
+  SqliteEventStore(std::string path, Db writer) : path_(std::move(path)), writer_(std::move(writer)) {
+    thread_ = std::thread([this] { WriterLoop(); });
+  }
+
+  ~SqliteEventStore() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+  Result<void> Prepare() {
+    auto insert = analytics::Prepare(writer_.get(),
+                                     "INSERT OR IGNORE INTO events(event_id, time_ms, type, session_id, channel, "
+                                     "locale, query_id, article_id, position, helpful, reason, query, filters, "
+                                     "result_count, ticket_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!insert) return Fail(insert.error());
+    insert_ = std::move(*insert);
+    auto start = analytics::Prepare(writer_.get(),
+                                    "INSERT INTO session_starts(session_id, channel, language, first_ms) "
+                                    "VALUES(?,?,?,?) ON CONFLICT(session_id, channel, language) "
+                                    "DO UPDATE SET first_ms = min(first_ms, excluded.first_ms)");
+    if (!start) return Fail(start.error());
+    start_ = std::move(*start);
+    return {};
+  }
+
+  Result<std::size_t> Append(std::vector<Event> events) override {
+    std::promise<Result<std::size_t>> done;
+    auto future = done.get_future();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return Fail(Error::Unavailable("event store is closing"));
+      queue_.push_back(Pending{std::move(events), &done});
+    }
+    wake_.notify_one();
+    return future.get();
+  }
+
+  void AppendLater(std::vector<Event> events) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      queue_.push_back(Pending{std::move(events), nullptr});
+    }
+    wake_.notify_one();
+  }
+
+  Result<void> Flush() override {
+    auto r = Append({});
+    if (!r) return Fail(r.error());
+    return {};
+  }
+
+  Result<void> Scan(std::int64_t from_ms, std::int64_t to_ms, const std::function<void(const Event&)>& f) override {
+    auto db = Open(path_, /*write=*/false);
+    if (!db) return Fail(db.error());
+    auto s = analytics::Prepare(db->get(),
+                                "SELECT event_id, time_ms, type, session_id, channel, locale, query_id, article_id, "
+                                "position, helpful, reason, query, filters, result_count, ticket_id FROM events "
+                                "WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms, seq");
+    if (!s) return Fail(s.error());
+    sqlite3_bind_int64(s->get(), 1, from_ms);
+    sqlite3_bind_int64(s->get(), 2, to_ms);
+    Event e;
+    int rc;
+    while ((rc = sqlite3_step(s->get())) == SQLITE_ROW) {
+      sqlite3_stmt* st = s->get();
+      e.event_id = ColumnText(st, 0);
+      e.time_ms = sqlite3_column_int64(st, 1);
+      e.type = static_cast<EventType>(sqlite3_column_int(st, 2));
+      e.session_id = ColumnText(st, 3);
+      e.channel = static_cast<Channel>(sqlite3_column_int(st, 4));
+      e.locale = ColumnText(st, 5);
+      e.query_id = ColumnText(st, 6);
+      e.article_id = ColumnText(st, 7);
+      e.position = sqlite3_column_int(st, 8);
+      e.helpful = sqlite3_column_type(st, 9) == SQLITE_NULL ? std::nullopt
+                                                             : std::optional<bool>(sqlite3_column_int(st, 9) != 0);
+      e.reason = ColumnText(st, 10);
+      e.query = ColumnText(st, 11);
+      e.filters = ColumnText(st, 12);
+      e.result_count = sqlite3_column_int64(st, 13);
+      e.ticket_id = ColumnText(st, 14);
+      f(e);
+    }
+    if (rc != SQLITE_DONE) return Fail(SqlError(db->get(), "scan"));
+    return {};
+  }
+
+  Result<std::vector<SessionStart>> HelpSessions(const EventFilter& filter) override {
+    auto db = Open(path_, /*write=*/false);
+    if (!db) return Fail(db.error());
+    // A session starts in the range when it has a start row in it and none
+    // before it (rows are per channel and language, so filters apply).
+    auto s = analytics::Prepare(
+        db->get(),
+        "SELECT s.session_id, min(s.first_ms) FROM session_starts s "
+        "WHERE s.first_ms >= ?1 AND s.first_ms < ?2 AND (?3 < 0 OR s.channel = ?3) AND (?4 = '' OR s.language = ?4) "
+        "GROUP BY s.session_id "
+        "HAVING NOT EXISTS (SELECT 1 FROM session_starts p WHERE p.session_id = s.session_id AND p.first_ms < ?1 "
+        "AND (?3 < 0 OR p.channel = ?3) AND (?4 = '' OR p.language = ?4))");
+    if (!s) return Fail(s.error());
+    sqlite3_bind_int64(s->get(), 1, filter.from_ms);
+    sqlite3_bind_int64(s->get(), 2, filter.to_ms);
+    sqlite3_bind_int(s->get(), 3, filter.channel ? static_cast<int>(*filter.channel) : -1);
+    BindText(s->get(), 4, filter.language);
+    std::vector<SessionStart> out;
+    int rc;
+    while ((rc = sqlite3_step(s->get())) == SQLITE_ROW) {
+      out.push_back({ColumnText(s->get(), 0), sqlite3_column_int64(s->get(), 1)});
+    }
+    if (rc != SQLITE_DONE) return Fail(SqlError(db->get(), "help sessions"));
+    return out;
+  }
+
+  Result<std::int64_t> Purge(std::int64_t before_ms) override {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    auto del = analytics::Prepare(writer_.get(), "DELETE FROM events WHERE time_ms < ?");
+    if (!del) return Fail(del.error());
+    sqlite3_bind_int64(del->get(), 1, before_ms);
+    if (auto r = Exec(writer_.get(), "BEGIN IMMEDIATE"); !r) return Fail(r.error());
+    if (sqlite3_step(del->get()) != SQLITE_DONE) {
+      Error e = SqlError(writer_.get(), "purge");
+      (void)Exec(writer_.get(), "ROLLBACK");
+      return Fail(std::move(e));
+    }
+    const std::int64_t deleted = sqlite3_changes64(writer_.get());
+    auto starts = analytics::Prepare(writer_.get(), "DELETE FROM session_starts WHERE first_ms < ?");
+    if (!starts) {
+      (void)Exec(writer_.get(), "ROLLBACK");
+      return Fail(starts.error());
+    }
+    sqlite3_bind_int64(starts->get(), 1, before_ms);
+    if (sqlite3_step(starts->get()) != SQLITE_DONE) {
+      Error e = SqlError(writer_.get(), "purge");
+      (void)Exec(writer_.get(), "ROLLBACK");
+      return Fail(std::move(e));
+    }
+    if (auto r = Exec(writer_.get(), "COMMIT"); !r) {
+      (void)Exec(writer_.get(), "ROLLBACK");
+      return Fail(r.error());
+    }
+    return deleted;
+  }
+
+  Result<std::int64_t> Count() override {
+    auto db = Open(path_, /*write=*/false);
+    if (!db) return Fail(db.error());
+    auto s = analytics::Prepare(db->get(), "SELECT count(*) FROM events");
+    if (!s) return Fail(s.error());
+    if (sqlite3_step(s->get()) != SQLITE_ROW) return Fail(SqlError(db->get(), "count"));
+    return sqlite3_column_int64(s->get(), 0);
+  }
+
+ private:
+  struct Pending {
+    std::vector<Event> events;
+    std::promise<Result<std::size_t>>* done;  // null: nobody waits
+  };
+
+  void WriterLoop() {
+    for (;;) {
+      std::deque<Pending> batch;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping, and everything written
+        batch.swap(queue_);
+      }
+      std::vector<std::size_t> added(batch.size(), 0);
+      Result<void> written = Write(batch, added);
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (batch[i].done == nullptr) continue;
+        if (written) {
+          batch[i].done->set_value(added[i]);
+        } else {
+          batch[i].done->set_value(Fail(written.error()));
+        }
+      }
+    }
+  }
+
+  // Writes every pending append in one transaction.
+  Result<void> Write(const std::deque<Pending>& batch, std::vector<std::size_t>& added) {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    if (auto r = Exec(writer_.get(), "BEGIN IMMEDIATE"); !r) return r;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      for (const Event& e : batch[i].events) {
+        auto r = Insert(e);
+        if (!r) {
+          (void)Exec(writer_.get(), "ROLLBACK");
+          return Fail(r.error());
+        }
+        added[i] += *r ? 1 : 0;
+      }
+    }
+    if (auto r = Exec(writer_.get(), "COMMIT"); !r) {
+      (void)Exec(writer_.get(), "ROLLBACK");
+      return r;
+    }
+    return {};
+  }
+
+  // Inserts one event; false when its id was already stored.
+  Result<bool> Insert(const Event& e) {
+    sqlite3_stmt* s = insert_.get();
+    sqlite3_reset(s);
+    BindText(s, 1, e.event_id);
+    sqlite3_bind_int64(s, 2, e.time_ms);
+    sqlite3_bind_int(s, 3, static_cast<int>(e.type));
+    BindText(s, 4, e.session_id);
+    sqlite3_bind_int(s, 5, static_cast<int>(e.channel));
+    BindText(s, 6, e.locale);
+    BindText(s, 7, e.query_id);
+    BindText(s, 8, e.article_id);
+    sqlite3_bind_int(s, 9, e.position);
+    if (e.helpful) {
+      sqlite3_bind_int(s, 10, *e.helpful ? 1 : 0);
+    } else {
+      sqlite3_bind_null(s, 10);
+    }
+    BindText(s, 11, e.reason);
+    BindText(s, 12, e.query);
+    BindText(s, 13, e.filters);
+    sqlite3_bind_int64(s, 14, e.result_count);
+    BindText(s, 15, e.ticket_id);
+    if (sqlite3_step(s) != SQLITE_DONE) return Fail(SqlError(writer_.get(), "insert"));
+    if (sqlite3_changes(writer_.get()) == 0) return false;
+    if ((e.type == EventType::kSearch || e.type == EventType::kView) && IsCustomerChannel(e.channel)) {
+      sqlite3_stmt* st = start_.get();
+      sqlite3_reset(st);
+      const std::string language = e.locale.empty() ? std::string() : text::LanguageOf(e.locale);
+      BindText(st, 1, e.session_id);
+      sqlite3_bind_int(st, 2, static_cast<int>(e.channel));
+      BindText(st, 3, language);
+      sqlite3_bind_int64(st, 4, e.time_ms);
+      if (sqlite3_step(st) != SQLITE_DONE) return Fail(SqlError(writer_.get(), "insert"));
+    }
+    return true;
+  }
+
+  std::string path_;
+  Db writer_;
+  Stmt insert_, start_;
+  std::mutex write_mu_;  // the writer connection
+
+  std::mutex mu_;  // the queue
+  std::condition_variable wake_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+bool EventFilter::Admits(const Event& e) const {
+  if (channel && e.channel != *channel) return false;
+  if (!language.empty() && (e.locale.empty() || text::LanguageOf(e.locale) != language)) return false;
+  return true;
+}
+
+Result<std::unique_ptr<EventStore>> OpenSqliteEventStore(const std::string& path) {
+  if (const std::filesystem::path parent = std::filesystem::path(path).parent_path(); !parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+  }
+  auto db = Open(path, /*write=*/true);
+  if (!db) return Fail(db.error());
+  auto store = std::make_unique<SqliteEventStore>(path, std::move(*db));
+  if (auto r = store->Prepare(); !r) return Fail(r.error());
+  return std::unique_ptr<EventStore>(std::move(store));
+}
+
+}  // namespace kb::analytics

@@ -1,0 +1,432 @@
+#include "server/analytics/summary.h"
+
+#include <algorithm>
+#include <charconv>
+#include <ctime>
+#include <map>
+#include <tuple>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <fmt/core.h>
+
+#include "indexer/corpus/fields.h"
+#include "indexer/text/analyzer.h"
+
+namespace kb::analytics {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::optional<double> Ratio(std::int64_t num, std::int64_t den) {
+  if (den == 0) return std::nullopt;
+  return static_cast<double>(num) / static_cast<double>(den);
+}
+
+json Nullable(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+// Digits at s[i, i+n) as a number, or -1.
+int Digits(std::string_view s, std::size_t i, std::size_t n) {
+  if (i + n > s.size()) return -1;
+  int v = 0;
+  for (std::size_t k = i; k < i + n; ++k) {
+    if (s[k] < '0' || s[k] > '9') return -1;
+    v = v * 10 + (s[k] - '0');
+  }
+  return v;
+}
+
+std::int64_t DaysFromCivil(int y, int m, int d) {  // Howard Hinnant's algorithm
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const int yoe = y - era * 400;
+  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return static_cast<std::int64_t>(era) * 146097 + doe - 719468;
+}
+
+int DaysInMonth(int y, int m) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m == 2 && leap ? 29 : kDays[m - 1];
+}
+
+// The help sessions' state while events are read.
+struct Session {
+  std::int64_t start_ms = 0;
+  bool escalated = false;
+  std::vector<std::string> articles;  // viewed or clicked in the window
+};
+
+}  // namespace
+
+std::optional<double> ArticleStats::helpfulness() const { return Ratio(helpful_yes, helpful_yes + helpful_no); }
+
+Result<Summary> Summarise(EventStore& store, const SummaryRequest& request) {
+  const EventFilter& f = request.filter;
+  if (f.to_ms <= f.from_ms) return Fail(Error::InvalidArgument("'from' must be before 'to'"));
+  Summary out;
+
+  auto starts = store.HelpSessions(f);
+  if (!starts) return Fail(starts.error());
+  std::unordered_map<std::string, Session> sessions;
+  sessions.reserve(starts->size());
+  for (SessionStart& s : *starts) sessions.emplace(std::move(s.session_id), Session{s.first_ms, false, {}});
+
+  // Customer searches in the range, and the query ids clicked by the end of
+  // the window after it (a click just after "to" still counts for a search
+  // just before).
+  struct SearchRow {
+    std::string query_id;
+    std::string query;
+    std::int64_t results;
+  };
+  std::vector<SearchRow> searches;
+  std::unordered_set<std::string> clicked;
+  std::unordered_map<std::string, ArticleStats> articles;
+  std::map<std::string, std::int64_t> agent_days;
+  std::unordered_map<std::string, std::int64_t> agent_articles;
+  std::int64_t position_sum = 0;
+
+  auto scanned = store.Scan(f.from_ms, f.to_ms + request.window_ms, [&](const Event& e) {
+    const bool in_range = e.time_ms < f.to_ms;
+    if (e.type == EventType::kEscalate || e.type == EventType::kTicket) {
+      // An escalation counts for its session whatever channel reported it.
+      if (auto it = sessions.find(e.session_id); it != sessions.end()) {
+        if (e.time_ms >= it->second.start_ms && e.time_ms <= it->second.start_ms + request.window_ms) {
+          it->second.escalated = true;
+        }
+      }
+      return;
+    }
+    if (!f.Admits(e)) return;
+    if (e.channel == Channel::kAgent) {
+      if (!in_range) return;
+      if (e.type == EventType::kSearch) {
+        ++out.agent.lookups;
+        ++agent_days[FormatDate(e.time_ms)];
+      } else if (e.type == EventType::kView || e.type == EventType::kClick) {
+        ++agent_articles[e.article_id];
+      }
+      return;
+    }
+    if (!IsCustomerChannel(e.channel)) return;
+    if (e.type == EventType::kClick && !e.query_id.empty()) clicked.insert(e.query_id);
+    if ((e.type == EventType::kView || e.type == EventType::kClick)) {
+      if (auto it = sessions.find(e.session_id); it != sessions.end()) {
+        if (e.time_ms >= it->second.start_ms && e.time_ms <= it->second.start_ms + request.window_ms) {
+          it->second.articles.push_back(e.article_id);
+        }
+      }
+    }
+    if (!in_range) return;
+    switch (e.type) {
+      case EventType::kSearch:
+        searches.push_back({e.query_id, e.query, e.result_count});
+        break;
+      case EventType::kClick:
+        ++out.clicks;
+        position_sum += e.position;
+        ++articles[e.article_id].clicks;
+        break;
+      case EventType::kView:
+        ++articles[e.article_id].views;
+        break;
+      case EventType::kVote:
+        ++(e.helpful.value_or(false) ? articles[e.article_id].helpful_yes : articles[e.article_id].helpful_no);
+        break;
+      case EventType::kResolve:
+        ++out.resolutions;
+        ++articles[e.article_id].resolutions;
+        break;
+      default:
+        break;
+    }
+  });
+  if (!scanned) return Fail(scanned.error());
+
+  // Sessions.
+  out.help_sessions = static_cast<std::int64_t>(sessions.size());
+  for (auto& [id, s] : sessions) {
+    if (s.escalated) {
+      ++out.escalated_sessions;
+      continue;
+    }
+    std::sort(s.articles.begin(), s.articles.end());
+    s.articles.erase(std::unique(s.articles.begin(), s.articles.end()), s.articles.end());
+    for (const std::string& a : s.articles) ++articles[a].deflections;
+  }
+  if (out.help_sessions > 0) out.deflection_rate = 1.0 - *Ratio(out.escalated_sessions, out.help_sessions);
+  out.self_service_ratio = Ratio(out.help_sessions, out.escalated_sessions);
+
+  // Searches.
+  std::unordered_map<std::string, QueryStats> queries;
+  for (const SearchRow& s : searches) {
+    QueryStats& q = queries[s.query];
+    q.query = s.query;
+    ++q.searches;
+    ++out.searches;
+    const bool was_clicked = !s.query_id.empty() && clicked.contains(s.query_id);
+    if (was_clicked) {
+      ++out.searches_with_click;
+      ++q.clicks;
+    }
+    if (s.results == 0) {
+      ++out.zero_result_searches;
+      ++q.zero_result_searches;
+    } else if (!was_clicked) {
+      ++out.no_click_searches;
+      ++q.no_click_searches;
+    }
+  }
+  out.search_ctr = Ratio(out.searches_with_click, out.searches);
+  out.zero_result_rate = Ratio(out.zero_result_searches, out.searches);
+  out.no_click_rate = Ratio(out.no_click_searches, out.searches);
+  out.avg_click_position = Ratio(position_sum, out.clicks);
+
+  std::vector<QueryStats> all;
+  all.reserve(queries.size());
+  for (auto& [q, stats] : queries) all.push_back(std::move(stats));
+  std::sort(all.begin(), all.end(), [](const QueryStats& a, const QueryStats& b) {
+    return std::tie(b.searches, a.query) < std::tie(a.searches, b.query);
+  });
+  for (const QueryStats& q : all) {
+    if (out.top_queries.size() < request.top) out.top_queries.push_back(q);
+  }
+  auto failed = [](const QueryStats& q) { return q.zero_result_searches + q.no_click_searches; };
+  std::vector<QueryStats> gaps;
+  for (const QueryStats& q : all) {
+    if (failed(q) > 0) gaps.push_back(q);
+  }
+  std::stable_sort(gaps.begin(), gaps.end(),
+                   [&](const QueryStats& a, const QueryStats& b) { return failed(a) > failed(b); });
+  if (gaps.size() > request.top) gaps.resize(request.top);
+  out.content_gaps = std::move(gaps);
+
+  // Articles.
+  for (auto& [id, a] : articles) {
+    a.article_id = id;
+    out.articles.push_back(std::move(a));
+  }
+  std::sort(out.articles.begin(), out.articles.end(), [](const ArticleStats& a, const ArticleStats& b) {
+    return std::tie(b.deflections, b.views, b.clicks, a.article_id) <
+           std::tie(a.deflections, a.views, a.clicks, b.article_id);
+  });
+
+  // Agents.
+  for (const auto& [day, n] : agent_days) out.agent.lookups_per_day.push_back({day, n});
+  for (const auto& [id, n] : agent_articles) out.agent.top_articles.push_back({id, n});
+  std::sort(out.agent.top_articles.begin(), out.agent.top_articles.end(),
+            [](const ArticleCount& a, const ArticleCount& b) {
+              return std::tie(b.count, a.article_id) < std::tie(a.count, b.article_id);
+            });
+  if (out.agent.top_articles.size() > request.top) out.agent.top_articles.resize(request.top);
+  return out;
+}
+
+Result<std::vector<SeriesPoint>> Timeseries(EventStore& store, const SummaryRequest& request, std::string_view metric,
+                                            std::string_view interval) {
+  if (std::find(std::begin(kSeriesMetrics), std::end(kSeriesMetrics), metric) == std::end(kSeriesMetrics)) {
+    std::string names;
+    for (std::string_view m : kSeriesMetrics) names += (names.empty() ? "" : ", ") + std::string(m);
+    return Fail(Error::InvalidArgument(fmt::format("unknown metric '{}': use one of {}", metric, names)));
+  }
+  std::int64_t step = 0;
+  if (interval == "hour") {
+    step = kHourMs;
+  } else if (interval == "day") {
+    step = kDayMs;
+  } else if (interval == "week") {
+    step = 7 * kDayMs;
+  } else {
+    return Fail(Error::InvalidArgument(fmt::format("unknown interval '{}': use hour, day or week", interval)));
+  }
+  const EventFilter& f = request.filter;
+  if (f.to_ms <= f.from_ms) return Fail(Error::InvalidArgument("'from' must be before 'to'"));
+  // Weeks start on Monday; the epoch, a Thursday, is 3 days into its week.
+  const std::int64_t offset = step == 7 * kDayMs ? 3 * kDayMs : 0;
+  const std::int64_t first = f.from_ms - (((f.from_ms + offset) % step) + step) % step;
+  const std::int64_t points = (f.to_ms - first + step - 1) / step;
+  if (points > static_cast<std::int64_t>(kMaxSeriesPoints)) {
+    return Fail(Error::InvalidArgument(
+        fmt::format("{} intervals of one {} is too many (at most {}); choose a longer interval or a shorter range",
+                    points, interval, kMaxSeriesPoints)));
+  }
+  std::vector<SeriesPoint> out;
+  for (std::int64_t start = first; start < f.to_ms; start += step) {
+    SummaryRequest r = request;
+    r.filter.from_ms = start;
+    r.filter.to_ms = start + step;
+    auto s = Summarise(store, r);
+    if (!s) return Fail(s.error());
+    std::optional<double> v;
+    if (metric == "deflection_rate") v = s->deflection_rate;
+    if (metric == "self_service_ratio") v = s->self_service_ratio;
+    if (metric == "help_sessions") v = static_cast<double>(s->help_sessions);
+    if (metric == "escalated_sessions") v = static_cast<double>(s->escalated_sessions);
+    if (metric == "resolutions") v = static_cast<double>(s->resolutions);
+    if (metric == "searches") v = static_cast<double>(s->searches);
+    if (metric == "search_ctr") v = s->search_ctr;
+    if (metric == "avg_click_position") v = s->avg_click_position;
+    if (metric == "zero_result_rate") v = s->zero_result_rate;
+    if (metric == "no_click_rate") v = s->no_click_rate;
+    out.push_back({start, v});
+  }
+  return out;
+}
+
+Result<SummaryRequest> MakeSummaryRequest(std::string_view from, std::string_view to, std::string_view locale,
+                                          std::string_view channel, std::int64_t now_ms, std::int64_t window_ms) {
+  SummaryRequest r;
+  r.window_ms = window_ms;
+  r.filter.to_ms = now_ms;
+  if (!to.empty()) {
+    auto t = ParseTime(to, /*end_of_day=*/true);
+    if (!t) return Fail(Error::InvalidArgument(fmt::format("'to': {}", t.error().message())));
+    r.filter.to_ms = *t;
+  }
+  r.filter.from_ms = r.filter.to_ms - 30 * kDayMs;
+  if (!from.empty()) {
+    auto t = ParseTime(from);
+    if (!t) return Fail(Error::InvalidArgument(fmt::format("'from': {}", t.error().message())));
+    r.filter.from_ms = *t;
+  }
+  if (r.filter.from_ms >= r.filter.to_ms) {
+    return Fail(Error::InvalidArgument(fmt::format("'from' ({}) must be before 'to' ({})", FormatTime(r.filter.from_ms),
+                                                   FormatTime(r.filter.to_ms))));
+  }
+  if (!locale.empty()) {
+    auto l = CanonicalLocale(locale);
+    if (!l) return Fail(Error::InvalidArgument("'locale' must be a BCP 47 tag such as 'en' or 'de-AT'"));
+    r.filter.language = text::LanguageOf(*l);
+  }
+  if (!channel.empty()) {
+    auto c = ParseChannel(channel);
+    if (!c) return Fail(Error::InvalidArgument("'channel' must be 'widget', 'contact_form' or 'agent'"));
+    r.filter.channel = *c;
+  }
+  return r;
+}
+
+json SummaryJson(const Summary& s, const SummaryRequest& request) {
+  json articles = json::array();
+  for (const ArticleStats& a : s.articles) {
+    articles.push_back({{"article_id", a.article_id},   {"views", a.views},
+                        {"clicks", a.clicks},           {"helpful_yes", a.helpful_yes},
+                        {"helpful_no", a.helpful_no},   {"helpfulness", Nullable(a.helpfulness())},
+                        {"resolutions", a.resolutions}, {"deflections", a.deflections}});
+  }
+  auto queries = [](const std::vector<QueryStats>& rows) {
+    json out = json::array();
+    for (const QueryStats& q : rows) {
+      out.push_back({{"query", q.query},
+                     {"searches", q.searches},
+                     {"clicks", q.clicks},
+                     {"zero_result_searches", q.zero_result_searches},
+                     {"no_click_searches", q.no_click_searches}});
+    }
+    return out;
+  };
+  json days = json::array();
+  for (const DayCount& d : s.agent.lookups_per_day) days.push_back({{"date", d.date}, {"lookups", d.count}});
+  json agent_articles = json::array();
+  for (const ArticleCount& a : s.agent.top_articles) agent_articles.push_back({{"article_id", a.article_id}, {"uses", a.count}});
+  const EventFilter& f = request.filter;
+  return {
+      {"from", FormatTime(f.from_ms)},
+      {"to", FormatTime(f.to_ms)},
+      {"channel", f.channel ? json(ChannelName(*f.channel)) : json(nullptr)},
+      {"locale", f.language.empty() ? json(nullptr) : json(f.language)},
+      {"attribution_window_seconds", request.window_ms / 1000},
+      {"help_sessions", s.help_sessions},
+      {"escalated_sessions", s.escalated_sessions},
+      {"deflection_rate", Nullable(s.deflection_rate)},
+      {"self_service_ratio", Nullable(s.self_service_ratio)},
+      {"resolutions", s.resolutions},
+      {"searches", s.searches},
+      {"searches_with_click", s.searches_with_click},
+      {"zero_result_searches", s.zero_result_searches},
+      {"no_click_searches", s.no_click_searches},
+      {"clicks", s.clicks},
+      {"search_ctr", Nullable(s.search_ctr)},
+      {"avg_click_position", Nullable(s.avg_click_position)},
+      {"zero_result_rate", Nullable(s.zero_result_rate)},
+      {"no_click_rate", Nullable(s.no_click_rate)},
+      {"articles", articles},
+      {"top_queries", queries(s.top_queries)},
+      {"content_gaps", queries(s.content_gaps)},
+      {"agent_usage", {{"lookups", s.agent.lookups}, {"lookups_per_day", days}, {"top_articles", agent_articles}}},
+  };
+}
+
+std::string FormatTime(std::int64_t ms) {
+  const std::time_t t = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec, ((ms % 1000) + 1000) % 1000);
+}
+
+std::string FormatDate(std::int64_t ms) { return FormatTime(ms).substr(0, 10); }
+
+Result<std::int64_t> ParseTime(std::string_view s, bool end_of_day) {
+  auto bad = [&] {
+    return Fail(Error::InvalidArgument(
+        fmt::format("'{}' is not an ISO 8601 date or date-time such as 2026-11-23 or 2026-11-23T10:00:00Z", s)));
+  };
+  const int y = Digits(s, 0, 4), mo = Digits(s, 5, 2), d = Digits(s, 8, 2);
+  if (s.size() < 10 || y < 0 || mo < 1 || mo > 12 || d < 1 || s[4] != '-' || s[7] != '-') return bad();
+  if (d > DaysInMonth(y, mo)) return bad();
+  std::int64_t ms = DaysFromCivil(y, mo, d) * kDayMs;
+  if (s.size() == 10) return end_of_day ? ms + kDayMs : ms;
+  if (s[10] != 'T' && s[10] != ' ') return bad();
+  const int h = Digits(s, 11, 2), mi = Digits(s, 14, 2);
+  if (h < 0 || h > 23 || mi < 0 || mi > 59 || s.size() < 16 || s[13] != ':') return bad();
+  ms += h * kHourMs + mi * 60000LL;
+  std::size_t i = 16;
+  if (i < s.size() && s[i] == ':') {
+    const int sec = Digits(s, i + 1, 2);
+    if (sec < 0 || sec > 60) return bad();
+    ms += sec * 1000LL;
+    i += 3;
+    if (i < s.size() && s[i] == '.') {
+      std::size_t j = i + 1;
+      int frac = 0, digits = 0;
+      while (j < s.size() && s[j] >= '0' && s[j] <= '9') {
+        if (digits < 3) frac = frac * 10 + (s[j] - '0'), ++digits;
+        ++j;
+      }
+      if (j == i + 1) return bad();
+      while (digits < 3) frac *= 10, ++digits;
+      ms += frac;
+      i = j;
+    }
+  }
+  if (i == s.size() || (s[i] == 'Z' && i + 1 == s.size())) return ms;
+  if ((s[i] == '+' || s[i] == '-') && s.size() == i + 6 && s[i + 3] == ':') {
+    const int oh = Digits(s, i + 1, 2), om = Digits(s, i + 4, 2);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) return bad();
+    const std::int64_t offset = oh * kHourMs + om * 60000LL;
+    return s[i] == '+' ? ms - offset : ms + offset;
+  }
+  return bad();
+}
+
+Result<std::int64_t> ParseDurationMs(std::string_view text) {
+  std::int64_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  std::int64_t scale = 0;
+  if (unit.empty() || unit == "s") scale = 1000;
+  if (unit == "m") scale = 60000;
+  if (unit == "h") scale = kHourMs;
+  if (unit == "d") scale = kDayMs;
+  if (ec != std::errc() || end == text.data() || n <= 0 || scale == 0 || n > 3650 * kDayMs / scale) {
+    return Fail(Error::InvalidArgument(
+        fmt::format("'{}' is not a duration: use a positive number with s, m, h or d, such as 24h", text)));
+  }
+  return n * scale;
+}
+
+}  // namespace kb::analytics

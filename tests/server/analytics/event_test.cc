@@ -1,0 +1,159 @@
+#include "server/analytics/event.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace kb::analytics {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::int64_t kNow = 1'790'000'000'000;
+
+json Valid() {
+  return {{"event_id", "e1"}, {"type", "view"}, {"session_id", "s-1"}, {"channel", "widget"}, {"article_id", "reset-password"}};
+}
+
+// The problems of a batch of `events`, as "index: message" lines.
+std::vector<std::string> Problems(const json& body) {
+  auto r = ParseEventBatch(body.dump(), kNow);
+  std::vector<std::string> out;
+  if (r) return out;
+  for (const EventProblem& p : r.error()) out.push_back(std::to_string(p.index) + ": " + p.message);
+  return out;
+}
+
+TEST(EventTest, ParsesEveryClientType) {
+  const json batch = {{"events",
+                       {{{"event_id", "e1"}, {"type", "click"}, {"session_id", "s1"}, {"channel", "widget"},
+                         {"query_id", "q1"}, {"article_id", "reset-password"}, {"position", 2}, {"locale", "de-at"}},
+                        {{"event_id", "e2"}, {"type", "vote"}, {"session_id", "s1"}, {"channel", "contact_form"},
+                         {"article_id", "a"}, {"helpful", false}, {"reason", "outdated"}},
+                        {{"event_id", "e3"}, {"type", "resolve"}, {"session_id", "s1"}, {"channel", "widget"},
+                         {"article_id", "a"}},
+                        {{"event_id", "e4"}, {"type", "escalate"}, {"session_id", "s1"}, {"channel", "widget"}},
+                        {{"event_id", "e5"}, {"type", "search"}, {"session_id", "s1"}, {"channel", "agent"},
+                         {"query_id", "q9"}, {"query", "  Reset PASSWORD "}, {"result_count", 0}}}}};
+  auto r = ParseEventBatch(batch.dump(), kNow);
+  ASSERT_TRUE(r.has_value());
+  ASSERT_EQ(r->size(), 5u);
+  const Event& click = (*r)[0];
+  EXPECT_EQ(click.type, EventType::kClick);
+  EXPECT_EQ(click.query_id, "q1");
+  EXPECT_EQ(click.article_id, "reset-password");
+  EXPECT_EQ(click.position, 2);
+  EXPECT_EQ(click.locale, "de-AT");
+  EXPECT_EQ(click.time_ms, kNow);
+  EXPECT_EQ((*r)[1].channel, Channel::kContactForm);
+  EXPECT_EQ((*r)[1].helpful, false);
+  EXPECT_EQ((*r)[1].reason, "outdated");
+  EXPECT_EQ((*r)[2].type, EventType::kResolve);
+  EXPECT_EQ((*r)[3].type, EventType::kEscalate);
+  EXPECT_EQ((*r)[4].query, "reset password");  // normalised
+  EXPECT_EQ((*r)[4].result_count, 0);
+}
+
+TEST(EventTest, AcceptsABareArrayAndIgnoresTheClientsClock) {
+  json e = Valid();
+  e["time"] = "1999-01-01T00:00:00Z";
+  auto r = ParseEventBatch(json::array({e}).dump(), kNow);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)[0].time_ms, kNow);
+}
+
+TEST(EventTest, RefusesMalformedBatchesAsAWhole) {
+  EXPECT_EQ(Problems(json("x")), (std::vector<std::string>{"-1: 'events' must be an array"}));
+  EXPECT_EQ(Problems(json::object()), (std::vector<std::string>{"-1: the body must be {\"events\": [...]}"}));
+  EXPECT_EQ(Problems(json{{"events", json::array()}}), (std::vector<std::string>{"-1: 'events' is empty"}));
+  json many = json::array();
+  for (int i = 0; i < 101; ++i) {
+    json e = Valid();
+    e["event_id"] = "e" + std::to_string(i);
+    many.push_back(e);
+  }
+  EXPECT_EQ(Problems(json{{"events", many}}),
+            (std::vector<std::string>{"-1: a batch holds at most 100 events; this one has 101"}));
+  auto r = ParseEventBatch("{\"events\": [", kNow);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error()[0].message, "the body is not valid JSON");
+  r = ParseEventBatch("{\"events\": [\"\xff\"]}", kNow);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error()[0].message, "the body is not valid UTF-8");
+}
+
+TEST(EventTest, ListsEveryBadEventByIndex) {
+  json ok = Valid();
+  json no_id = Valid();
+  no_id.erase("event_id");
+  json bad_type = Valid();
+  bad_type["event_id"] = "e3";
+  bad_type["type"] = "purchase";
+  json bad_click = Valid();
+  bad_click["event_id"] = "e4";
+  bad_click["type"] = "click";
+  bad_click["position"] = 0;
+  json bad_vote = Valid();
+  bad_vote["event_id"] = "e5";
+  bad_vote["type"] = "vote";
+  bad_vote["helpful"] = "yes";
+  json bad_session = Valid();
+  bad_session["event_id"] = "e6";
+  bad_session["session_id"] = "has space";
+  json bad_channel = Valid();
+  bad_channel["event_id"] = "e7";
+  bad_channel["channel"] = "email";
+  json no_article = Valid();
+  no_article["event_id"] = "e8";
+  no_article.erase("article_id");
+  json repeated = Valid();  // same id as event 0
+  json ticket = Valid();
+  ticket["event_id"] = "e10";
+  ticket["type"] = "ticket";
+  json bad_locale = Valid();
+  bad_locale["event_id"] = "e11";
+  bad_locale["locale"] = "not a locale";
+  EXPECT_EQ(Problems(json{{"events", {ok, no_id, bad_type, bad_click, bad_vote, bad_session, bad_channel, no_article,
+                                      repeated, ticket, bad_locale, "text"}}}),
+            (std::vector<std::string>{
+                "1: 'event_id' is required",
+                "2: unknown type 'purchase': use search, click, view, vote, resolve or escalate",
+                "3: 'position' must be a whole number from 1 to 1000",
+                "4: 'helpful' must be true or false",
+                "5: 'session_id' may hold only letters, digits and . _ : -",
+                "6: unknown channel 'email': use widget, contact_form or agent",
+                "7: 'article_id' is required for a view event",
+                "8: 'event_id' repeats event 0 of this batch",
+                "9: unknown type 'ticket': use search, click, view, vote, resolve or escalate",
+                "10: 'locale' must be a BCP 47 tag such as 'en' or 'de-AT'",
+                "11: an event must be a JSON object",
+            }));
+}
+
+TEST(EventTest, ParsesTicketWebhooks) {
+  auto e = ParseTicketWebhook(R"({"session_id": "s-9", "ticket_id": 4711})", kNow);
+  ASSERT_TRUE(e.has_value()) << e.error().ToString();
+  EXPECT_EQ(e->type, EventType::kTicket);
+  EXPECT_EQ(e->channel, Channel::kHelpDesk);
+  EXPECT_EQ(e->session_id, "s-9");
+  EXPECT_EQ(e->event_id, "ticket:4711");  // a resend of the same ticket is one event
+  EXPECT_EQ(e->time_ms, kNow);
+  auto anonymous = ParseTicketWebhook(R"({"session_id": "s-9"})", kNow);
+  ASSERT_TRUE(anonymous.has_value());
+  EXPECT_TRUE(anonymous->event_id.starts_with("ticket:"));
+  EXPECT_EQ(ParseTicketWebhook("{}", kNow).error().message(), "'session_id' is required");
+  EXPECT_EQ(ParseTicketWebhook("[]", kNow).error().message(),
+            "the body must be a JSON object {\"session_id\": ...}");
+  EXPECT_EQ(ParseTicketWebhook(R"({"session_id": "a b"})", kNow).error().message(),
+            "'session_id' may hold only letters, digits and . _ : -");
+}
+
+TEST(EventTest, NormalisesQueriesWithTheAnalyzersFolding) {
+  EXPECT_EQ(NormaliseQuery("Reset Password "), "reset password");
+  EXPECT_EQ(NormaliseQuery("reset  password"), "reset password");
+  EXPECT_EQ(NormaliseQuery("Rückerstattung"), "ruckerstattung");
+  EXPECT_EQ(NormaliseQuery("  "), "");
+}
+
+}  // namespace
+}  // namespace kb::analytics
