@@ -357,11 +357,27 @@ HttpResponse Api::Dispatch(const HttpRequest& request, Route& route) {
     if (!is_admin) return ErrorResponse(ApiError::kUnauthorized, "this endpoint needs an admin key");
     return summary ? AnalyticsSummary(request) : AnalyticsTimeseries(request);
   }
+  // The pages: the demo help center, its contact form, the agent console
+  // and the analytics dashboard, all from the widgets directory.
+  static const std::pair<std::string_view, std::string_view> kPages[] = {
+      {"/", "index.html"}, {"/contact", "contact.html"}, {"/agent", "agent.html"}, {"/dashboard", "dashboard.html"}};
+  for (const auto& [page, file] : kPages) {
+    if (path != page) continue;
+    route = Route::kStatic;
+    std::string_view serve = file;
+    if (path == "/contact" && request.method == "POST") {
+      serve = "contact-sent.html";  // the demo's ticket form: a thank-you page, nothing is stored
+    } else if (auto r = only("GET")) {
+      return *r;
+    }
+    if (auto res = ServeStatic(config_.widgets_dir, serve)) return *res;
+    return ErrorResponse(ApiError::kNotFound, fmt::format("no file {}", path));
+  }
   constexpr std::string_view kWidgets = "/widgets/";
-  if (path == "/" || path.starts_with(kWidgets)) {
+  if (path.starts_with(kWidgets)) {
     route = Route::kStatic;
     if (auto r = only("GET")) return *r;
-    const std::string_view rel = path == "/" ? std::string_view() : std::string_view(path).substr(kWidgets.size());
+    const std::string_view rel = std::string_view(path).substr(kWidgets.size());
     if (auto file = ServeStatic(config_.widgets_dir, rel)) return *file;
     return ErrorResponse(ApiError::kNotFound, fmt::format("no file {}", path));
   }

@@ -37,6 +37,9 @@ class ApiTest : public ::testing::Test {
     ASSERT_TRUE(BuildIndex(Corpus(), index_));
     testing::WriteFile(tmp_.path(), "widgets/index.html", "<h1>help</h1>");
     testing::WriteFile(tmp_.path(), "widgets/kb-search.js", "export {};");
+    for (const char* page : {"contact", "contact-sent", "agent", "dashboard"}) {
+      testing::WriteFile(tmp_.path(), std::string("widgets/") + page + ".html", std::string("<h1>") + page + "</h1>");
+    }
     testing::WriteFile(tmp_.path(), "secret.txt", "do not serve");
     config_.index_path = index_;
     config_.events_path = tmp_.path() + "/events.sqlite";
@@ -303,6 +306,15 @@ TEST_F(ApiTest, ServesWidgetsButNothingOutsideThem) {
   r = Get("/widgets/kb-search.js");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.content_type, "text/javascript; charset=utf-8");
+  // The pages have short paths; the demo's contact form posts to its own.
+  for (const char* page : {"contact", "agent", "dashboard"}) {
+    r = Get(std::string("/") + page);
+    EXPECT_EQ(r.status, 200) << page;
+    EXPECT_EQ(r.body, std::string("<h1>") + page + "</h1>");
+  }
+  EXPECT_EQ(Post("/contact", "subject=help").body, "<h1>contact-sent</h1>");
+  EXPECT_EQ(Post("/agent", "").status, 405);
+  EXPECT_EQ(Get("/agent.html").status, 404);
   for (const char* path : {"/widgets/../secret.txt", "/widgets/%2e%2e/secret.txt", "/widgets/..%2fsecret.txt",
                            "/widgets/./index.html", "/widgets/.hidden", "/widgets//etc/passwd", "/widgets/\\..\\secret.txt"}) {
     HttpResponse res = Get(path);

@@ -1,0 +1,144 @@
+// Shared set-up for the browser tests: a real kb-server on loopback over an
+// index of the bundled help center (plus one hostile article), Debian's
+// Chromium driven by playwright-core, axe-core checks and screenshots.
+//
+// Environment (set by ctest): KB_SERVER_BIN, KB_INDEX_BIN, KB_SOURCE_DIR,
+// KB_ARTIFACTS (where screenshots go).
+import { spawn, execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const source = process.env.KB_SOURCE_DIR ?? new URL('../..', import.meta.url).pathname;
+const serverBin = process.env.KB_SERVER_BIN ?? join(source, 'build/server/kb-server');
+const indexBin = process.env.KB_INDEX_BIN ?? join(source, 'build/indexer/kb-index');
+export const artifacts = process.env.KB_ARTIFACTS ?? join(source, 'build/widget-artifacts');
+
+export const AGENT_KEY = 'agent-test-key';
+export const ADMIN_KEY = 'admin-test-key';
+export const XSS = '<img src=x onerror="window.__xss=(window.__xss||0)+1">';
+
+// An article whose title and body try to run script.
+const hostileArticle = `---
+id: xss-probe
+title: "Hostile ${XSS.replaceAll('"', '\\"')} title"
+type: faq
+locale: en
+category: account
+audience: public
+updated: 2026-11-01
+---
+Body with ${XSS} markup and <script>window.__xss=1</script> in it, about zebrafish.
+`;
+
+// Starts kb-server over a copy of corpus/ with the hostile article added.
+// Returns {url, stop()}.
+export async function startServer({ attributionWindow = '24h' } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'kb-widgets-'));
+  cpSync(join(source, 'corpus'), join(dir, 'corpus'), { recursive: true });
+  writeFileSync(join(dir, 'corpus/en/account/xss-probe.md'), hostileArticle);
+  execFileSync(indexBin, ['build', '--corpus', join(dir, 'corpus'), '--index', join(dir, 'index')], { stdio: 'pipe' });
+  writeFileSync(join(dir, 'kb.toml'), `
+[server]
+port = 0
+access_log = ""
+widgets_dir = "${join(source, 'widgets')}"
+[index]
+path = "${join(dir, 'index')}"
+[events]
+path = "${join(dir, 'events.sqlite')}"
+attribution_window = "${attributionWindow}"
+[auth]
+agent_keys = ["${AGENT_KEY}"]
+admin_keys = ["${ADMIN_KEY}"]
+[rate_limit]
+requests_per_second = 0
+`);
+  const child = spawn(serverBin, ['--config', join(dir, 'kb.toml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`kb-server did not start: ${stderr}`)), 15000);
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      const m = stderr.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`kb-server exited with ${code}: ${stderr}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    dir,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.KB_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+           '--no-first-run'],
+  });
+}
+
+// The analytics summary, read with the admin key.
+export async function summary(url) {
+  const res = await fetch(`${url}/api/v1/analytics/summary`, { headers: { Authorization: `Bearer ${ADMIN_KEY}` } });
+  if (!res.ok) throw new Error(`summary: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+// Waits until the server has stored `n` events more than `before` (beacons
+// are asynchronous).
+export async function waitForEvents(url, predicate, what) {
+  let last;
+  for (let i = 0; i < 100; i++) {
+    last = await summary(url);
+    if (predicate(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; last summary: ${JSON.stringify(last)}`);
+}
+
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+// Serious and critical accessibility violations on the page, as
+// "rule: target" lines (empty when there are none).
+export async function axeViolations(page) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+  return result
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+// Records every dialog and page error, so a test can assert none ran.
+export function watchForScript(page) {
+  const seen = [];
+  page.on('dialog', (d) => {
+    seen.push(`dialog: ${d.message()}`);
+    d.dismiss();
+  });
+  page.on('pageerror', (e) => seen.push(`error: ${e.message}`));
+  return seen;
+}
