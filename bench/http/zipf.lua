@@ -1,6 +1,9 @@
 -- wrk script: search requests whose queries follow Zipf's law over the list
 -- in $KB_QUERIES (the first line is the most frequent), as help-center
--- traffic does: a few questions are asked again and again.
+-- traffic does: a few questions are asked again and again. With
+-- $KB_SESSIONS set and not empty (letters and digits), every request also
+-- carries a session id made from it, three searches to a session, so that
+-- the server logs each search as an analytics event.
 local queries = {}
 for line in io.lines(os.getenv("KB_QUERIES")) do
   if line ~= "" then queries[#queries + 1] = line end
@@ -24,6 +27,10 @@ function setup(thread)
   thread:set("seed", thread_seed)
 end
 
+local sessions = os.getenv("KB_SESSIONS")
+if sessions == "" then sessions = nil end
+local sent = 0
+
 function init(args)
   math.randomseed(1000 + (seed or 0))
 end
@@ -34,6 +41,10 @@ function request()
   while lo < hi do
     local mid = math.floor((lo + hi) / 2)
     if cdf[mid] < r then lo = mid + 1 else hi = mid end
+  end
+  if sessions then
+    sent = sent + 1
+    return wrk.format("GET", paths[lo] .. "&session_id=" .. sessions .. "-" .. (seed or 0) .. "-" .. math.floor(sent / 3))
   end
   return wrk.format("GET", paths[lo])
 end
