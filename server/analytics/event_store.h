@@ -35,6 +35,8 @@ struct SessionStart {
   std::int64_t first_ms = 0;
 };
 
+// Implementations are safe for concurrent use: the summary reads help
+// sessions and events at the same time.
 class EventStore {
  public:
   virtual ~EventStore() = default;
@@ -52,8 +54,11 @@ class EventStore {
   virtual Result<void> Flush() = 0;
 
   // Calls `f` for every stored event with time in [from_ms, to_ms), in
-  // time order.
-  virtual Result<void> Scan(std::int64_t from_ms, std::int64_t to_ms, const std::function<void(const Event&)>& f) = 0;
+  // time order. With kCounting, the fields no metric reads (event_id,
+  // reason, filters, ticket_id) are left empty.
+  enum class Fields { kAll, kCounting };
+  virtual Result<void> Scan(std::int64_t from_ms, std::int64_t to_ms, const std::function<void(const Event&)>& f,
+                            Fields fields = Fields::kAll) = 0;
 
   // The help sessions that start in [filter.from_ms, filter.to_ms): those
   // whose first self-service event passing `filter` falls in that range

@@ -3,6 +3,8 @@
 // Writes go through one writer thread with its own connection. Every append
 // waiting when it wakes is written in one transaction and made durable by one
 // fsync (synchronous=FULL), then all of them are acknowledged: group commit.
+// Events nobody waits for (the server's search log) are gathered for up to
+// kLinger first, so that they cost one commit per interval, not one each.
 // Reads open their own connections; WAL lets them run beside the writer.
 #include <sqlite3.h>
 
@@ -11,7 +13,9 @@
 #include <filesystem>
 #include <future>
 #include <mutex>
+#include <chrono>
 #include <thread>
+#include <unordered_map>
 
 #include <fmt/core.h>
 
@@ -22,11 +26,16 @@ namespace kb::analytics {
 
 namespace {
 
+constexpr auto kLinger = std::chrono::milliseconds(50);
+// Session starts the writer remembers, to skip rewriting them.
+constexpr std::size_t kKnownStarts = 200000;
+
+// Events are stored in time order (the table is clustered on its primary
+// key), so a range is read sequentially, with no index lookup per row.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS events(
-  seq INTEGER PRIMARY KEY,
-  event_id TEXT NOT NULL UNIQUE,
   time_ms INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
   type INTEGER NOT NULL,
   session_id TEXT NOT NULL,
   channel INTEGER NOT NULL,
@@ -39,8 +48,9 @@ CREATE TABLE IF NOT EXISTS events(
   query TEXT NOT NULL,
   filters TEXT NOT NULL,
   result_count INTEGER NOT NULL,
-  ticket_id TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS events_by_time ON events(time_ms);
+  ticket_id TEXT NOT NULL,
+  PRIMARY KEY(time_ms, event_id)) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS events_by_id ON events(event_id);
 CREATE TABLE IF NOT EXISTS session_starts(
   session_id TEXT NOT NULL,
   channel INTEGER NOT NULL,
@@ -112,9 +122,14 @@ void BindText(sqlite3_stmt* s, int i, const std::string& v) {
   sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
 }
 
-std::string ColumnText(sqlite3_stmt* s, int i) {
+// Reads a text column into `out`, reusing its buffer.
+void ColumnText(sqlite3_stmt* s, int i, std::string& out) {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
-  return p == nullptr ? std::string() : std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
+  if (p == nullptr) {
+    out.clear();
+  } else {
+    out.assign(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
+  }
 }
 
 Result<Db> Open(const std::string& path, bool write) {
@@ -165,7 +180,7 @@ class SqliteEventStore final : public EventStore {
     auto start = analytics::Prepare(writer_.get(),
                                     "INSERT INTO session_starts(session_id, channel, language, first_ms) "
                                     "VALUES(?,?,?,?) ON CONFLICT(session_id, channel, language) "
-                                    "DO UPDATE SET first_ms = min(first_ms, excluded.first_ms)");
+                                    "DO UPDATE SET first_ms = excluded.first_ms WHERE excluded.first_ms < first_ms");
     if (!start) return Fail(start.error());
     start_ = std::move(*start);
     return {};
@@ -178,17 +193,20 @@ class SqliteEventStore final : public EventStore {
       std::lock_guard<std::mutex> lock(mu_);
       if (stopping_) return Fail(Error::Unavailable("event store is closing"));
       queue_.push_back(Pending{std::move(events), &done});
+      ++waiters_;
     }
     wake_.notify_one();
     return future.get();
   }
 
   void AppendLater(std::vector<Event> events) override {
+    bool first;
     {
       std::lock_guard<std::mutex> lock(mu_);
+      first = queue_.empty();
       queue_.push_back(Pending{std::move(events), nullptr});
     }
-    wake_.notify_one();
+    if (first) wake_.notify_one();  // the writer starts gathering
   }
 
   Result<void> Flush() override {
@@ -197,13 +215,18 @@ class SqliteEventStore final : public EventStore {
     return {};
   }
 
-  Result<void> Scan(std::int64_t from_ms, std::int64_t to_ms, const std::function<void(const Event&)>& f) override {
+  Result<void> Scan(std::int64_t from_ms, std::int64_t to_ms, const std::function<void(const Event&)>& f,
+                    Fields fields) override {
     auto db = Open(path_, /*write=*/false);
     if (!db) return Fail(db.error());
-    auto s = analytics::Prepare(db->get(),
-                                "SELECT event_id, time_ms, type, session_id, channel, locale, query_id, article_id, "
-                                "position, helpful, reason, query, filters, result_count, ticket_id FROM events "
-                                "WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms, seq");
+    auto s = analytics::Prepare(
+        db->get(), fields == Fields::kAll
+                       ? "SELECT event_id, time_ms, type, session_id, channel, locale, query_id, article_id, position, "
+                         "helpful, reason, query, filters, result_count, ticket_id FROM events "
+                         "WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms, event_id"
+                       : "SELECT '', time_ms, type, session_id, channel, locale, query_id, article_id, position, "
+                         "helpful, '', query, '', result_count, '' FROM events "
+                         "WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms, event_id");
     if (!s) return Fail(s.error());
     sqlite3_bind_int64(s->get(), 1, from_ms);
     sqlite3_bind_int64(s->get(), 2, to_ms);
@@ -211,22 +234,22 @@ class SqliteEventStore final : public EventStore {
     int rc;
     while ((rc = sqlite3_step(s->get())) == SQLITE_ROW) {
       sqlite3_stmt* st = s->get();
-      e.event_id = ColumnText(st, 0);
+      ColumnText(st, 0, e.event_id);
       e.time_ms = sqlite3_column_int64(st, 1);
       e.type = static_cast<EventType>(sqlite3_column_int(st, 2));
-      e.session_id = ColumnText(st, 3);
+      ColumnText(st, 3, e.session_id);
       e.channel = static_cast<Channel>(sqlite3_column_int(st, 4));
-      e.locale = ColumnText(st, 5);
-      e.query_id = ColumnText(st, 6);
-      e.article_id = ColumnText(st, 7);
+      ColumnText(st, 5, e.locale);
+      ColumnText(st, 6, e.query_id);
+      ColumnText(st, 7, e.article_id);
       e.position = sqlite3_column_int(st, 8);
       e.helpful = sqlite3_column_type(st, 9) == SQLITE_NULL ? std::nullopt
                                                              : std::optional<bool>(sqlite3_column_int(st, 9) != 0);
-      e.reason = ColumnText(st, 10);
-      e.query = ColumnText(st, 11);
-      e.filters = ColumnText(st, 12);
+      ColumnText(st, 10, e.reason);
+      ColumnText(st, 11, e.query);
+      ColumnText(st, 12, e.filters);
       e.result_count = sqlite3_column_int64(st, 13);
-      e.ticket_id = ColumnText(st, 14);
+      ColumnText(st, 14, e.ticket_id);
       f(e);
     }
     if (rc != SQLITE_DONE) return Fail(SqlError(db->get(), "scan"));
@@ -253,7 +276,10 @@ class SqliteEventStore final : public EventStore {
     std::vector<SessionStart> out;
     int rc;
     while ((rc = sqlite3_step(s->get())) == SQLITE_ROW) {
-      out.push_back({ColumnText(s->get(), 0), sqlite3_column_int64(s->get(), 1)});
+      SessionStart start;
+      ColumnText(s->get(), 0, start.session_id);
+      start.first_ms = sqlite3_column_int64(s->get(), 1);
+      out.push_back(std::move(start));
     }
     if (rc != SQLITE_DONE) return Fail(SqlError(db->get(), "help sessions"));
     return out;
@@ -261,6 +287,7 @@ class SqliteEventStore final : public EventStore {
 
   Result<std::int64_t> Purge(std::int64_t before_ms) override {
     std::lock_guard<std::mutex> lock(write_mu_);
+    known_starts_.clear();  // rows may go
     auto del = analytics::Prepare(writer_.get(), "DELETE FROM events WHERE time_ms < ?");
     if (!del) return Fail(del.error());
     sqlite3_bind_int64(del->get(), 1, before_ms);
@@ -311,7 +338,9 @@ class SqliteEventStore final : public EventStore {
         std::unique_lock<std::mutex> lock(mu_);
         wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
         if (queue_.empty()) return;  // stopping, and everything written
+        if (waiters_ == 0 && !stopping_) wake_.wait_for(lock, kLinger, [&] { return stopping_ || waiters_ > 0; });
         batch.swap(queue_);
+        waiters_ = 0;
       }
       std::vector<std::size_t> added(batch.size(), 0);
       Result<void> written = Write(batch, added);
@@ -335,6 +364,7 @@ class SqliteEventStore final : public EventStore {
         auto r = Insert(e);
         if (!r) {
           (void)Exec(writer_.get(), "ROLLBACK");
+          known_starts_.clear();  // it may name rows that were rolled back
           return Fail(r.error());
         }
         added[i] += *r ? 1 : 0;
@@ -342,6 +372,7 @@ class SqliteEventStore final : public EventStore {
     }
     if (auto r = Exec(writer_.get(), "COMMIT"); !r) {
       (void)Exec(writer_.get(), "ROLLBACK");
+      known_starts_.clear();
       return r;
     }
     return {};
@@ -373,9 +404,21 @@ class SqliteEventStore final : public EventStore {
     if (sqlite3_step(s) != SQLITE_DONE) return Fail(SqlError(writer_.get(), "insert"));
     if (sqlite3_changes(writer_.get()) == 0) return false;
     if ((e.type == EventType::kSearch || e.type == EventType::kView) && IsCustomerChannel(e.channel)) {
+      const std::string language = e.locale.empty() ? std::string() : text::LanguageOf(e.locale);
+      // A later event of a known session start changes nothing.
+      std::string key = e.session_id;
+      key.push_back('\x1f');
+      key.push_back(static_cast<char>('0' + static_cast<int>(e.channel)));
+      key.append(language);
+      auto known = known_starts_.find(key);
+      if (known != known_starts_.end() && known->second <= e.time_ms) return true;
+      if (known_starts_.size() >= kKnownStarts) {
+        known_starts_.clear();
+        known = known_starts_.end();
+      }
+      known_starts_[key] = known == known_starts_.end() ? e.time_ms : std::min(known->second, e.time_ms);
       sqlite3_stmt* st = start_.get();
       sqlite3_reset(st);
-      const std::string language = e.locale.empty() ? std::string() : text::LanguageOf(e.locale);
       BindText(st, 1, e.session_id);
       sqlite3_bind_int(st, 2, static_cast<int>(e.channel));
       BindText(st, 3, language);
@@ -389,10 +432,13 @@ class SqliteEventStore final : public EventStore {
   Db writer_;
   Stmt insert_, start_;
   std::mutex write_mu_;  // the writer connection
+  // (session, channel, language) -> the earliest start written; may forget.
+  std::unordered_map<std::string, std::int64_t> known_starts_;
 
   std::mutex mu_;  // the queue
   std::condition_variable wake_;
   std::deque<Pending> queue_;
+  int waiters_ = 0;  // appends in the queue that wait for the disk
   bool stopping_ = false;
   std::thread thread_;
 };

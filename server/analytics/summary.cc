@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <ctime>
+#include <future>
 #include <map>
+#include <memory>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -56,7 +58,55 @@ int DaysInMonth(int y, int m) {
 struct Session {
   std::int64_t start_ms = 0;
   bool escalated = false;
-  std::vector<std::string> articles;  // viewed or clicked in the window
+  std::vector<std::uint32_t> articles;  // viewed or clicked in the window (interned)
+};
+
+// Keeps copies of strings for the length of a summary, cheaply: views into
+// large blocks, never freed one by one.
+class Arena {
+ public:
+  std::string_view Keep(std::string_view s) {
+    if (s.size() > kBlock - used_ || blocks_.empty()) {
+      blocks_.push_back(std::make_unique<char[]>(std::max(kBlock, s.size())));
+      used_ = 0;
+    }
+    char* p = blocks_.back().get() + used_;
+    std::copy(s.begin(), s.end(), p);
+    used_ += s.size();
+    return {p, s.size()};
+  }
+
+ private:
+  static constexpr std::size_t kBlock = 1 << 20;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t used_ = 0;
+};
+
+// Small dense ids for strings (article ids, queries).
+template <typename Value>
+class Interned {
+ public:
+  explicit Interned(Arena& arena) : arena_(arena) {}
+  std::uint32_t Id(std::string_view key) {
+    auto it = ids_.find(key);
+    if (it != ids_.end()) return it->second;
+    const auto id = static_cast<std::uint32_t>(values_.size());
+    const std::string_view kept = arena_.Keep(key);
+    ids_.emplace(kept, id);
+    keys_.push_back(kept);
+    values_.emplace_back();
+    return id;
+  }
+  Value& operator[](std::string_view key) { return values_[Id(key)]; }
+  Value& at(std::uint32_t id) { return values_[id]; }
+  std::string_view key(std::uint32_t id) const { return keys_[id]; }
+  std::size_t size() const { return values_.size(); }
+
+ private:
+  Arena& arena_;
+  std::unordered_map<std::string_view, std::uint32_t> ids_;
+  std::vector<std::string_view> keys_;
+  std::vector<Value> values_;
 };
 
 }  // namespace
@@ -68,36 +118,39 @@ Result<Summary> Summarise(EventStore& store, const SummaryRequest& request) {
   if (f.to_ms <= f.from_ms) return Fail(Error::InvalidArgument("'from' must be before 'to'"));
   Summary out;
 
-  auto starts = store.HelpSessions(f);
-  if (!starts) return Fail(starts.error());
-  std::unordered_map<std::string, Session> sessions;
-  sessions.reserve(starts->size());
-  for (SessionStart& s : *starts) sessions.emplace(std::move(s.session_id), Session{s.first_ms, false, {}});
+  // The help sessions are looked up while the events are read; what needs
+  // them is kept aside and applied after.
+  auto help_sessions = std::async(std::launch::async, [&] { return store.HelpSessions(f); });
+  struct Touch {
+    std::string_view session;
+    std::int64_t time_ms;
+    std::uint32_t article;  // kEscalation for an escalation
+  };
+  constexpr std::uint32_t kEscalation = ~0u;
+  std::vector<Touch> touches;
 
+  Arena arena;
+  Interned<ArticleStats> articles(arena);
+  Interned<QueryStats> queries(arena);
   // Customer searches in the range, and the query ids clicked by the end of
   // the window after it (a click just after "to" still counts for a search
   // just before).
   struct SearchRow {
-    std::string query_id;
-    std::string query;
+    std::string_view query_id;
+    std::uint32_t query;
     std::int64_t results;
   };
   std::vector<SearchRow> searches;
-  std::unordered_set<std::string> clicked;
-  std::unordered_map<std::string, ArticleStats> articles;
-  std::map<std::string, std::int64_t> agent_days;
-  std::unordered_map<std::string, std::int64_t> agent_articles;
+  std::unordered_set<std::string_view> clicked;
+  std::map<std::int64_t, std::int64_t> agent_days;  // day number -> lookups
+  Interned<std::int64_t> agent_articles(arena);
   std::int64_t position_sum = 0;
 
   auto scanned = store.Scan(f.from_ms, f.to_ms + request.window_ms, [&](const Event& e) {
     const bool in_range = e.time_ms < f.to_ms;
     if (e.type == EventType::kEscalate || e.type == EventType::kTicket) {
       // An escalation counts for its session whatever channel reported it.
-      if (auto it = sessions.find(e.session_id); it != sessions.end()) {
-        if (e.time_ms >= it->second.start_ms && e.time_ms <= it->second.start_ms + request.window_ms) {
-          it->second.escalated = true;
-        }
-      }
+      touches.push_back({arena.Keep(e.session_id), e.time_ms, kEscalation});
       return;
     }
     if (!f.Admits(e)) return;
@@ -105,25 +158,23 @@ Result<Summary> Summarise(EventStore& store, const SummaryRequest& request) {
       if (!in_range) return;
       if (e.type == EventType::kSearch) {
         ++out.agent.lookups;
-        ++agent_days[FormatDate(e.time_ms)];
+        ++agent_days[e.time_ms >= 0 ? e.time_ms / kDayMs : (e.time_ms - kDayMs + 1) / kDayMs];
       } else if (e.type == EventType::kView || e.type == EventType::kClick) {
         ++agent_articles[e.article_id];
       }
       return;
     }
     if (!IsCustomerChannel(e.channel)) return;
-    if (e.type == EventType::kClick && !e.query_id.empty()) clicked.insert(e.query_id);
-    if ((e.type == EventType::kView || e.type == EventType::kClick)) {
-      if (auto it = sessions.find(e.session_id); it != sessions.end()) {
-        if (e.time_ms >= it->second.start_ms && e.time_ms <= it->second.start_ms + request.window_ms) {
-          it->second.articles.push_back(e.article_id);
-        }
-      }
+    if (e.type == EventType::kClick && !e.query_id.empty() && !clicked.contains(e.query_id)) {
+      clicked.insert(arena.Keep(e.query_id));
+    }
+    if (e.type == EventType::kView || e.type == EventType::kClick) {
+      touches.push_back({arena.Keep(e.session_id), e.time_ms, articles.Id(e.article_id)});
     }
     if (!in_range) return;
     switch (e.type) {
       case EventType::kSearch:
-        searches.push_back({e.query_id, e.query, e.result_count});
+        searches.push_back({arena.Keep(e.query_id), queries.Id(e.query), e.result_count});
         break;
       case EventType::kClick:
         ++out.clicks;
@@ -143,10 +194,26 @@ Result<Summary> Summarise(EventStore& store, const SummaryRequest& request) {
       default:
         break;
     }
-  });
+  }, EventStore::Fields::kCounting);
+  auto starts = help_sessions.get();
   if (!scanned) return Fail(scanned.error());
+  if (!starts) return Fail(starts.error());
 
-  // Sessions.
+  // Sessions, keyed by views into `starts`, which outlives the map.
+  std::unordered_map<std::string_view, Session> sessions;
+  sessions.reserve(starts->size());
+  for (const SessionStart& s : *starts) sessions.emplace(s.session_id, Session{s.first_ms, false, {}});
+  for (const Touch& t : touches) {
+    auto it = sessions.find(t.session);
+    if (it == sessions.end() || t.time_ms < it->second.start_ms || t.time_ms > it->second.start_ms + request.window_ms) {
+      continue;
+    }
+    if (t.article == kEscalation) {
+      it->second.escalated = true;
+    } else {
+      it->second.articles.push_back(t.article);
+    }
+  }
   out.help_sessions = static_cast<std::int64_t>(sessions.size());
   for (auto& [id, s] : sessions) {
     if (s.escalated) {
@@ -155,16 +222,14 @@ Result<Summary> Summarise(EventStore& store, const SummaryRequest& request) {
     }
     std::sort(s.articles.begin(), s.articles.end());
     s.articles.erase(std::unique(s.articles.begin(), s.articles.end()), s.articles.end());
-    for (const std::string& a : s.articles) ++articles[a].deflections;
+    for (std::uint32_t a : s.articles) ++articles.at(a).deflections;
   }
   if (out.help_sessions > 0) out.deflection_rate = 1.0 - *Ratio(out.escalated_sessions, out.help_sessions);
   out.self_service_ratio = Ratio(out.help_sessions, out.escalated_sessions);
 
   // Searches.
-  std::unordered_map<std::string, QueryStats> queries;
   for (const SearchRow& s : searches) {
-    QueryStats& q = queries[s.query];
-    q.query = s.query;
+    QueryStats& q = queries.at(s.query);
     ++q.searches;
     ++out.searches;
     const bool was_clicked = !s.query_id.empty() && clicked.contains(s.query_id);
@@ -187,7 +252,12 @@ Result<Summary> Summarise(EventStore& store, const SummaryRequest& request) {
 
   std::vector<QueryStats> all;
   all.reserve(queries.size());
-  for (auto& [q, stats] : queries) all.push_back(std::move(stats));
+  for (std::uint32_t i = 0; i < queries.size(); ++i) {
+    QueryStats q = queries.at(i);
+    if (q.searches == 0) continue;  // a query seen only outside the range
+    q.query = std::string(queries.key(i));
+    all.push_back(std::move(q));
+  }
   std::sort(all.begin(), all.end(), [](const QueryStats& a, const QueryStats& b) {
     return std::tie(b.searches, a.query) < std::tie(a.searches, b.query);
   });
@@ -204,9 +274,11 @@ Result<Summary> Summarise(EventStore& store, const SummaryRequest& request) {
   if (gaps.size() > request.top) gaps.resize(request.top);
   out.content_gaps = std::move(gaps);
 
-  // Articles.
-  for (auto& [id, a] : articles) {
-    a.article_id = id;
+  // Articles: those with any activity in the range, or a deflection.
+  for (std::uint32_t i = 0; i < articles.size(); ++i) {
+    ArticleStats a = articles.at(i);
+    if (a.views + a.clicks + a.helpful_yes + a.helpful_no + a.resolutions + a.deflections == 0) continue;
+    a.article_id = std::string(articles.key(i));
     out.articles.push_back(std::move(a));
   }
   std::sort(out.articles.begin(), out.articles.end(), [](const ArticleStats& a, const ArticleStats& b) {
@@ -215,8 +287,10 @@ Result<Summary> Summarise(EventStore& store, const SummaryRequest& request) {
   });
 
   // Agents.
-  for (const auto& [day, n] : agent_days) out.agent.lookups_per_day.push_back({day, n});
-  for (const auto& [id, n] : agent_articles) out.agent.top_articles.push_back({id, n});
+  for (const auto& [day, n] : agent_days) out.agent.lookups_per_day.push_back({FormatDate(day * kDayMs), n});
+  for (std::uint32_t i = 0; i < agent_articles.size(); ++i) {
+    out.agent.top_articles.push_back({std::string(agent_articles.key(i)), agent_articles.at(i)});
+  }
   std::sort(out.agent.top_articles.begin(), out.agent.top_articles.end(),
             [](const ArticleCount& a, const ArticleCount& b) {
               return std::tie(b.count, a.article_id) < std::tie(a.count, b.article_id);
