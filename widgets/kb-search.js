@@ -10,7 +10,7 @@
 // Text from the server is inserted as text; article HTML (already sanitised
 // by the server) is sanitised again here against an allowlist.
 (() => {
-  if (customElements.get('kb-search')) return;
+  if (customElements.get('kb-search')) return;  // loaded twice
   const scriptOrigin = document.currentScript ? new URL(document.currentScript.src, location.href).origin : '';
 
   // ---- shared: ids, events, requests, safe rendering ----
@@ -130,7 +130,7 @@
       const u = new URL(link.href, location.href);
       host.openArticle(decodeURIComponent(u.pathname.split('/').pop()), u.searchParams.get('locale') ?? locale);
     });
-    const heading = el('h2', { tabindex: '-1' }, a.title);
+    const heading = el('h2', { class: 'article-title', tabindex: '-1' }, a.title);
     container.replaceChildren(heading, body, actions(a));
     heading.focus();
     return a;
@@ -193,8 +193,9 @@
 
     connectedCallback() {
       // A help-center page can link straight to an article: ?article=ID.
-      const id = new URLSearchParams(location.search).get('article');
-      if (id && this.hasAttribute('open-from-url')) this.openArticle(id, this.locale);
+      const params = new URLSearchParams(location.search);
+      const id = params.get('article');
+      if (id && this.hasAttribute('open-from-url')) this.openArticle(id, params.get('locale') ?? this.locale);
     }
 
     onInput() {
@@ -427,4 +428,6 @@
 
   customElements.define('kb-search', KbSearch);
   customElements.define('kb-deflect', KbDeflect);
+  // For kbsearch's own pages (the agent console): the same safe rendering.
+  window.kbsearch = { el, safeHtml, snippetNodes, uuid, sessionId, sendEvents };
 })();

@@ -354,7 +354,7 @@ Result<SummaryRequest> MakeSummaryRequest(std::string_view from, std::string_vie
                                           std::string_view channel, std::int64_t now_ms, std::int64_t window_ms) {
   SummaryRequest r;
   r.window_ms = window_ms;
-  r.filter.to_ms = now_ms;
+  r.filter.to_ms = now_ms + 1;  // up to now, this millisecond included
   if (!to.empty()) {
     auto t = ParseTime(to, /*end_of_day=*/true);
     if (!t) return Fail(Error::InvalidArgument(fmt::format("'to': {}", t.error().message())));

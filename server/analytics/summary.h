@@ -103,7 +103,8 @@ inline constexpr std::size_t kMaxSeriesPoints = 2000;
 
 // A request from its text form, as the API's parameters and the report's
 // flags give it: optional ISO 8601 `from` and `to` (by default the 30 days
-// up to `now_ms`; a date alone as `to` includes that whole day), optional
+// up to and including `now_ms`; a date alone as `to` includes that whole
+// day), optional
 // `locale` (its language is matched) and `channel`.
 Result<SummaryRequest> MakeSummaryRequest(std::string_view from, std::string_view to, std::string_view locale,
                                           std::string_view channel, std::int64_t now_ms, std::int64_t window_ms);

@@ -42,6 +42,13 @@ std::string RandomHex(int bytes) {
   return out;
 }
 
+// A query id: 32 hex digits, the first 12 the time in milliseconds, so ids
+// made later sort later (the event store indexes them in that order).
+std::string QueryId(std::int64_t now_ms) {
+  thread_local std::mt19937_64 rng(std::random_device{}() ^ (std::hash<std::thread::id>{}(std::this_thread::get_id()) << 1));
+  return fmt::format("{:012x}{:016x}{:04x}", static_cast<std::uint64_t>(now_ms) & 0xffffffffffffULL, rng(), rng() & 0xffff);
+}
+
 std::string PercentEncode(std::string_view s) {
   std::string out;
   for (unsigned char c : s) {
@@ -124,6 +131,7 @@ std::string ResultsJson(const search::SearchResponse& response, int page, int pe
                        {"locale", h.locale},
                        {"category", h.category},
                        {"type", h.type},
+                       {"audience", h.audience},
                        {"updated", h.updated.empty() ? json(nullptr) : json(h.updated)}});
   }
   json facets = json::object();
@@ -454,24 +462,29 @@ HttpResponse Api::Search(const HttpRequest& request, search::Audience audience) 
     tail = std::make_shared<const CachedResults>(CachedResults{ResultsJson(*result, page, per_page), result->total_estimate});
     cache_.Put(key, lease->epoch(), tail);
   }
-  const std::string query_id = RandomHex(16);
+  const std::int64_t now_ms = analytics::NowMs();
+  const std::string query_id = QueryId(now_ms);
   if (!session_id.empty()) {
     analytics::Event e;
-    e.event_id = "search:" + query_id;
+    e.event_id = query_id;
     e.type = analytics::EventType::kSearch;
     e.session_id = session_id;
     e.channel = channel.value_or(audience == search::Audience::kAgent ? analytics::Channel::kAgent
                                                                      : analytics::Channel::kWidget);
-    e.time_ms = analytics::NowMs();
+    e.time_ms = now_ms;
     e.locale = sr.locale;
     e.query_id = query_id;
     e.query = normalized;
-    e.filters = json{{"product", sr.filters.product},
-                     {"category", sr.filters.category},
-                     {"type", sr.filters.type},
-                     {"tags", sr.filters.tags},
-                     {"page", page}}
-                    .dump(-1, ' ', false, json::error_handler_t::replace);
+    const bool filtered = !sr.filters.product.empty() || !sr.filters.category.empty() || !sr.filters.type.empty() ||
+                          !sr.filters.tags.empty() || page > 1;
+    if (filtered) {
+      e.filters = json{{"product", sr.filters.product},
+                       {"category", sr.filters.category},
+                       {"type", sr.filters.type},
+                       {"tags", sr.filters.tags},
+                       {"page", page}}
+                      .dump(-1, ' ', false, json::error_handler_t::replace);
+    }
     e.result_count = tail->total;
     std::vector<analytics::Event> one;
     one.push_back(std::move(e));

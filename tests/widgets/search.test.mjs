@@ -36,7 +36,7 @@ test('a misspelled query finds its article, chosen with the keyboard', async () 
   assert.equal(active, `kb-opt-${wanted}`);
   assert.equal(await page.locator('kb-search').locator(`#${active}`).getAttribute('aria-selected'), 'true');
   await input(page).press('Enter');
-  const heading = page.locator('kb-search').locator('.article h2');
+  const heading = page.locator('kb-search').locator('.article-title');
   await heading.waitFor();
   assert.equal(await heading.textContent(), 'How do I reset my password?');
   assert.equal(await input(page).getAttribute('aria-expanded'), 'false');
@@ -57,7 +57,7 @@ test('votes, resolutions and escalations reach the analytics exactly', async () 
   await input(page).fill('cancel subscription');
   await options(page).first().waitFor();
   await input(page).press('Enter');  // the first result
-  await page.locator('kb-search').locator('.article h2').waitFor();
+  await page.locator('kb-search').locator('.article-title').waitFor();
   const shadow = page.locator('kb-search');
   await shadow.getByRole('button', { name: 'Yes' }).click();
   await shadow.getByRole('status').filter({ hasText: 'Thanks for your feedback!' }).waitFor();
@@ -94,7 +94,7 @@ test('hostile article text and queries are shown as text, never run', async () =
   const title = await options(page).first().locator('.title').textContent();
   assert.equal(title, `Hostile ${XSS} title`);
   await input(page).press('Enter');
-  const heading = page.locator('kb-search').locator('.article h2');
+  const heading = page.locator('kb-search').locator('.article-title');
   await heading.waitFor();
   assert.equal(await heading.textContent(), `Hostile ${XSS} title`);
   assert.equal(await page.locator('kb-search').locator('.article img, .article script').count(), 0);
@@ -135,7 +135,7 @@ test('stale responses are dropped: the box shows the last query', async () => {
 test('the help center links straight to an article', async () => {
   const page = await browser.newPage();
   await page.goto(`${server.url}/?article=download-invoice`);
-  const heading = page.locator('kb-search').locator('.article h2');
+  const heading = page.locator('kb-search').locator('.article-title');
   await heading.waitFor();
   assert.equal(await heading.textContent(), 'Where can I download my invoices?');
   await screenshot(page, 'help-center-home');

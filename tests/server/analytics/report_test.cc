@@ -54,7 +54,7 @@ TEST_F(ReportTest, PrintsJsonCsvAndATable) {
   EXPECT_EQ(j["help_sessions"], 1);
   EXPECT_EQ(j["escalated_sessions"], 1);
   EXPECT_EQ(j["deflection_rate"], 0.0);
-  EXPECT_EQ(j["from"], "2026-10-04T00:00:00.000Z");  // 30 days before "now"
+  EXPECT_EQ(j["from"], "2026-10-04T00:00:00.001Z");  // 30 days before "now", included
 
   ASSERT_EQ(Run({"--events", path_, "--format", "csv", "--from", "2026-11-01", "--to", "2026-11-01"}), 0);
   const std::string csv = out_.str();

@@ -372,8 +372,8 @@ TEST(SummaryTimeTest, ParsesDurations) {
 TEST(SummaryRequestTest, DefaultsToTheLast30Days) {
   auto r = MakeSummaryRequest("", "", "", "", kT0, kDayMs);
   ASSERT_TRUE(r.has_value());
-  EXPECT_EQ(r->filter.to_ms, kT0);
-  EXPECT_EQ(r->filter.from_ms, kT0 - 30 * kDayMs);
+  EXPECT_EQ(r->filter.to_ms, kT0 + 1);  // "now" included
+  EXPECT_EQ(r->filter.from_ms, kT0 + 1 - 30 * kDayMs);
   r = MakeSummaryRequest("2026-10-01", "2026-10-31", "de-AT", "widget", kT0, kDayMs);
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->filter.to_ms, kT0);  // the last day is included

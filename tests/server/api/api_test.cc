@@ -125,6 +125,7 @@ TEST_F(ApiTest, SearchAnswersTheDocumentedShape) {
   EXPECT_EQ(hit["category"], "account");
   EXPECT_EQ(hit["type"], "faq");
   EXPECT_EQ(hit["updated"], "2026-01-02");
+  EXPECT_EQ(hit["audience"], "public");
   EXPECT_TRUE(hit["score"].is_number());
   EXPECT_EQ(body["facets"], (json{{"category", {{"account", 1}}},
                                   {"type", {{"faq", 1}}},

@@ -1,0 +1,181 @@
+// The contact form with <kb-deflect>, the agent console and the dashboard,
+// in Chromium against a real kb-server.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { ADMIN_KEY, AGENT_KEY, axeViolations, launchBrowser, screenshot, startServer, summary, waitForEvents, watchForScript } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const deflect = (page) => page.locator('kb-deflect');
+
+test('the contact form suggests articles, and one can answer the question', async () => {
+  const before = await summary(server.url);
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/contact`);
+  await page.fill('#subject', 'Files not syncing on my Mac');
+  await deflect(page).getByRole('link').first().waitFor();
+  const titles = await deflect(page).getByRole('link').allTextContents();
+  assert.ok(titles.includes('Files are not syncing on macOS'), titles.join(' | '));
+  await deflect(page).getByRole('link', { name: 'Files are not syncing on macOS' }).click();
+  await deflect(page).locator('.article-title').waitFor();
+  await deflect(page).getByRole('button', { name: 'This answered my question' }).click();
+  await deflect(page).getByText('You do not need to send the form.').waitFor();
+  await screenshot(page, 'contact-deflected');
+  assert.deepEqual(await axeViolations(page), []);
+  const s = await waitForEvents(server.url, (x) => x.resolutions === before.resolutions + 1, 'the resolution');
+  assert.equal(s.help_sessions, before.help_sessions + 1);
+  assert.equal(s.escalated_sessions, before.escalated_sessions);
+  const article = s.articles.find((a) => a.article_id === 'files-not-syncing-macos');
+  assert.equal(article.resolutions, 1);
+  assert.equal(article.deflections, 1);
+  await page.close();
+});
+
+test('sending the form records an escalation and still submits it', async () => {
+  const before = await summary(server.url);
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/contact`);
+  await page.fill('#email', 'pat@example.com');
+  await page.fill('#subject', 'Invoice shows the wrong company name');
+  await page.fill('#description', 'Our invoice lists our old company name and VAT number.');
+  await deflect(page).getByRole('link').first().waitFor();
+  await screenshot(page, 'contact-suggestions');
+  await page.click('button[type=submit]');
+  await page.locator('h1', { hasText: 'Thanks, we have your request' }).waitFor();
+  const s = await waitForEvents(server.url, (x) => x.escalated_sessions === before.escalated_sessions + 1, 'the escalation');
+  assert.equal(s.help_sessions, before.help_sessions + 1);
+  await page.close();
+});
+
+test('the form submits normally when the search server is down', async () => {
+  const page = await browser.newPage();
+  const script = watchForScript(page);
+  await page.route(/\/api\/v1\//, (route) => route.abort('connectionrefused'));
+  await page.goto(`${server.url}/contact`);
+  await page.fill('#email', 'pat@example.com');
+  await page.fill('#subject', 'Cannot sign in');
+  await page.fill('#description', 'It says my password is wrong.');
+  await page.waitForTimeout(600);  // the suggestion request fails
+  assert.equal(await deflect(page).locator('.box').isHidden(), true);
+  await page.click('button[type=submit]');
+  await page.locator('h1', { hasText: 'Thanks, we have your request' }).waitFor();
+  assert.deepEqual(script.filter((s) => s.startsWith('error')), []);
+  await page.close();
+});
+
+test('the agent console asks for a key once and shows internal articles with it', async () => {
+  const context = await browser.newContext();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  const page = await context.newPage();
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(`${server.url}/agent`);
+  await page.getByLabel('Key').waitFor();
+  await screenshot(page, 'agent-key');
+  assert.deepEqual(await axeViolations(page), []);
+  await page.getByLabel('Key').fill('not-a-key');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByText('This key was not accepted.').waitFor();
+  await page.getByLabel('Key').fill(AGENT_KEY);
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  const box = page.getByRole('combobox', { name: 'Search articles' });
+  await box.waitFor();
+  await box.fill('refund approval limit');
+  await page.locator('#results li[role=option]').first().waitFor();
+  const first = page.locator('#results li[role=option]').first();
+  assert.match(await first.textContent(), /Internal/);
+  // Keyboard only: Esc leaves the box, j/k move, Enter opens, c and l copy.
+  await box.press('Escape');
+  await page.keyboard.press('j');
+  await page.keyboard.press('k');
+  assert.equal(await first.getAttribute('aria-selected'), 'true');
+  await page.keyboard.press('Enter');
+  const heading = page.locator('section.article h2');
+  await heading.waitFor();
+  assert.match(await heading.textContent(), /Internal$/);
+  await page.keyboard.press('c');
+  await page.getByText('Answer copied').waitFor();
+  const answer = await page.evaluate(() => navigator.clipboard.readText());
+  assert.ok(answer.startsWith((await heading.textContent()).replace(/ Internal$/, '')), answer);
+  await page.keyboard.press('l');
+  await page.getByText('Link copied').waitFor();
+  assert.match(await page.evaluate(() => navigator.clipboard.readText()), new RegExp(`^${server.url}/\\?article=`));
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'q');
+  await screenshot(page, 'agent-console');
+  assert.deepEqual(await axeViolations(page), []);
+
+  // The key is remembered, and never put in a URL.
+  await page.reload();
+  await box.waitFor();
+  assert.equal(requests.some((u) => u.includes(AGENT_KEY)), false);
+  // Lookups are agent usage, not customer searches.
+  const s = await summary(server.url);
+  assert.ok(s.agent_usage.lookups >= 1, JSON.stringify(s.agent_usage));
+  await context.close();
+});
+
+test('without the agent key, internal articles stay hidden', async () => {
+  const page = await browser.newPage();
+  const res = await page.request.get(`${server.url}/api/v1/search?q=refund+approval+limit`);
+  const body = await res.json();
+  assert.equal(body.results.some((r) => r.audience === 'internal'), false);
+  await page.goto(`${server.url}/`);
+  const input = page.locator('kb-search').locator('input[role=combobox]');
+  await input.fill('refund approval limit');
+  await page.locator('kb-search').locator('li[role=option], .empty').first().waitFor();
+  const titles = await page.locator('kb-search').locator('li[role=option] .title').allTextContents();
+  for (const t of titles) assert.doesNotMatch(t, /approval limits/i);
+  await page.close();
+});
+
+test('the dashboard draws its chart and tables, sorts them, and exports CSV', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/dashboard`);
+  await page.getByLabel('Key').fill(AGENT_KEY);  // an agent key is not enough
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByText('This key was not accepted.').waitFor();
+  await page.getByLabel('Key').fill(ADMIN_KEY);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.locator('.tiles').waitFor();
+  const s = await summary(server.url);
+  const tile = async (label) => (await page.locator('.tile', { hasText: label }).locator('.v').textContent());
+  assert.equal(await tile('Help sessions'), String(s.help_sessions));
+  assert.equal(await tile('Escalated sessions'), String(s.escalated_sessions));
+  assert.equal(await tile('Deflection rate'), s.deflection_rate === null ? '–' : `${(s.deflection_rate * 100).toFixed(1)}%`);
+  // Two charts, each with a drawn series.
+  assert.equal(await page.locator('svg[role=img] path.series').count(), 2);
+  const d = await page.locator('svg[role=img] path.series').first().getAttribute('d');
+  assert.match(d, /^M[\d.]+,[\d.]+/);
+  // Tables hold what the summary says.
+  const articles = page.getByRole('region', { name: 'Articles', exact: true });
+  assert.equal(await articles.locator('tbody tr').count(), s.articles.length);
+  await articles.getByRole('button', { name: 'Views' }).click();
+  assert.equal(await articles.locator('th[aria-sort]').textContent(), 'Views');
+  const views = (await articles.locator('tbody tr td:nth-child(2)').allTextContents()).map(Number);
+  assert.deepEqual(views, [...views].sort((a, b) => b - a));
+  const gaps = page.getByRole('region', { name: 'Content gaps', exact: true });
+  assert.equal(await gaps.locator('tbody tr').count(), Math.max(1, s.content_gaps.length));
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('region', { name: 'Top queries' }).getByRole('button', { name: 'Export CSV' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'top-queries.csv');
+  const csv = readFileSync(await download.path(), 'utf8').split('\n');
+  assert.equal(csv[0], 'Query,Searches,With click,Zero results,No click');
+  assert.equal(csv.length - 2, s.top_queries.length);
+  await screenshot(page, 'dashboard');
+  assert.deepEqual(await axeViolations(page), []);
+  await context.close();
+});

@@ -1,0 +1,65 @@
+// Shared by kbsearch's own pages (agent console, dashboard): the key gate,
+// authenticated API calls, CSV files. Keys live in localStorage and travel
+// only in the Authorization header, never in a URL.
+(() => {
+  const { el } = window.kbsearch;
+
+  // Resolves with a key the server accepts: the stored one, or one the
+  // user enters into the form shown in `mount`. `check(key)` answers true
+  // when the key works.
+  function keyGate({ mount, storageKey, label, check }) {
+    return new Promise((resolve) => {
+      const stored = localStorage.getItem(storageKey);
+      const ask = (message) => {
+        const input = el('input', { type: 'password', id: 'key', autocomplete: 'off', required: true });
+        const error = el('p', { class: 'error', role: 'alert' }, message ?? '');
+        const form = el('form', { class: 'gate' },
+          el('h2', {}, label),
+          el('p', {}, 'It is kept in this browser only and sent to the server in a request header.'),
+          el('label', { for: 'key' }, 'Key'), input, error,
+          el('button', { type: 'submit', class: 'primary' }, 'Continue'));
+        form.addEventListener('submit', async (e) => {
+          e.preventDefault();
+          const key = input.value.trim();
+          if (await check(key)) {
+            localStorage.setItem(storageKey, key);
+            mount.replaceChildren();
+            resolve(key);
+          } else {
+            error.textContent = 'This key was not accepted.';
+            input.select();
+          }
+        });
+        mount.replaceChildren(form);
+        input.focus();
+      };
+      if (!stored) { ask(); return; }
+      check(stored).then((ok) => {
+        if (ok) resolve(stored);
+        else { localStorage.removeItem(storageKey); ask('The saved key is no longer accepted.'); }
+      });
+    });
+  }
+
+  async function api(path, key) {
+    const res = await fetch(path, { headers: key ? { Authorization: `Bearer ${key}` } : {} });
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok) throw Object.assign(new Error(body.error?.message ?? `HTTP ${res.status}`), { status: res.status });
+    return body;
+  }
+
+  // Offers `rows` (arrays) as a CSV download named `name`.
+  function downloadCsv(name, header, rows) {
+    const cell = (v) => {
+      const s = v === null || v === undefined ? '' : String(v);
+      return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+    };
+    const text = [header, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n';
+    const a = el('a', { href: URL.createObjectURL(new Blob([text], { type: 'text/csv' })), download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+  }
+
+  window.kbconsole = { keyGate, api, downloadCsv };
+})();
