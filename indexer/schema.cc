@@ -143,10 +143,11 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
   };
   std::unordered_map<std::string, Stats> terms;
   Xapian::termpos pos = 0;
-  std::string term(kStemmed), field_term;
+  std::string term(kStemmed);
   for (const FieldTokens& f : fields) {
     const double weight = FieldWeight(f.field) / LengthNorm(length[f.field], average[f.field]);
-    field_term.assign(kStemmed).append(f.prefix);
+    std::string field_term(kStemmed);
+    field_term.append(f.prefix);
     const std::size_t field_prefix_len = field_term.size();
     for (const text::Token& token : f.tokens) {
       ++pos;

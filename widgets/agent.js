@@ -3,7 +3,7 @@
 // are logged on the `agent` channel.
 (() => {
   const { el, safeHtml, snippetNodes, uuid, sessionId, sendEvents } = window.kbsearch;
-  const { keyGate, api } = window.kbconsole;
+  const { openConsole, api } = window.kbconsole;
   const app = document.getElementById('app');
   const toast = document.getElementById('toast');
   const STORAGE = 'kb-agent-key';
@@ -125,15 +125,8 @@
     if (act) { e.preventDefault(); act(); }
   });
 
-  const forget = document.getElementById('forget');
-  forget.addEventListener('click', () => { localStorage.removeItem(STORAGE); location.reload(); });
-
-  keyGate({
-    mount: app, storageKey: STORAGE, label: 'Agent key',
-    check: (k) => (k ? api('/api/v1/search?q=key+check&per_page=1', k).then(() => true, () => false) : Promise.resolve(false)),
-  }).then((k) => {
+  openConsole({ mount: app, storageKey: STORAGE, label: 'Agent key', probe: '/api/v1/search?q=key+check&per_page=1' }).then((k) => {
     key = k;
-    forget.hidden = false;
     app.replaceChildren(layout);
     input.focus();
   });

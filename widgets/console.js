@@ -41,6 +41,19 @@
     });
   }
 
+  // Opens one of the pages: the key gate in `mount` until a key that can
+  // GET `probe` is given, then the page's "Forget key" button. Resolves
+  // with the key.
+  function openConsole({ mount, storageKey, label, probe }) {
+    const forget = document.getElementById('forget');
+    forget.addEventListener('click', () => { localStorage.removeItem(storageKey); location.reload(); });
+    const check = (k) => (k ? api(probe, k).then(() => true, () => false) : Promise.resolve(false));
+    return keyGate({ mount, storageKey, label, check }).then((k) => {
+      forget.hidden = false;
+      return k;
+    });
+  }
+
   async function api(path, key) {
     const res = await fetch(path, { headers: key ? { Authorization: `Bearer ${key}` } : {} });
     const body = await res.json().catch(() => ({}));
@@ -61,5 +74,5 @@
     a.remove();
   }
 
-  window.kbconsole = { keyGate, api, downloadCsv };
+  window.kbconsole = { openConsole, api, downloadCsv };
 })();

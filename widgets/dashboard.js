@@ -4,7 +4,7 @@
 // docs/analytics.md.
 (() => {
   const { el } = window.kbsearch;
-  const { keyGate, api, downloadCsv } = window.kbconsole;
+  const { openConsole, api, downloadCsv } = window.kbconsole;
   const app = document.getElementById('app');
   const STORAGE = 'kb-admin-key';
   let key = null;
@@ -152,14 +152,8 @@
     }
   }
 
-  const forget = document.getElementById('forget');
-  forget.addEventListener('click', () => { localStorage.removeItem(STORAGE); location.reload(); });
-  keyGate({
-    mount: app, storageKey: STORAGE, label: 'Admin key',
-    check: (k) => (k ? api('/api/v1/analytics/summary?from=2000-01-01&to=2000-01-02', k).then(() => true, () => false) : Promise.resolve(false)),
-  }).then((k) => {
+  openConsole({ mount: app, storageKey: STORAGE, label: 'Admin key', probe: '/api/v1/analytics/summary?from=2000-01-01&to=2000-01-02' }).then((k) => {
     key = k;
-    forget.hidden = false;
     const form = el('form', { class: 'controls', onsubmit: (e) => { e.preventDefault(); load(); } },
       el('label', { for: 'from' }, 'From', from), el('label', { for: 'to' }, 'To (inclusive)', to),
       el('label', { for: 'channel' }, 'Channel', channel), el('button', { type: 'submit', class: 'primary' }, 'Apply'), status);

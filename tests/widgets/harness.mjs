@@ -9,6 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
@@ -141,4 +142,19 @@ export function watchForScript(page) {
   });
   page.on('pageerror', (e) => seen.push(`error: ${e.message}`));
   return seen;
+}
+
+// Registers the file's set-up: one server and one browser for all its
+// tests. The returned object has `server` and `browser` once they start.
+export function useServerAndBrowser(options) {
+  const env = {};
+  before(async () => {
+    env.server = await startServer(options);
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }

@@ -1,26 +1,18 @@
 // The contact form with <kb-deflect>, the agent console and the dashboard,
 // in Chromium against a real kb-server.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ADMIN_KEY, AGENT_KEY, axeViolations, launchBrowser, screenshot, startServer, summary, waitForEvents, watchForScript } from './harness.mjs';
+import { ADMIN_KEY, AGENT_KEY, axeViolations, screenshot, summary, waitForEvents, watchForScript, useServerAndBrowser } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 const deflect = (page) => page.locator('kb-deflect');
 
 test('the contact form suggests articles, and one can answer the question', async () => {
-  const before = await summary(server.url);
-  const page = await browser.newPage();
-  await page.goto(`${server.url}/contact`);
+  const before = await summary(env.server.url);
+  const page = await env.browser.newPage();
+  await page.goto(`${env.server.url}/contact`);
   await page.fill('#subject', 'Files not syncing on my Mac');
   await deflect(page).getByRole('link').first().waitFor();
   const titles = await deflect(page).getByRole('link').allTextContents();
@@ -31,7 +23,7 @@ test('the contact form suggests articles, and one can answer the question', asyn
   await deflect(page).getByText('You do not need to send the form.').waitFor();
   await screenshot(page, 'contact-deflected');
   assert.deepEqual(await axeViolations(page), []);
-  const s = await waitForEvents(server.url, (x) => x.resolutions === before.resolutions + 1, 'the resolution');
+  const s = await waitForEvents(env.server.url, (x) => x.resolutions === before.resolutions + 1, 'the resolution');
   assert.equal(s.help_sessions, before.help_sessions + 1);
   assert.equal(s.escalated_sessions, before.escalated_sessions);
   const article = s.articles.find((a) => a.article_id === 'files-not-syncing-macos');
@@ -41,9 +33,9 @@ test('the contact form suggests articles, and one can answer the question', asyn
 });
 
 test('sending the form records an escalation and still submits it', async () => {
-  const before = await summary(server.url);
-  const page = await browser.newPage();
-  await page.goto(`${server.url}/contact`);
+  const before = await summary(env.server.url);
+  const page = await env.browser.newPage();
+  await page.goto(`${env.server.url}/contact`);
   await page.fill('#email', 'pat@example.com');
   await page.fill('#subject', 'Invoice shows the wrong company name');
   await page.fill('#description', 'Our invoice lists our old company name and VAT number.');
@@ -51,16 +43,16 @@ test('sending the form records an escalation and still submits it', async () => 
   await screenshot(page, 'contact-suggestions');
   await page.click('button[type=submit]');
   await page.locator('h1', { hasText: 'Thanks, we have your request' }).waitFor();
-  const s = await waitForEvents(server.url, (x) => x.escalated_sessions === before.escalated_sessions + 1, 'the escalation');
+  const s = await waitForEvents(env.server.url, (x) => x.escalated_sessions === before.escalated_sessions + 1, 'the escalation');
   assert.equal(s.help_sessions, before.help_sessions + 1);
   await page.close();
 });
 
 test('the form submits normally when the search server is down', async () => {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   const script = watchForScript(page);
   await page.route(/\/api\/v1\//, (route) => route.abort('connectionrefused'));
-  await page.goto(`${server.url}/contact`);
+  await page.goto(`${env.server.url}/contact`);
   await page.fill('#email', 'pat@example.com');
   await page.fill('#subject', 'Cannot sign in');
   await page.fill('#description', 'It says my password is wrong.');
@@ -73,12 +65,12 @@ test('the form submits normally when the search server is down', async () => {
 });
 
 test('the agent console asks for a key once and shows internal articles with it', async () => {
-  const context = await browser.newContext();
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  const context = await env.browser.newContext();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.url });
   const page = await context.newPage();
   const requests = [];
   page.on('request', (r) => requests.push(r.url()));
-  await page.goto(`${server.url}/agent`);
+  await page.goto(`${env.server.url}/agent`);
   await page.getByLabel('Key').waitFor();
   await screenshot(page, 'agent-key');
   assert.deepEqual(await axeViolations(page), []);
@@ -109,7 +101,7 @@ test('the agent console asks for a key once and shows internal articles with it'
   assert.ok(answer.startsWith((await heading.textContent()).replace(/ Internal$/, '')), answer);
   await page.keyboard.press('l');
   await page.getByText('Link copied').waitFor();
-  assert.match(await page.evaluate(() => navigator.clipboard.readText()), new RegExp(`^${server.url}/\\?article=`));
+  assert.match(await page.evaluate(() => navigator.clipboard.readText()), new RegExp(`^${env.server.url}/\\?article=`));
   await page.keyboard.press('/');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'q');
   await screenshot(page, 'agent-console');
@@ -120,17 +112,17 @@ test('the agent console asks for a key once and shows internal articles with it'
   await box.waitFor();
   assert.equal(requests.some((u) => u.includes(AGENT_KEY)), false);
   // Lookups are agent usage, not customer searches.
-  const s = await summary(server.url);
+  const s = await summary(env.server.url);
   assert.ok(s.agent_usage.lookups >= 1, JSON.stringify(s.agent_usage));
   await context.close();
 });
 
 test('without the agent key, internal articles stay hidden', async () => {
-  const page = await browser.newPage();
-  const res = await page.request.get(`${server.url}/api/v1/search?q=refund+approval+limit`);
+  const page = await env.browser.newPage();
+  const res = await page.request.get(`${env.server.url}/api/v1/search?q=refund+approval+limit`);
   const body = await res.json();
   assert.equal(body.results.some((r) => r.audience === 'internal'), false);
-  await page.goto(`${server.url}/`);
+  await page.goto(`${env.server.url}/`);
   const input = page.locator('kb-search').locator('input[role=combobox]');
   await input.fill('refund approval limit');
   await page.locator('kb-search').locator('li[role=option], .empty').first().waitFor();
@@ -140,16 +132,16 @@ test('without the agent key, internal articles stay hidden', async () => {
 });
 
 test('the dashboard draws its chart and tables, sorts them, and exports CSV', async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await env.browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
-  await page.goto(`${server.url}/dashboard`);
+  await page.goto(`${env.server.url}/dashboard`);
   await page.getByLabel('Key').fill(AGENT_KEY);  // an agent key is not enough
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByText('This key was not accepted.').waitFor();
   await page.getByLabel('Key').fill(ADMIN_KEY);
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.locator('.tiles').waitFor();
-  const s = await summary(server.url);
+  const s = await summary(env.server.url);
   const tile = async (label) => (await page.locator('.tile', { hasText: label }).locator('.v').textContent());
   assert.equal(await tile('Help sessions'), String(s.help_sessions));
   assert.equal(await tile('Escalated sessions'), String(s.escalated_sessions));

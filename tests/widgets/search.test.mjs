@@ -1,25 +1,17 @@
 // <kb-search> on the demo help center, in Chromium against a real kb-server.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { XSS, axeViolations, launchBrowser, screenshot, startServer, summary, waitForEvents, watchForScript } from './harness.mjs';
+import { XSS, axeViolations, screenshot, summary, waitForEvents, watchForScript, useServerAndBrowser } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 const input = (page) => page.locator('kb-search').locator('input[role=combobox]');
 const options = (page) => page.locator('kb-search').locator('li[role=option]');
 
 test('a misspelled query finds its article, chosen with the keyboard', async () => {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   const script = watchForScript(page);
-  await page.goto(`${server.url}/`);
+  await page.goto(`${env.server.url}/`);
   await input(page).fill('pasword reset');  // one input event: one search
   await options(page).first().waitFor();
   const note = page.locator('kb-search').locator('.note');
@@ -51,9 +43,9 @@ test('a misspelled query finds its article, chosen with the keyboard', async () 
 });
 
 test('votes, resolutions and escalations reach the analytics exactly', async () => {
-  const before = await summary(server.url);
-  const page = await browser.newPage();
-  await page.goto(`${server.url}/`);
+  const before = await summary(env.server.url);
+  const page = await env.browser.newPage();
+  await page.goto(`${env.server.url}/`);
   await input(page).fill('cancel subscription');
   await options(page).first().waitFor();
   await input(page).press('Enter');  // the first result
@@ -68,11 +60,11 @@ test('votes, resolutions and escalations reach the analytics exactly', async () 
   await shadow.getByText('Glad it is solved!').waitFor();
   await screenshot(page, 'help-center-feedback');
   await Promise.all([
-    page.waitForURL(`${server.url}/contact`),
+    page.waitForURL(`${env.server.url}/contact`),
     shadow.getByRole('button', { name: 'Contact support' }).click(),
   ]);
 
-  const s = await waitForEvents(server.url, (x) => x.escalated_sessions === before.escalated_sessions + 1, 'escalation');
+  const s = await waitForEvents(env.server.url, (x) => x.escalated_sessions === before.escalated_sessions + 1, 'escalation');
   assert.equal(s.help_sessions, before.help_sessions + 1);
   assert.equal(s.searches, before.searches + 1);
   assert.equal(s.resolutions, before.resolutions + 1);
@@ -86,9 +78,9 @@ test('votes, resolutions and escalations reach the analytics exactly', async () 
 });
 
 test('hostile article text and queries are shown as text, never run', async () => {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   const script = watchForScript(page);
-  await page.goto(`${server.url}/`);
+  await page.goto(`${env.server.url}/`);
   await input(page).fill('zebrafish');
   await options(page).first().waitFor();
   const title = await options(page).first().locator('.title').textContent();
@@ -115,8 +107,8 @@ test('hostile article text and queries are shown as text, never run', async () =
 });
 
 test('stale responses are dropped: the box shows the last query', async () => {
-  const page = await browser.newPage();
-  await page.goto(`${server.url}/`);
+  const page = await env.browser.newPage();
+  await page.goto(`${env.server.url}/`);
   // The first query's answer is held back until after the second's.
   let release;
   const held = new Promise((r) => { release = r; });
@@ -133,8 +125,8 @@ test('stale responses are dropped: the box shows the last query', async () => {
 });
 
 test('the help center links straight to an article', async () => {
-  const page = await browser.newPage();
-  await page.goto(`${server.url}/?article=download-invoice`);
+  const page = await env.browser.newPage();
+  await page.goto(`${env.server.url}/?article=download-invoice`);
   const heading = page.locator('kb-search').locator('.article-title');
   await heading.waitFor();
   assert.equal(await heading.textContent(), 'Where can I download my invoices?');

@@ -9,8 +9,7 @@
 
 #include "indexer/base/temp_dir.h"
 #include "indexer/writer/index_writer.h"
-#include "server/api/api.h"
-#include "server/http/http_server.h"
+#include "tests/server/http/loopback_server.h"
 
 namespace kb::http {
 namespace {
@@ -37,19 +36,8 @@ class AnalyticsHttpTest : public ::testing::Test {
     config.requests_per_second = 0;
     config.threads = 4;
     config.attribution_window = "1s";  // short, so "outside the window" can be waited for
-    auto created = api::Api::Create(config);
-    ASSERT_TRUE(created.has_value()) << created.error().ToString();
-    api_ = std::move(*created);
-    server_ = std::make_unique<HttpServer>(*api_);
-    auto port = server_->Bind();
-    ASSERT_TRUE(port.has_value());
-    port_ = *port;
-    thread_ = std::thread([this] { server_->Run(); });
-    while (!server_->IsRunning()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  void TearDown() override {
-    if (server_) server_->Stop();
-    if (thread_.joinable()) thread_.join();
+    ASSERT_TRUE(server_.Start(config));
+    port_ = server_.port();
   }
 
   // Searches as the widget does; returns the query id.
@@ -80,9 +68,7 @@ class AnalyticsHttpTest : public ::testing::Test {
   }
 
   TempDir tmp_{"analytics-http"};
-  std::unique_ptr<api::Api> api_;
-  std::unique_ptr<HttpServer> server_;
-  std::thread thread_;
+  LoopbackServer server_;
   int port_ = 0;
 };
 

@@ -10,6 +10,7 @@
 
 #include "indexer/base/temp_dir.h"
 #include "indexer/writer/index_writer.h"
+#include "tests/server/http/loopback_server.h"
 
 namespace kb::http {
 namespace {
@@ -47,23 +48,11 @@ class HttpServerTest : public ::testing::Test {
     config_.requests_per_second = 0;
     config_.max_body_bytes = 1024;
     config_.threads = 8;
-    auto api = api::Api::Create(config_);
-    ASSERT_TRUE(api.has_value());
-    api_ = std::move(*api);
-    server_ = std::make_unique<HttpServer>(*api_);
-    auto port = server_->Bind();
-    ASSERT_TRUE(port.has_value());
-    port_ = *port;
-    thread_ = std::thread([this] { server_->Run(); });
-    while (!server_->IsRunning()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  void TearDown() override {
-    if (server_) server_->Stop();
-    if (thread_.joinable()) thread_.join();
+    ASSERT_TRUE(server_.Start(config_));
   }
 
   httplib::Client Client() {
-    httplib::Client c("127.0.0.1", port_);
+    httplib::Client c("127.0.0.1", server_.port());
     c.set_keep_alive(true);
     return c;
   }
@@ -71,10 +60,7 @@ class HttpServerTest : public ::testing::Test {
   TempDir tmp_{"http"};
   std::string index_;
   api::ServerConfig config_;
-  std::unique_ptr<api::Api> api_;
-  std::unique_ptr<HttpServer> server_;
-  std::thread thread_;
-  int port_ = 0;
+  LoopbackServer server_;
 };
 
 TEST_F(HttpServerTest, SearchesOverHttp) {
