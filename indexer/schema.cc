@@ -6,14 +6,51 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
 namespace kb::schema {
 
+std::string ArticleKey(std::string_view locale, std::string_view id) {
+  std::string k(locale);
+  k.push_back(':');
+  k.append(id);
+  return k;
+}
+
 std::string IdTerm(std::string_view locale, std::string_view id) {
   std::string t(kId);
-  t.append(locale).append(":").append(id);
+  t.append(ArticleKey(locale, id));
   return t;
+}
+
+std::uint64_t ArticleHash(const Article& a) {
+  // FNV-1a over every field, each followed by a separator that cannot occur
+  // in UTF-8 text, so that moving text between fields changes the hash.
+  std::uint64_t h = 14695981039346656037ULL;
+  auto mix = [&](std::string_view s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ULL;
+    }
+    h ^= 0xFF;
+    h *= 1099511628211ULL;
+  };
+  auto mix_all = [&](const std::vector<std::string>& values) {
+    mix(std::to_string(values.size()));
+    for (const std::string& v : values) mix(v);
+  };
+  mix(kSchemaVersion);
+  for (std::string_view s : {std::string_view(a.id), std::string_view(a.locale), std::string_view(a.title),
+                             std::string_view(a.type), std::string_view(a.product), std::string_view(a.category),
+                             std::string_view(a.audience), std::string_view(a.updated),
+                             std::string_view(a.body_markdown), std::string_view(a.body_text)}) {
+    mix(s);
+  }
+  mix_all(a.tags);
+  mix_all(a.questions);
+  mix_all(a.steps);
+  return h;
 }
 
 std::string BooleanTerm(std::string_view prefix, std::string_view value) {
@@ -130,7 +167,8 @@ std::optional<FieldLengths> ParseLengths(std::string_view text) {
   return out;
 }
 
-Xapian::Document MakeDocument(const Article& article, const text::Analyzer& analyzer, const FieldLengths& average) {
+Xapian::Document MakeDocument(const Article& article, const text::Analyzer& analyzer, const FieldLengths& average,
+                              const PhraseWords* phrase_words) {
   Xapian::Document doc;
   const std::vector<FieldTokens> fields = Analyse(article, analyzer);
   FieldLengths length{};
@@ -156,7 +194,7 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
       term.append(stem);
       Stats& stats = terms[term];
       stats.weighted_tf += weight;
-      stats.positions.push_back(pos);
+      if (phrase_words == nullptr || phrase_words->contains(stem)) stats.positions.push_back(pos);
       if (!f.prefix.empty()) {
         field_term.resize(field_prefix_len);
         field_term.append(stem);
@@ -215,6 +253,7 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
       {"steps", article.steps},
   };
   doc.add_value(kSlotSummary, summary.dump());
+  doc.add_value(kSlotHash, fmt::format("{:016x} {}", ArticleHash(article), ArticleKey(article.locale, article.id)));
   doc.set_data(content.dump());
   return doc;
 }

@@ -37,6 +37,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include <xapian.h>
@@ -92,6 +93,9 @@ inline constexpr Xapian::valueno kSlotCategory = 2;  // for facet counts
 inline constexpr Xapian::valueno kSlotType = 3;      // for facet counts
 inline constexpr Xapian::valueno kSlotProduct = 4;   // for facet counts
 inline constexpr Xapian::valueno kSlotTags = 5;      // for facet counts: tags joined by kValueSeparator
+// "<16 hex digits of ArticleHash> <locale>:<id>": what incremental builds
+// compare against the corpus.
+inline constexpr Xapian::valueno kSlotHash = 6;
 
 // Separates the values of a multi-valued slot (kSlotTags).
 inline constexpr char kValueSeparator = '\x1f';
@@ -126,6 +130,11 @@ inline constexpr double kWdfScale = 16;
 // the documents of an index (FormatLengths), so that later additions agree.
 inline constexpr std::string_view kMetaAverageLengths = "kb:average_field_lengths";
 
+// Database metadata key holding kSchemaVersion. An index written with
+// another version is rebuilt in full rather than updated.
+inline constexpr std::string_view kMetaSchemaVersion = "kb:schema_version";
+inline constexpr std::string_view kSchemaVersion = "3";
+
 // Database metadata key prefix for the synonym groups of a language
 // ("kb:synonyms:en"): a JSON array of groups, each an array of entries, each
 // an array of the entry's analysed words (stemmed, stopwords kept).
@@ -147,16 +156,30 @@ Xapian::termcount NormalisedWdf(double weighted_tf);
 std::string FormatLengths(const FieldLengths& lengths);
 std::optional<FieldLengths> ParseLengths(std::string_view text);
 
+// A hash of everything of `article` that goes into its document (and of
+// kSchemaVersion): equal hashes mean the stored document is up to date.
+std::uint64_t ArticleHash(const Article& article);
+
+// The key incremental builds match articles by: "<locale>:<id>".
+std::string ArticleKey(std::string_view locale, std::string_view id);
+
 // The unique-key term of an article.
 std::string IdTerm(std::string_view locale, std::string_view id);
 
 // Boolean term of a prefix and a value ("XC" + "billing").
 std::string BooleanTerm(std::string_view prefix, std::string_view value);
 
+// Stems whose positions are kept (see MakeDocument).
+using PhraseWords = std::unordered_set<std::string>;
+
 // Builds the Xapian document for `article`. `analyzer` must be for the
 // article's locale; `average` holds the index's average field lengths (0 for
-// a field: no length normalisation of it).
-Xapian::Document MakeDocument(const Article& article, const text::Analyzer& analyzer, const FieldLengths& average);
+// a field: no length normalisation of it). Positions are what phrase
+// matching needs and the costliest part of indexing: they are kept only for
+// the stems in `phrase_words` (the words of multi-word synonyms, which are
+// matched as phrases), or for every stem when it is null.
+Xapian::Document MakeDocument(const Article& article, const text::Analyzer& analyzer, const FieldLengths& average,
+                              const PhraseWords* phrase_words = nullptr);
 
 // Which parts of the stored article to decode.
 enum class StoredParts {

@@ -4,7 +4,15 @@
 #include <map>
 #include <optional>
 
+#include <unistd.h>
+
+#include <iostream>
+
 #include <fmt/core.h>
+
+#include "indexer/base/progress.h"
+#include "indexer/check/lint.h"
+#include "indexer/import/zendesk.h"
 
 #include "indexer/corpus/corpus_reader.h"
 #include "indexer/corpus/synonyms.h"
@@ -17,10 +25,22 @@ namespace {
 
 constexpr std::string_view kUsage =
     "usage:\n"
-    "  kb-index build --corpus PATH --index DIR\n"
-    "      Reads a directory of Markdown articles (or a JSONL file), checks every\n"
-    "      article, and builds a new index generation in DIR. The live index is\n"
-    "      replaced only when the whole build succeeds.\n"
+    "  kb-index build --corpus PATH --index DIR [--full]\n"
+    "      Reads a directory of Markdown articles (or a JSONL file) and checks every\n"
+    "      article. Then writes only what changed (added, changed and deleted\n"
+    "      articles, by content hash) into the live index in one atomic commit;\n"
+    "      the first build, and --full, build a new generation and swap it in.\n"
+    "      Nothing changes unless the whole build succeeds.\n"
+    "  kb-index check --corpus PATH [--stale-days N] [--today YYYY-MM-DD]\n"
+    "      Checks the corpus without indexing it: prints path:line: error|warning:\n"
+    "      message for each finding, then a summary; exits 1 if there is an error.\n"
+    "      Articles last updated more than N days (default 365; 0 turns this off)\n"
+    "      before --today (default: today, UTC) are stale.\n"
+    "  kb-index import zendesk --out DIR EXPORT.json\n"
+    "      Converts a Zendesk Help Center export into Markdown articles under\n"
+    "      DIR/<locale>/zendesk-<section>/zd-<id>.md. Every article is checked\n"
+    "      first; with any error nothing is written. Drafts are skipped and\n"
+    "      unchanged files are left alone.\n"
     "  kb-index search --index DIR [--locale L] [--audience public|agent] [--explain] QUERY...\n"
     "      Prints rank<TAB>id<TAB>score<TAB>title for the top results. With\n"
     "      --explain, each result is followed by the query parts that matched it:\n"
@@ -48,7 +68,8 @@ std::optional<Flags> ParseFlags(const std::vector<std::string>& args, std::size_
     std::string name = a.substr(2);
     std::string value;
     bool has_value = false;
-    if (name == "explain" && std::find(allowed.begin(), allowed.end(), std::string_view(name)) != allowed.end()) {
+    if ((name == "explain" || name == "full") &&
+        std::find(allowed.begin(), allowed.end(), std::string_view(name)) != allowed.end()) {
       flags.values.insert_or_assign(name, std::string(1, '1'));  // a switch: takes no value
       continue;
     }
@@ -93,7 +114,12 @@ int Build(const Flags& flags, std::ostream& out, std::ostream& err) {
                        corpus->errors.size() == 1 ? "" : "s", corpus_path->second, index_dir->second);
     return 1;
   }
-  auto stats = BuildIndex(corpus->articles, index_dir->second, *synonyms);
+  Progress progress(err, &err == &std::cerr && ::isatty(STDERR_FILENO), "indexing", "articles");
+  BuildOptions options;
+  options.full = flags.values.contains("full");
+  options.progress = [&](std::size_t done, std::size_t total) { progress.Update(done, total); };
+  auto stats = UpdateIndex(corpus->articles, index_dir->second, *synonyms, options);
+  progress.Finish();
   if (!stats) {
     err << "kb-index: " << stats.error().ToString() << "\n";
     return 1;
@@ -106,8 +132,10 @@ int Build(const Flags& flags, std::ostream& out, std::ostream& err) {
   }
   std::string locales;
   for (const auto& [locale, n] : per_locale) locales += fmt::format("{}{}={}", locales.empty() ? "" : " ", locale, n);
-  out << fmt::format("built {}: {} articles ({}; {} internal) from {} files in {:.2f} s\n", stats->generation,
-                     stats->articles, locales, internal, corpus->files_read, stats->seconds);
+  out << fmt::format("{} {}: {} articles ({}; {} internal) from {} files: {} added, {} updated, {} deleted, "
+                     "{} unchanged in {:.2f} s\n",
+                     stats->full ? "built" : "updated", stats->generation, stats->articles, locales, internal,
+                     corpus->files_read, stats->added, stats->updated, stats->deleted, stats->unchanged, stats->seconds);
   return 0;
 }
 
@@ -164,8 +192,14 @@ int RunKbIndex(const std::vector<std::string>& args, std::ostream& out, std::ost
   }
   const std::string& command = args[0];
   if (command == "build") {
-    auto flags = ParseFlags(args, 1, {"corpus", "index"}, err);
+    auto flags = ParseFlags(args, 1, {"corpus", "index", "full"}, err);
     return flags ? Build(*flags, out, err) : 2;
+  }
+  if (command == "import") {
+    return RunImportCommand(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
+  }
+  if (command == "check") {
+    return check::RunCheckCommand(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
   }
   if (command == "search") {
     auto flags = ParseFlags(args, 1, {"index", "locale", "audience", "explain"}, err);

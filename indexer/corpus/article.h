@@ -25,6 +25,10 @@ struct Article {
   std::string body_text;          // the body as plain text, for indexing and snippets
   std::vector<std::string> steps; // the numbered Steps of a troubleshooting article
   SourceLocation source;          // where the article starts (path, line)
+  // The line of source.path on which body_markdown begins, so that a place
+  // in the body can be reported by line; 0 when the body is not written line
+  // by line in the source (JSONL: the body is one string on the article's line).
+  int body_line = 0;
 };
 
 // Field values the readers accept.

@@ -93,6 +93,7 @@ std::string Trim(std::string s) {
 }
 
 struct MarkdownWalker {
+  std::string_view markdown;
   MarkdownContent out;
   std::string heading;
   bool in_heading = false;
@@ -170,7 +171,42 @@ int LeaveBlock(MD_BLOCKTYPE type, void* /*detail*/, void* user) {
   return 0;
 }
 
-int EnterSpan(MD_SPANTYPE, void*, void*) { return 0; }
+// The text of an attribute with entities and escapes resolved.
+std::string AttributeText(const MD_ATTRIBUTE& a) {
+  std::string s;
+  for (unsigned i = 0; a.substr_offsets[i] < a.size; ++i) {
+    const std::string_view part(a.text + a.substr_offsets[i], a.substr_offsets[i + 1] - a.substr_offsets[i]);
+    if (a.substr_types[i] == MD_TEXT_NULLCHAR) continue;
+    if (a.substr_types[i] == MD_TEXT_ENTITY) {
+      if (part == "&amp;") s += '&';
+      else if (part == "&lt;") s += '<';
+      else if (part == "&gt;") s += '>';
+      else if (part == "&quot;") s += '"';
+      else s.append(part);
+      continue;
+    }
+    s.append(part);
+  }
+  return s;
+}
+
+int EnterSpan(MD_SPANTYPE type, void* detail, void* user) {
+  if (type != MD_SPAN_A) return 0;
+  auto* w = static_cast<MarkdownWalker*>(user);
+  const MD_ATTRIBUTE& href = static_cast<MD_SPAN_A_DETAIL*>(detail)->href;
+  MarkdownLink link;
+  link.url = AttributeText(href);
+  // md4c points a plain attribute into the document; one with escapes or
+  // entities is a copy, so look for the url as written instead.
+  const char* begin = w->markdown.data();
+  if (href.text != nullptr && href.text >= begin && href.text < begin + w->markdown.size()) {
+    link.offset = static_cast<std::size_t>(href.text - begin);
+  } else if (!link.url.empty()) {
+    link.offset = w->markdown.find(link.url);
+  }
+  w->out.links.push_back(std::move(link));
+  return 0;
+}
 int LeaveSpan(MD_SPANTYPE, void*, void*) { return 0; }
 
 int OnText(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size, void* user) {
@@ -218,6 +254,7 @@ std::string CollapseBlankLines(const std::string& s) {
 
 MarkdownContent ExtractMarkdown(std::string_view markdown) {
   MarkdownWalker walker;
+  walker.markdown = markdown;
   MD_PARSER parser{};
   parser.abi_version = 0;
   parser.flags = MD_DIALECT_GITHUB;

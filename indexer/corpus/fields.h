@@ -24,12 +24,22 @@ std::optional<std::string> CanonicalLocale(std::string_view tag);
 // timestamp that starts with one ("2026-08-14T10:00:00Z"); nullopt otherwise.
 std::optional<std::string> CanonicalDate(std::string_view text);
 
+// A link target in a Markdown body: inline ("[text](url)"), by reference
+// ("[text][ref]" with "[ref]: url") or an autolink ("<url>").
+struct MarkdownLink {
+  std::string url;  // as written, with entities and backslash escapes resolved
+  // Byte offset of the url in the Markdown (for a reference link, in its
+  // definition), or npos when it cannot be told.
+  std::size_t offset = std::string_view::npos;
+};
+
 // Builds the plain text of a Markdown body and extracts the numbered list
 // under a "Steps" heading (in any bundled language).
 struct MarkdownContent {
   std::string text;
   std::vector<std::string> steps;
   std::vector<std::string> headings;
+  std::vector<MarkdownLink> links;  // link targets (not images), in order
 };
 MarkdownContent ExtractMarkdown(std::string_view markdown);
 

@@ -28,7 +28,8 @@ struct RawField {
 struct RawArticle {
   std::vector<RawField> fields;
   std::string body;
-  int line = 0;  // where the article starts
+  int line = 0;       // where the article starts
+  int body_line = 0;  // where the body starts, when it is written line by line
 };
 
 const RawField* Find(const RawArticle& raw, std::initializer_list<std::string_view> keys) {
@@ -79,6 +80,7 @@ void Validate(const RawArticle& raw, const ArticleDefaults& defaults, ReadResult
 
   Article a;
   a.source.line = raw.line;
+  a.body_line = raw.body_line;
   if (auto id = scalar({"id", "_id"}, true)) {
     if (auto problem = CheckId(*id)) fail(line_of(Find(raw, {"id"}) ? "id" : "_id"), fmt::format("{}: '{}'", *problem, *id));
     a.id = *id;
@@ -181,6 +183,7 @@ ReadResult ParseMarkdownArticle(std::string_view text, const ArticleDefaults& de
   std::size_t fm_begin = 0;
   std::size_t fm_end = std::string_view::npos;
   std::size_t body_begin = text.size();
+  int body_line = 0;
   auto line_start = [&](std::string_view line) { return static_cast<std::size_t>(line.data() - text.data()); };
   auto next_line_start = [&](std::string_view line) {
     const std::size_t eol = text.find('\n', line_start(line));
@@ -197,6 +200,7 @@ ReadResult ParseMarkdownArticle(std::string_view text, const ArticleDefaults& de
     } else if (IsFenceLine(l)) {
       fm_end = line_start(l);
       body_begin = next_line_start(l);
+      body_line = lines.number() + 1;
       break;
     }
   }
@@ -234,6 +238,7 @@ ReadResult ParseMarkdownArticle(std::string_view text, const ArticleDefaults& de
     return out;
   }
   raw.body = std::string(text.substr(body_begin));
+  raw.body_line = body_line;
   Validate(raw, defaults, out);
   return out;
 }

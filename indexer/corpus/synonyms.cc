@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <fmt/core.h>
@@ -14,6 +15,8 @@ namespace kb {
 
 namespace {
 
+namespace fs = std::filesystem;
+
 std::string Trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t");
   if (first == std::string_view::npos) return {};
@@ -21,61 +24,96 @@ std::string Trim(std::string_view s) {
   return std::string(s.substr(first, last - first + 1));
 }
 
-}  // namespace
+struct ParsedSynonyms {
+  std::vector<SynonymGroup> groups;  // the lines without problems
+  std::vector<Error> errors;         // one per line with a problem
+};
 
-Result<std::vector<SynonymGroup>> ParseSynonyms(std::string_view text) {
-  if (auto bad = FindInvalidUtf8(text)) {
-    return Fail(Error::InvalidArgument("invalid UTF-8", SourceLocation{"", bad->line, bad->column}));
-  }
-  std::vector<SynonymGroup> groups;
+// Parses every line, keeping going after a bad one.
+ParsedSynonyms Parse(std::string_view text) {
+  ParsedSynonyms out;
   LineReader lines(text);
   std::string_view line;
   while (lines.Next(line)) {
+    if (auto bad = FindInvalidUtf8(line)) {
+      out.errors.push_back(Error::InvalidArgument("invalid UTF-8", SourceLocation{"", lines.number(), bad->column}));
+      continue;
+    }
     if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
     if (Trim(line).empty()) continue;
     SynonymGroup group;
+    std::optional<Error> problem;
     std::size_t start = 0;
     while (start <= line.size()) {
       std::size_t comma = line.find(',', start);
       if (comma == std::string_view::npos) comma = line.size();
       std::string entry = Trim(line.substr(start, comma - start));
       if (entry.empty()) {
-        return Fail(Error::InvalidArgument("empty entry in synonym group: remove the extra comma",
-                                           SourceLocation{"", lines.number(), static_cast<int>(start) + 1}));
+        problem = Error::InvalidArgument("empty entry in synonym group: remove the extra comma",
+                                         SourceLocation{"", lines.number(), static_cast<int>(start) + 1});
+        break;
       }
       group.push_back(std::move(entry));
       start = comma + 1;
     }
-    if (group.size() < 2) {
-      return Fail(Error::InvalidArgument(
+    if (!problem && group.size() < 2) {
+      problem = Error::InvalidArgument(
           fmt::format("synonym group '{}' has one entry: list at least two, separated by commas", group[0]),
-          SourceLocation{"", lines.number(), 1}));
+          SourceLocation{"", lines.number(), 1});
     }
-    groups.push_back(std::move(group));
+    if (problem) {
+      out.errors.push_back(std::move(*problem));
+    } else {
+      out.groups.push_back(std::move(group));
+    }
   }
-  return groups;
+  return out;
 }
 
-Result<Synonyms> ReadSynonyms(const std::string& corpus_dir) {
-  namespace fs = std::filesystem;
-  Synonyms out;
+// <corpus_dir>/synonyms/*.txt, sorted.
+std::vector<fs::path> SynonymsFiles(const std::string& corpus_dir) {
   const fs::path dir = fs::path(corpus_dir) / "synonyms";
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return out;
   std::vector<fs::path> files;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return files;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     if (e.is_regular_file() && e.path().extension() == ".txt") files.push_back(e.path());
   }
   std::sort(files.begin(), files.end());
-  for (const fs::path& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    auto groups = ParseSynonyms(ss.str());
+  return files;
+}
+
+std::string ReadText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+Result<std::vector<SynonymGroup>> ParseSynonyms(std::string_view text) {
+  ParsedSynonyms parsed = Parse(text);
+  if (!parsed.errors.empty()) return Fail(std::move(parsed.errors.front()));
+  return std::move(parsed.groups);
+}
+
+Result<Synonyms> ReadSynonyms(const std::string& corpus_dir) {
+  Synonyms out;
+  for (const fs::path& f : SynonymsFiles(corpus_dir)) {
+    auto groups = ParseSynonyms(ReadText(f));
     if (!groups) return Fail(groups.error().WithPath(f.string()));
     out[f.stem().string()] = std::move(*groups);
   }
   return out;
+}
+
+std::vector<Error> CheckSynonyms(const std::string& corpus_dir) {
+  std::vector<Error> errors;
+  for (const fs::path& f : SynonymsFiles(corpus_dir)) {
+    for (const Error& e : Parse(ReadText(f)).errors) errors.push_back(e.WithPath(f.string()));
+  }
+  return errors;
 }
 
 }  // namespace kb

@@ -26,6 +26,11 @@ Result<std::vector<SynonymGroup>> ParseSynonyms(std::string_view text);
 // A corpus without a synonyms folder has no synonyms. Errors carry the path.
 Result<Synonyms> ReadSynonyms(const std::string& corpus_dir);
 
+// Every problem in every synonyms file of `corpus_dir`, not just the first
+// that ReadSynonyms stops at: each with path and line, in file then line
+// order. Empty when ReadSynonyms would succeed.
+std::vector<Error> CheckSynonyms(const std::string& corpus_dir);
+
 }  // namespace kb
 
 #endif  // KB_INDEXER_CORPUS_SYNONYMS_H_

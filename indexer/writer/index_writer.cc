@@ -1,6 +1,7 @@
 #include "indexer/writer/index_writer.h"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -12,6 +13,10 @@
 #include <tuple>
 #include <memory>
 #include <sstream>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -31,6 +36,12 @@ constexpr std::string_view kGenPrefix = "gen-";
 // Twice glass's 8 KiB default: a search reads long posting lists
 // sequentially, and every block is one pread(2).
 constexpr int kBlockSizeBytes = 16 * 1024;
+// A full build writes up to this many shards at once, none smaller than
+// kMinShardArticles (small corpora are not worth a thread).
+constexpr std::size_t kMaxShards = 4;
+constexpr std::size_t kMinShardArticles = 1000;
+// Documents Xapian buffers before it flushes (its default is 10,000).
+constexpr const char* kFlushThreshold = "100000";
 
 // Holds an exclusive flock on a file for its lifetime.
 class FileLock {
@@ -135,8 +146,48 @@ std::vector<const Article*> InDocidOrder(const std::vector<Article>& articles) {
   return order;
 }
 
+// Language -> the stems of its multi-word synonyms: the words whose
+// positions documents keep, so that phrases of them can match.
+using PhraseWordsByLanguage = std::map<std::string, schema::PhraseWords>;
+
+PhraseWordsByLanguage PhraseWordsOf(const Synonyms& synonyms) {
+  PhraseWordsByLanguage out;
+  for (const auto& [language, groups] : synonyms) {
+    const text::Analyzer analyzer(language);
+    schema::PhraseWords& words = out[language];
+    for (const SynonymGroup& group : groups) {
+      for (const std::string& entry : group) {
+        const std::vector<text::Token> tokens = analyzer.Tokenize(entry);
+        if (tokens.size() < 2) continue;
+        for (const text::Token& t : tokens) words.insert(analyzer.Stem(t.term));
+      }
+    }
+  }
+  return out;
+}
+
+// The phrase words as stored in the index metadata: "lang:stem ..." sorted.
+std::string Fingerprint(const PhraseWordsByLanguage& words) {
+  std::vector<std::string> all;
+  for (const auto& [language, stems] : words) {
+    for (const std::string& s : stems) all.push_back(language + ":" + s);
+  }
+  std::sort(all.begin(), all.end());
+  std::string out;
+  for (const std::string& w : all) out.append(out.empty() ? "" : " ").append(w);
+  return out;
+}
+
+constexpr std::string_view kMetaPhraseWords = "kb:phrase_words";
+
+// How the words of articles feed the spelling data: straight into the
+// database, or counted first and added once per word (much faster for a
+// whole build).
+using SpellingCounts = std::unordered_map<std::string, Xapian::termcount>;
+
 Result<void> WriteArticles(Xapian::WritableDatabase& db, const std::vector<const Article*>& articles,
-                           const std::vector<Article>& all, bool fresh) {
+                           const std::vector<Article>& all, bool fresh, const ProgressFn& progress = {},
+                           const PhraseWordsByLanguage* phrase_words = nullptr, SpellingCounts* spelling_counts = nullptr) {
   std::map<std::string, std::unique_ptr<text::Analyzer>> analyzers;
   try {
     // The first write fixes the average length; later ones reuse it so that
@@ -149,12 +200,24 @@ Result<void> WriteArticles(Xapian::WritableDatabase& db, const std::vector<const
       average = AverageLengths(all);
       db.set_metadata(key, schema::FormatLengths(average));
     }
+    db.set_metadata(std::string(schema::kMetaSchemaVersion), std::string(schema::kSchemaVersion));
+    if (phrase_words != nullptr) db.set_metadata(std::string(kMetaPhraseWords), Fingerprint(*phrase_words));
+    static const schema::PhraseWords kNone;
     bool spelling = true;
+    std::size_t done = 0;
     for (const Article* a : articles) {
+      if (progress && (++done % 256 == 0 || done == articles.size())) progress(done, articles.size());
       auto& analyzer = analyzers[a->locale];
       if (!analyzer) analyzer = std::make_unique<text::Analyzer>(a->locale);
-      Xapian::Document doc = schema::MakeDocument(*a, *analyzer, average);
-      if (spelling) {
+      const schema::PhraseWords* positional = nullptr;  // all positions
+      if (phrase_words != nullptr) {
+        auto it = phrase_words->find(text::LanguageOf(a->locale));
+        positional = it == phrase_words->end() ? &kNone : &it->second;
+      }
+      Xapian::Document doc = schema::MakeDocument(*a, *analyzer, average, positional);
+      if (spelling_counts != nullptr) {
+        for (std::string& word : schema::SpellingWords(*a)) ++(*spelling_counts)[std::move(word)];
+      } else if (spelling) {
         try {
           for (const std::string& word : schema::SpellingWords(*a)) db.add_spelling(word);
         } catch (const Xapian::UnimplementedError&) {
@@ -179,6 +242,106 @@ Result<void> WriteArticles(Xapian::WritableDatabase& db, const std::vector<const
 
 Result<void> AddArticles(Xapian::WritableDatabase& db, const std::vector<Article>& articles, bool fresh) {
   return WriteArticles(db, InDocidOrder(articles), articles, fresh);
+}
+
+namespace {
+
+// What an index holds, by article key: its document and content hash.
+struct Stored {
+  Xapian::docid docid;
+  std::string hash;
+};
+
+std::unordered_map<std::string, Stored> StoredArticles(const Xapian::Database& db) {
+  std::unordered_map<std::string, Stored> out;
+  for (auto it = db.valuestream_begin(schema::kSlotHash); it != db.valuestream_end(schema::kSlotHash); ++it) {
+    const std::string value = *it;
+    const std::size_t space = value.find(' ');
+    if (space == std::string::npos) continue;
+    out[value.substr(space + 1)] = Stored{it.get_docid(), value.substr(0, space)};
+  }
+  return out;
+}
+
+// Removes the spelling data the stored document `docid` contributed.
+void ForgetSpelling(Xapian::WritableDatabase& db, Xapian::docid docid) {
+  const Article old = schema::StoredArticle(db.get_document(docid), schema::StoredParts::kAll);
+  for (const std::string& word : schema::SpellingWords(old)) db.remove_spelling(word);
+}
+
+}  // namespace
+
+Result<BuildStats> UpdateIndex(const std::vector<Article>& articles, const std::string& index_dir,
+                               const Synonyms& synonyms, const BuildOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  auto full = [&]() -> Result<BuildStats> {
+    auto stats = BuildIndex(articles, index_dir, synonyms, options);
+    if (stats) stats->added = stats->articles;
+    return stats;
+  };
+  if (options.full) return full();
+  auto live = LiveGeneration(index_dir);
+  if (!live) return full();
+  const fs::path dir(index_dir);
+  auto lock = FileLock::Acquire(dir / kLockName);
+  if (!lock) return Fail(lock.error());
+  if (auto again = LiveGeneration(index_dir); !again || *again != *live) {
+    return Fail(Error::Unavailable("another build swapped the index in meanwhile; try again"));
+  }
+
+  BuildStats stats;
+  stats.generation = *live;
+  stats.articles = static_cast<int>(articles.size());
+  try {
+    // The live generation is updated in place: Xapian commits are atomic,
+    // so readers and a killed writer see the old revision or the new one.
+    Xapian::WritableDatabase db((dir / *live).string(), Xapian::DB_OPEN);
+    const PhraseWordsByLanguage phrase_words = PhraseWordsOf(synonyms);
+    // Another schema, or phrase synonyms whose words unchanged documents
+    // kept no positions for: only a new generation will do.
+    if (db.get_metadata(std::string(schema::kMetaSchemaVersion)) != schema::kSchemaVersion ||
+        db.get_metadata(std::string(kMetaPhraseWords)) != Fingerprint(phrase_words)) {
+      db.close();
+      lock->reset();
+      return full();
+    }
+    const std::unordered_map<std::string, Stored> stored = StoredArticles(db);
+    std::unordered_set<std::string> seen;
+    std::vector<Article> changed;
+    for (const Article& a : articles) {
+      std::string key = schema::ArticleKey(a.locale, a.id);
+      auto it = stored.find(key);
+      seen.insert(std::move(key));
+      if (it == stored.end()) {
+        ++stats.added;
+        changed.push_back(a);
+      } else if (it->second.hash != fmt::format("{:016x}", schema::ArticleHash(a))) {
+        ++stats.updated;
+        ForgetSpelling(db, it->second.docid);
+        changed.push_back(a);
+      } else {
+        ++stats.unchanged;
+      }
+    }
+    for (const auto& [key, s] : stored) {
+      if (seen.contains(key)) continue;
+      ++stats.deleted;
+      ForgetSpelling(db, s.docid);
+      db.delete_document(s.docid);
+    }
+    if (auto r = WriteArticles(db, InDocidOrder(changed), articles, /*fresh=*/false, options.progress, &phrase_words);
+        !r) {
+      return Fail(r.error());  // nothing was committed
+    }
+    if (auto r = WriteSynonyms(db, synonyms); !r) return Fail(r.error());
+    db.commit();
+  } catch (const Xapian::DatabaseLockError& e) {
+    return Fail(Error::Unavailable(fmt::format("index is locked by another writer: {}", e.get_msg())));
+  } catch (const Xapian::Error& e) {
+    return Fail(Error::Internal(fmt::format("cannot update index {}: {}", index_dir, e.get_description())));
+  }
+  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return stats;
 }
 
 Result<void> WriteSynonyms(Xapian::WritableDatabase& db, const Synonyms& synonyms) {
@@ -229,7 +392,7 @@ Result<std::string> LiveGeneration(const std::string& index_dir) {
 }
 
 Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::string& index_dir,
-                              const Synonyms& synonyms) {
+                              const Synonyms& synonyms, const BuildOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const fs::path dir(index_dir);
   std::error_code ec;
@@ -262,30 +425,72 @@ Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::s
   const fs::path gen_path = dir / generation;
   fs::remove_all(gen_path, ec);  // debris of a killed build
 
-  // Write into a scratch database, then compact it into the generation:
-  // compaction merges the posting-list chunks of every flush and fills the
-  // blocks, which halves the index and speeds up every search.
-  const fs::path scratch = dir / (generation + ".build");
-  fs::remove_all(scratch, ec);
+  // Write shards in parallel into scratch databases, one per core, each a
+  // contiguous run of the docid order, then compact them together into the
+  // generation: compaction concatenates the shards in order, merges the
+  // posting-list chunks of every flush and fills the blocks, which halves
+  // the index and speeds up every search.
+  const std::vector<const Article*> ordered = InDocidOrder(articles);
+  const std::size_t shards =
+      std::clamp<std::size_t>(std::min<std::size_t>(std::thread::hardware_concurrency(), kMaxShards), 1,
+                              std::max<std::size_t>(1, ordered.size() / kMinShardArticles));
+  std::vector<fs::path> scratch;
+  for (std::size_t i = 0; i < shards; ++i) scratch.push_back(dir / fmt::format("{}.build.{}", generation, i));
   auto cleanup = [&] {
-    fs::remove_all(scratch, ec);
+    for (const fs::path& p : scratch) fs::remove_all(p, ec);
     fs::remove_all(gen_path, ec);
   };
-  try {
-    {
-      Xapian::WritableDatabase db(scratch.string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS, kBlockSizeBytes);
-      auto written = AddArticles(db, articles, /*fresh=*/true);
-      if (written) written = WriteSynonyms(db, synonyms);
-      if (!written) {
-        db.close();
-        cleanup();
-        return Fail(written.error());
-      }
+  cleanup();
+  // Fewer, larger flushes: memory is plentiful next to the time merges take.
+  ::setenv("XAPIAN_FLUSH_THRESHOLD", kFlushThreshold, /*overwrite=*/0);
+  const PhraseWordsByLanguage phrase_words = PhraseWordsOf(synonyms);
+  std::mutex progress_mu;
+  std::size_t progress_done = 0;
+  auto write_shard = [&](std::size_t i) -> Result<void> {
+    const std::size_t from = ordered.size() * i / shards, to = ordered.size() * (i + 1) / shards;
+    const std::vector<const Article*> mine(ordered.begin() + static_cast<long>(from), ordered.begin() + static_cast<long>(to));
+    std::size_t reported = 0;
+    ProgressFn progress;
+    if (options.progress) {
+      progress = [&](std::size_t done, std::size_t) {
+        std::lock_guard<std::mutex> lock(progress_mu);
+        progress_done += done - reported;
+        reported = done;
+        options.progress(progress_done, ordered.size());
+      };
+    }
+    try {
+      Xapian::WritableDatabase db(scratch[i].string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS, kBlockSizeBytes);
+      SpellingCounts spelling;
+      auto written = WriteArticles(db, mine, articles, /*fresh=*/true, progress, &phrase_words, &spelling);
+      if (!written) return written;
+      for (const auto& [word, count] : spelling) db.add_spelling(word, count);
+      if (auto r = WriteSynonyms(db, synonyms); !r) return r;
       db.commit();
       db.close();
+    } catch (const Xapian::Error& e) {
+      return Fail(Error::Internal(fmt::format("cannot build index in {}: {}", gen_path.string(), e.get_description())));
     }
-    Xapian::Database(scratch.string()).compact(gen_path.string(), Xapian::Compactor::FULLER);
-    fs::remove_all(scratch, ec);
+    return {};
+  };
+  std::vector<Result<void>> results(shards);
+  {
+    std::vector<std::thread> threads;
+    for (std::size_t i = 1; i < shards; ++i) threads.emplace_back([&, i] { results[i] = write_shard(i); });
+    results[0] = write_shard(0);
+    for (std::thread& t : threads) t.join();
+  }
+  for (const Result<void>& r : results) {
+    if (!r) {
+      cleanup();
+      return Fail(r.error());
+    }
+  }
+  try {
+    Xapian::Database all;
+    for (const fs::path& p : scratch) all.add_database(Xapian::Database(p.string()));
+    all.compact(gen_path.string(), Xapian::Compactor::FULLER);
+    for (const fs::path& p : scratch) fs::remove_all(p, ec);
   } catch (const Xapian::Error& e) {
     cleanup();
     return Fail(Error::Internal(fmt::format("cannot build index in {}: {}", gen_path.string(), e.get_description())));
@@ -299,6 +504,8 @@ Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::s
 
   BuildStats stats;
   stats.articles = static_cast<int>(articles.size());
+  stats.added = stats.articles;
+  stats.full = true;
   stats.generation = generation;
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return stats;

@@ -14,6 +14,7 @@
 #ifndef KB_INDEXER_WRITER_INDEX_WRITER_H_
 #define KB_INDEXER_WRITER_INDEX_WRITER_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,18 @@ struct BuildStats {
   int articles = 0;
   std::string generation;  // e.g. "gen-000042"
   double seconds = 0;
+  bool full = false;  // a new generation was built (else the live one was updated)
+  int added = 0, updated = 0, deleted = 0, unchanged = 0;
+};
+
+// Reports progress: articles written so far, of `total`.
+using ProgressFn = std::function<void(std::size_t done, std::size_t total)>;
+
+struct BuildOptions {
+  // UpdateIndex: build a new generation even when the live one could be
+  // updated.
+  bool full = false;
+  ProgressFn progress;  // optional
 };
 
 // Builds a new generation of the index in `index_dir` (created if missing)
@@ -53,7 +66,15 @@ struct BuildStats {
 // but is not a kbsearch index directory. On failure the live generation is
 // unchanged.
 Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::string& index_dir,
-                              const Synonyms& synonyms = {});
+                              const Synonyms& synonyms = {}, const BuildOptions& options = {});
+
+// Brings the index in `index_dir` up to `articles`: the live generation is
+// updated in place, writing only the articles whose content hash changed,
+// and deleting those no longer given, in one atomic commit. Builds a new
+// generation instead (as BuildIndex) when there is none yet, when it was
+// written by another schema version, or with options.full.
+Result<BuildStats> UpdateIndex(const std::vector<Article>& articles, const std::string& index_dir,
+                               const Synonyms& synonyms = {}, const BuildOptions& options = {});
 
 // The name of the live generation of `index_dir`, or kNotFound.
 Result<std::string> LiveGeneration(const std::string& index_dir);

@@ -156,6 +156,7 @@ Api::Api(ServerConfig config, std::unique_ptr<search::SearcherPool> pool, std::u
     : config_(std::move(config)),
       pool_(std::move(pool)),
       events_(std::move(events)),
+      reindex_([this] { (void)pool_->Reload(); }),
       window_ms_(*analytics::ParseDurationMs(config_.attribution_window)),
       limiter_(config_.requests_per_second, config_.burst),
       cache_(static_cast<std::size_t>(std::max(0, config_.cache_entries))),
@@ -352,6 +353,14 @@ HttpResponse Api::Dispatch(const HttpRequest& request, Route& route) {
     if (auto r = only("POST")) return *r;
     if (!is_admin) return ErrorResponse(ApiError::kUnauthorized, "this endpoint needs an admin key");
     return Reload();
+  }
+  constexpr std::string_view kReindex = "/api/v1/admin/reindex";
+  if (path == kReindex || path.starts_with(std::string(kReindex) + "/")) {
+    route = Route::kAdminReindex;
+    const bool start = path == kReindex;
+    if (auto r = only(start ? "POST" : "GET")) return *r;
+    if (!is_admin) return ErrorResponse(ApiError::kUnauthorized, "this endpoint needs an admin key");
+    return start ? StartReindex(request) : ReindexStatus(path.substr(kReindex.size() + 1));
   }
   if (path == "/api/v1/events") {
     route = Route::kEvents;
@@ -574,6 +583,43 @@ HttpResponse Api::Reload() {
   auto s = pool_->Reload(/*force=*/true);
   if (!s) return ErrorResponse(ApiErrorFor(s.error()), s.error().message());
   return Json({{"status", "reloaded"}, {"generation", s->generation}, {"documents", s->documents}});
+}
+
+HttpResponse Api::StartReindex(const HttpRequest& request) {
+  const std::string full = request.Param("full");
+  if (!full.empty() && full != "true" && full != "false") {
+    return ErrorResponse(ApiError::kInvalidParameter, "parameter 'full' must be 'true' or 'false'");
+  }
+  auto id = reindex_.Start(config_.corpus_path, config_.index_path, full == "true");
+  if (!id) return ErrorResponse(ApiError::kConflict, id.error().message());
+  return Json({{"job", *id}, {"status", "running"}, {"url", "/api/v1/admin/reindex/" + *id}}, 202);
+}
+
+HttpResponse Api::ReindexStatus(const std::string& id) {
+  const auto job = reindex_.Get(id);
+  if (!job) return ErrorResponse(ApiError::kNotFound, fmt::format("no reindex job '{}'", id));
+  json errors = json::array();
+  for (const Error& e : job->errors) {
+    errors.push_back({{"path", e.where().path.empty() ? json(nullptr) : json(e.where().path)},
+                      {"line", e.where().line == 0 ? json(nullptr) : json(e.where().line)},
+                      {"code", ErrorCodeName(e.code())},
+                      {"message", e.message()}});
+  }
+  json result = nullptr;
+  if (job->result) {
+    const BuildStats& s = *job->result;
+    result = {{"generation", s.generation}, {"full", s.full},       {"articles", s.articles},
+              {"added", s.added},           {"updated", s.updated}, {"deleted", s.deleted},
+              {"unchanged", s.unchanged},   {"seconds", s.seconds}};
+  }
+  return Json({{"job", job->id},
+               {"status", job->status},
+               {"full", job->full},
+               {"started", analytics::FormatTime(job->started_ms)},
+               {"finished", job->finished_ms ? json(analytics::FormatTime(job->finished_ms)) : json(nullptr)},
+               {"progress", {{"done", job->done}, {"total", job->total}}},
+               {"result", result},
+               {"errors", errors}});
 }
 
 HttpResponse Api::PostEvents(const HttpRequest& request) {

@@ -17,6 +17,7 @@
 #include "server/api/guards.h"
 #include "server/api/http_types.h"
 #include "server/api/metrics.h"
+#include "server/api/reindex_jobs.h"
 #include "server/api/result_cache.h"
 #include "server/search/searcher_pool.h"
 
@@ -50,6 +51,8 @@ class Api {
   HttpResponse Ready();
   HttpResponse MetricsPage();
   HttpResponse Reload();
+  HttpResponse StartReindex(const HttpRequest& request);
+  HttpResponse ReindexStatus(const std::string& id);
   HttpResponse PostEvents(const HttpRequest& request);
   HttpResponse TicketWebhook(const HttpRequest& request);
   HttpResponse AnalyticsSummary(const HttpRequest& request);
@@ -60,6 +63,7 @@ class Api {
   ServerConfig config_;
   std::unique_ptr<search::SearcherPool> pool_;
   std::unique_ptr<analytics::EventStore> events_;
+  ReindexJobs reindex_;
   std::int64_t window_ms_;
   RateLimiter limiter_;
   ResultCache cache_;

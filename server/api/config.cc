@@ -117,7 +117,7 @@ Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
                        field("default_locale", c.default_locale), field("widgets_dir", c.widgets_dir),
                        field("access_log", c.access_log), field("cache_entries", c.cache_entries)});
     } else if (n == "index") {
-      r = ReadSection(*section, n, {field("path", c.index_path)});
+      r = ReadSection(*section, n, {field("path", c.index_path), field("corpus", c.corpus_path)});
     } else if (n == "events") {
       r = ReadSection(*section, n,
                       {field("path", c.events_path), field("attribution_window", c.attribution_window),

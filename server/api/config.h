@@ -29,6 +29,8 @@ struct ServerConfig {
   int cache_entries = 4096;
   // [index]
   std::string index_path = "var/index";
+  // The corpus POST /api/v1/admin/reindex reads.
+  std::string corpus_path = "corpus";
   // [events]
   std::string events_path = "var/events.sqlite";
   // How long after a help session starts an escalation still counts

@@ -8,6 +8,7 @@ const ApiErrorInfo& InfoOf(ApiError error) {
   static const ApiErrorInfo kTable[] = {
       {"invalid_query", 400},  {"query_too_long", 400}, {"invalid_parameter", 400},  {"invalid_utf8", 400},
       {"invalid_events", 400}, {"body_too_large", 400}, {"unauthorized", 401},   {"not_found", 404},          {"method_not_allowed", 405},
+      {"conflict", 409},
       {"rate_limited", 429},   {"internal", 500},       {"unavailable", 503},
   };
   return kTable[static_cast<int>(error)];

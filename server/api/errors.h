@@ -21,6 +21,7 @@ enum class ApiError {
   kUnauthorized,       // 401: a key is missing where needed, or unknown
   kNotFound,           // 404: no such route or article
   kMethodNotAllowed,   // 405
+  kConflict,           // 409: a reindex is already running
   kRateLimited,        // 429: with Retry-After
   kInternal,           // 500
   kUnavailable,        // 503: no index loaded

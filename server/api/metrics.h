@@ -15,7 +15,7 @@ namespace kb::api {
 // The routes requests are counted under.
 enum class Route {
   kSearch, kSuggest, kArticle, kHealthz, kReadyz, kMetrics, kOpenApi, kAdminReload, kStatic, kPreflight,
-  kEvents, kTicketWebhook, kAnalyticsSummary, kAnalyticsTimeseries, kRateLimited, kUnmatched,
+  kEvents, kTicketWebhook, kAnalyticsSummary, kAnalyticsTimeseries, kAdminReindex, kRateLimited, kUnmatched,
 };
 inline constexpr int kRouteCount = static_cast<int>(Route::kUnmatched) + 1;
 std::string_view RouteName(Route route);
@@ -26,7 +26,7 @@ class Metrics {
   static constexpr std::array<double, 11> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                       0.05,   0.1,   0.25,   0.5,   1.0};
   // Statuses counted one by one; any other is counted as "other".
-  static constexpr std::array<int, 11> kStatuses = {200, 202, 204, 400, 401, 404, 405, 413, 429, 500, 503};
+  static constexpr std::array<int, 12> kStatuses = {200, 202, 204, 400, 401, 404, 405, 409, 413, 429, 500, 503};
 
   void Record(Route route, int status, double seconds);
   void CacheHit() { cache_hits_.fetch_add(1, std::memory_order_relaxed); }

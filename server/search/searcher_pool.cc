@@ -34,12 +34,22 @@ std::string SearcherPool::CurrentGeneration() const {
   return g ? *g : std::string();
 }
 
+std::uint64_t SearcherPool::CurrentRevision() const {
+  if (options_.index_paths.size() != 1) return 0;
+  try {
+    return Xapian::Database(options_.index_paths[0]).get_revision();
+  } catch (const Xapian::Error&) {
+    return 0;  // unreadable now: the searchers keep what they have
+  }
+}
+
 Result<IndexStatus> SearcherPool::Reload(bool force) {
   std::lock_guard<std::mutex> reload_lock(reload_mu_);
   const std::string generation = CurrentGeneration();
+  const std::uint64_t revision = CurrentRevision();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!force && generation == status_.generation) return status_;
+    if (!force && generation == status_.generation && revision == status_.revision) return status_;
   }
   // Open the new index before switching, so a bad one leaves the old one
   // serving.
@@ -47,6 +57,7 @@ Result<IndexStatus> SearcherPool::Reload(bool force) {
   if (!searcher) return Fail(searcher.error());
   std::lock_guard<std::mutex> lock(mu_);
   status_.generation = generation;
+  status_.revision = revision;
   status_.documents = (*searcher)->DocumentCount();
   ++status_.epoch;
   epoch_.store(status_.epoch, std::memory_order_release);

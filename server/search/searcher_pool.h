@@ -3,10 +3,11 @@
 //
 // Each request leases a Searcher for its duration; Searchers are reused and
 // created on demand (Xapian databases are not thread-safe, so they are never
-// shared). A watcher thread polls the index directory's stub file; when the
-// generation changes, the pool's epoch moves on, new leases get Searchers on
-// the new generation, and leases in flight finish on the old one, whose files
-// the writer keeps. Safe for concurrent use.
+// shared). A watcher thread polls the index directory's stub file and the
+// live database's revision; when either changes (a new generation swapped
+// in, or the live one updated in place), the pool's epoch moves on, new
+// leases get Searchers on what is now live, and leases in flight finish on
+// what they had. Safe for concurrent use.
 #ifndef KB_SERVER_SEARCH_SEARCHER_POOL_H_
 #define KB_SERVER_SEARCH_SEARCHER_POOL_H_
 
@@ -27,6 +28,7 @@ namespace kb::search {
 
 struct IndexStatus {
   std::string generation;  // "" for a path that is not a kbsearch index directory
+  std::uint64_t revision = 0;  // the live database's Xapian revision
   std::int64_t documents = 0;
   std::uint64_t epoch = 0;  // changes whenever a different index is served
 };
@@ -77,6 +79,7 @@ class SearcherPool {
   void Release(std::unique_ptr<Searcher> s, std::uint64_t epoch);
   void Watch(std::chrono::milliseconds poll);
   std::string CurrentGeneration() const;
+  std::uint64_t CurrentRevision() const;
 
   SearcherOptions options_;
   mutable std::mutex mu_;

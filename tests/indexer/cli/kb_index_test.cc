@@ -47,12 +47,51 @@ class KbIndexTest : public ::testing::Test {
 TEST_F(KbIndexTest, BuildsAndSearches) {
   Outcome build = KbIndex({"build", "--corpus", corpus_, "--index", index_});
   ASSERT_EQ(build.code, 0) << build.err;
-  EXPECT_EQ(build.out.rfind("built gen-000001: 3 articles (en=3; 1 internal) from 3 files in ", 0), 0u) << build.out;
+  EXPECT_EQ(build.out.rfind("built gen-000001: 3 articles (en=3; 1 internal) from 3 files: 3 added, 0 updated, "
+                            "0 deleted, 0 unchanged in ",
+                            0),
+            0u)
+      << build.out;
 
   Outcome search = KbIndex({"search", "--index", index_, "forgot", "my", "password"});
   ASSERT_EQ(search.code, 0) << search.err;
   EXPECT_EQ(search.out.rfind("1\treset-password\t", 0), 0u) << search.out;
   EXPECT_NE(search.out.find("\tHow do I reset my password?\n"), std::string::npos);
+}
+
+TEST_F(KbIndexTest, RebuildsWriteOnlyWhatChanged) {
+  ASSERT_EQ(KbIndex({"build", "--corpus", corpus_, "--index", index_}).code, 0);
+  // Nothing changed: nothing written, and the same generation.
+  Outcome again = KbIndex({"build", "--corpus", corpus_, "--index", index_});
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_EQ(again.out.rfind("updated gen-000001: 3 articles (en=3; 1 internal) from 3 files: 0 added, 0 updated, "
+                            "0 deleted, 3 unchanged in ",
+                            0),
+            0u)
+      << again.out;
+  // One edited, one added, one deleted.
+  WriteFile(corpus_, "en/billing/refund.md", Article("refund", "Can I get a refund?", "Refunds for sixty days."));
+  WriteFile(corpus_, "en/billing/invoice.md", Article("invoice", "Where is my invoice?", "Under Billing."));
+  std::filesystem::remove(corpus_ + "/en/runbooks/refund-approval.md");
+  Outcome changed = KbIndex({"build", "--corpus", corpus_, "--index", index_});
+  ASSERT_EQ(changed.code, 0) << changed.err;
+  EXPECT_EQ(changed.out.rfind("updated gen-000001: 3 articles (en=3; 0 internal) from 3 files: 1 added, 1 updated, "
+                              "1 deleted, 1 unchanged in ",
+                              0),
+            0u)
+      << changed.out;
+  EXPECT_EQ(KbIndex({"search", "--index", index_, "sixty"}).out.rfind("1\trefund\t", 0), 0u);
+  EXPECT_EQ(KbIndex({"search", "--index", index_, "within"}).out, "");  // the old text is gone
+  EXPECT_EQ(KbIndex({"search", "--index", index_, "invoice"}).out.rfind("1\tinvoice\t", 0), 0u);
+  EXPECT_EQ(KbIndex({"search", "--index", index_, "--audience", "agent", "approval"}).out, "");
+  // --full builds a new generation from scratch.
+  Outcome full = KbIndex({"build", "--corpus", corpus_, "--index", index_, "--full"});
+  ASSERT_EQ(full.code, 0) << full.err;
+  EXPECT_EQ(full.out.rfind("built gen-000002: 3 articles (en=3; 0 internal) from 3 files: 3 added, 0 updated, "
+                           "0 deleted, 0 unchanged in ",
+                           0),
+            0u)
+      << full.out;
 }
 
 TEST_F(KbIndexTest, ExplainShowsWhatMatchedWhereAndItsWeight) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "indexer/corpus/fields.h"
+
 namespace kb {
 namespace {
 
@@ -156,6 +158,35 @@ TEST(MarkdownReaderTest, ReportsEveryProblemOfAnArticle) {
   EXPECT_EQ(r.errors[0].message(), "id must not contain whitespace or control characters: 'has space'");
   EXPECT_EQ(r.errors[1].where().line, 4);
   EXPECT_EQ(r.errors[2].where().line, 5);
+}
+
+TEST(MarkdownReaderTest, BodyLineCountsTheFrontMatter) {
+  ReadResult r = ParseMarkdownArticle(kGood, kDefaults);
+  ASSERT_EQ(r.articles.size(), 1u);
+  EXPECT_EQ(r.articles[0].body_line, 14);  // the line after the closing "---"
+  EXPECT_TRUE(r.articles[0].body_markdown.starts_with("## Symptoms\n"));
+  r = ParseJsonlArticles("{\"id\": \"a\", \"title\": \"T\", \"body\": \"x\\ny\"}\n", kDefaults);
+  ASSERT_EQ(r.articles.size(), 1u);
+  EXPECT_EQ(r.articles[0].body_line, 0);  // the body is one string on the article's line
+}
+
+TEST(ExtractMarkdownTest, FindsLinkTargetsAndWhereTheyAre) {
+  constexpr std::string_view kBody =
+      "See [reset](kb:reset-password) and <https://example.com>.\n"
+      "`[code](kb:not-a-link)` ![image](kb:not-a-link-either)\n"
+      "A [reference][r] and an [escaped](kb:a\\_b).\n"
+      "\n"
+      "[r]: kb:by-reference\n";
+  const std::vector<MarkdownLink> links = ExtractMarkdown(kBody).links;
+  ASSERT_EQ(links.size(), 4u);
+  EXPECT_EQ(links[0].url, "kb:reset-password");
+  EXPECT_EQ(links[0].offset, kBody.find("kb:reset-password"));
+  EXPECT_EQ(links[1].url, "https://example.com");
+  EXPECT_EQ(links[1].offset, kBody.find("https:"));
+  EXPECT_EQ(links[2].url, "kb:by-reference");
+  EXPECT_EQ(links[2].offset, kBody.find("kb:by-reference"));  // in the definition
+  EXPECT_EQ(links[3].url, "kb:a_b");
+  EXPECT_EQ(links[3].offset, std::string_view::npos);  // not written as it reads
 }
 
 TEST(MarkdownReaderTest, TagsMustBeStrings) {

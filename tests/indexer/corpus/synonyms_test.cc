@@ -52,5 +52,24 @@ TEST(SynonymsTest, ReadsOneFilePerLanguage) {
   EXPECT_TRUE(ReadSynonyms(tmp.path() + "/nothing-here")->empty());
 }
 
+TEST(SynonymsTest, CheckReportsEveryProblemInEveryFile) {
+  TempDir tmp("synonyms");
+  testing::WriteFile(tmp.path(), "synonyms/de.txt", "anmelden, einloggen\nkonto\n");
+  testing::WriteFile(tmp.path(), "synonyms/en.txt", "refund\nsign in, log in\nbill,, invoice\ncaf\xE9, coffee\n");
+  std::vector<std::string> errors;
+  for (const Error& e : CheckSynonyms(tmp.path())) errors.push_back(e.ToString());
+  const std::string de = tmp.path() + "/synonyms/de.txt", en = tmp.path() + "/synonyms/en.txt";
+  EXPECT_EQ(errors, (std::vector<std::string>{
+                        de + ":2: error: synonym group 'konto' has one entry: list at least two, separated by commas",
+                        en + ":1: error: synonym group 'refund' has one entry: list at least two, separated by commas",
+                        en + ":3: error: empty entry in synonym group: remove the extra comma",
+                        en + ":4: error: invalid UTF-8",
+                    }));
+  // ReadSynonyms fails with the first of them.
+  ASSERT_FALSE(ReadSynonyms(tmp.path()).has_value());
+  EXPECT_EQ(ReadSynonyms(tmp.path()).error().ToString(), errors[0]);
+  EXPECT_TRUE(CheckSynonyms(tmp.path() + "/nothing-here").empty());
+}
+
 }  // namespace
 }  // namespace kb

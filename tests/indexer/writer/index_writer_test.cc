@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -55,6 +56,104 @@ TEST(IndexWriterTest, EachBuildSwapsInANewGenerationAndKeepsOnlyThePrevious) {
   EXPECT_TRUE(fs::exists(dir + "/gen-000003"));
   // The old reader still answers from what it opened.
   EXPECT_EQ(reader.get_doccount(), 1u);
+}
+
+TEST(IndexWriterTest, UpdatesTheLiveGenerationInPlace) {
+  TempDir tmp("writer");
+  const std::string dir = tmp.path() + "/index";
+  auto first = UpdateIndex(Articles({{"a", "Alpha"}, {"b", "Bravo"}, {"c", "Charlie"}}), dir);
+  ASSERT_TRUE(first.has_value()) << first.error().ToString();
+  EXPECT_TRUE(first->full);  // no index yet: a new generation
+  EXPECT_EQ(first->added, 3);
+  Xapian::Database reader(dir);
+  const Xapian::rev before = reader.get_revision();
+
+  std::vector<Article> next = Articles({{"a", "Alpha"}, {"b", "Bravissimo"}, {"d", "Delta"}});
+  auto stats = UpdateIndex(next, dir);
+  ASSERT_TRUE(stats.has_value()) << stats.error().ToString();
+  EXPECT_FALSE(stats->full);
+  EXPECT_EQ(stats->generation, "gen-000001");
+  EXPECT_EQ(std::tuple(stats->added, stats->updated, stats->deleted, stats->unchanged), std::tuple(1, 1, 1, 1));
+  EXPECT_EQ(*LiveGeneration(dir), "gen-000001");
+  Xapian::Database after(dir);
+  EXPECT_GT(after.get_revision(), before);
+  EXPECT_EQ(after.get_doccount(), 3u);
+  EXPECT_EQ(after.get_termfreq("Qen:c"), 0u);
+  EXPECT_EQ(after.get_termfreq("Qen:d"), 1u);
+  // The spelling data follows the text: "charlie" and "bravo" are gone.
+  EXPECT_EQ(after.get_spelling_suggestion("charly"), "");
+  EXPECT_EQ(after.get_spelling_suggestion("bravisimo"), "bravissimo");
+  EXPECT_EQ(after.get_spelling_suggestion("brava"), "");
+  // The reader opened before still answers from its revision until reopened.
+  EXPECT_EQ(reader.get_termfreq("Qen:c"), 1u);
+
+  // Unchanged input writes nothing.
+  stats = UpdateIndex(next, dir);
+  ASSERT_TRUE(stats.has_value());
+  EXPECT_EQ(std::tuple(stats->added, stats->updated, stats->deleted, stats->unchanged), std::tuple(0, 0, 0, 3));
+  // --full builds a new generation.
+  BuildOptions full;
+  full.full = true;
+  stats = UpdateIndex(next, dir, {}, full);
+  ASSERT_TRUE(stats.has_value());
+  EXPECT_TRUE(stats->full);
+  EXPECT_EQ(stats->generation, "gen-000002");
+}
+
+TEST(IndexWriterTest, LargeBuildsAreWrittenInShardsAndMergedInOrder) {
+  TempDir tmp("writer");
+  const std::string dir = tmp.path() + "/index";
+  std::vector<Article> articles;
+  for (int i = 0; i < 2400; ++i) {
+    Article a = Articles({{"x", "Note"}})[0];
+    a.id = "n" + std::to_string(i);
+    a.body_text = "Plain words here. You can log in from the app.";
+    if (i == 0) a.body_text += " Zanzibar.";
+    if (i == 2399) a.body_text += " Quixotic.";
+    if (i % 2 == 0) a.audience = "internal";  // every other one, to check the docid order
+    articles.push_back(a);
+  }
+  const Synonyms synonyms = {{"en", {{"sign in", "log in"}}}};
+  auto stats = BuildIndex(articles, dir, synonyms);
+  ASSERT_TRUE(stats.has_value()) << stats.error().ToString();
+  Xapian::Database db(dir);
+  ASSERT_EQ(db.get_doccount(), 2400u);
+  // Public articles first, then internal ones, across the shards.
+  const Xapian::docid first_internal = *db.postlist_begin("XAinternal");
+  EXPECT_EQ(first_internal, 1201u);
+  EXPECT_EQ(db.get_termfreq("XAinternal"), 1200u);
+  // The spelling data of both shards is there.
+  EXPECT_EQ(db.get_spelling_suggestion("zanzibat"), "zanzibar");
+  EXPECT_EQ(db.get_spelling_suggestion("quixotik"), "quixotic");
+  // Positions are kept for the words of phrase synonyms only.
+  EXPECT_NE(db.positionlist_begin(1, "Zlog"), db.positionlist_end(1, "Zlog"));
+  EXPECT_EQ(db.positionlist_begin(1, "Zplain"), db.positionlist_end(1, "Zplain"));
+  Xapian::Enquire enquire(db);
+  const Xapian::Query phrase[] = {Xapian::Query("Zlog"), Xapian::Query("Zin")};
+  enquire.set_query(Xapian::Query(Xapian::Query::OP_PHRASE, std::begin(phrase), std::end(phrase), 2));
+  EXPECT_EQ(enquire.get_mset(0, 10, 10000).get_matches_estimated(), 2400u);
+  // No shard is left behind.
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    EXPECT_EQ(entry.path().filename().string().find(".build"), std::string::npos) << entry.path();
+  }
+
+  // A new phrase synonym needs positions the documents lack: the next
+  // update rebuilds in full.
+  auto updated = UpdateIndex(articles, dir, Synonyms{{"en", {{"sign in", "log in"}, {"plain words", "text"}}}});
+  ASSERT_TRUE(updated.has_value()) << updated.error().ToString();
+  EXPECT_TRUE(updated->full);
+  EXPECT_EQ(updated->generation, "gen-000002");
+}
+
+TEST(IndexWriterTest, ReportsProgress) {
+  TempDir tmp("writer");
+  std::vector<Article> many;
+  for (int i = 0; i < 600; ++i) many.push_back(Articles({{"a", "Alpha"}})[0]), many.back().id = "a" + std::to_string(i);
+  std::vector<std::pair<std::size_t, std::size_t>> seen;
+  BuildOptions options;
+  options.progress = [&](std::size_t done, std::size_t total) { seen.emplace_back(done, total); };
+  ASSERT_TRUE(BuildIndex(many, tmp.path() + "/index", {}, options));
+  EXPECT_EQ(seen, (std::vector<std::pair<std::size_t, std::size_t>>{{256, 600}, {512, 600}, {600, 600}}));
 }
 
 TEST(IndexWriterTest, ABuildThatCannotLockLeavesTheLiveIndexAlone) {

@@ -1,6 +1,13 @@
 // The API as a function from request to response: no sockets.
 #include "server/api/api.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -494,6 +501,104 @@ TEST_F(EventsApiTest, AnalyticsNeedsAnAdminKeyAndValidParameters) {
                                  {{{"start", "2026-01-01T00:00:00.000Z"}, {"value", 0.0}},
                                   {{"start", "2026-01-02T00:00:00.000Z"}, {"value", 0.0}},
                                   {{"start", "2026-01-03T00:00:00.000Z"}, {"value", 0.0}}}}}));
+}
+
+class ReindexApiTest : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    corpus_ = tmp_.path() + "/corpus";
+    config_.corpus_path = corpus_;
+    Recreate();
+  }
+  void WriteArticles(int n) {
+    for (int i = 0; i < n; ++i) {
+      testing::WriteFile(corpus_, fmt::format("en/misc/a{}.md", i),
+                         testing::Article(fmt::format("a{}", i), fmt::format("Note {}", i), "About kangaroos."));
+    }
+  }
+  HttpResponse Start(const std::string& query = "") {
+    HttpRequest r;
+    r.method = "POST";
+    r.path = "/api/v1/admin/reindex";
+    r.headers = kAdmin;
+    if (!query.empty()) r.params = {{"full", query}};
+    r.client = "10.1.2.3";
+    return api_->Handle(r);
+  }
+  // Polls the job until it is no longer running.
+  json Wait(const std::string& id) {
+    json job;
+    for (int i = 0; i < 1000; ++i) {
+      job = Body(Get("/api/v1/admin/reindex/" + id, {}, kAdmin));
+      if (job["status"] != "running") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return job;
+  }
+  const std::map<std::string, std::string> kAdmin = {{"authorization", "Bearer admin-key-1"}};
+  std::string corpus_;
+};
+
+TEST_F(ReindexApiTest, ReindexesTheCorpusInTheBackground) {
+  WriteArticles(3);
+  ExpectError(Post("/api/v1/admin/reindex", ""), 401, "unauthorized", "this endpoint needs an admin key");
+  HttpResponse started = Start();
+  ASSERT_EQ(started.status, 202) << started.body;
+  const std::string id = Body(started)["job"];
+  EXPECT_EQ(Body(started)["url"], "/api/v1/admin/reindex/" + id);
+  const json job = Wait(id);
+  EXPECT_EQ(job["status"], "succeeded") << job;
+  EXPECT_EQ(job["result"]["full"], false);  // the live index was updated in place
+  EXPECT_EQ(job["result"]["added"], 3);
+  EXPECT_EQ(job["result"]["deleted"], 4);  // the fixture's articles are not in this corpus
+  EXPECT_EQ(job["progress"], (json{{"done", 3}, {"total", 3}}));
+  EXPECT_TRUE(job["errors"].empty());
+  // Searches see it at once: the job reloads the index when it is done.
+  EXPECT_EQ(Ids(Get("/api/v1/search", {{"q", "kangaroos"}, {"per_page", "10"}})).size(), 3u);
+  ExpectError(Get("/api/v1/admin/reindex/nope", {}, kAdmin), 404, "not_found", "no reindex job 'nope'");
+  ExpectError(Start("maybe"), 400, "invalid_parameter", "parameter 'full' must be 'true' or 'false'");
+}
+
+TEST_F(ReindexApiTest, OneJobAtATime) {
+  WriteArticles(1500);
+  HttpResponse first = Start("true");
+  ASSERT_EQ(first.status, 202);
+  HttpResponse second = Start();
+  EXPECT_EQ(second.status, 409);
+  EXPECT_EQ(Body(second)["error"]["code"], "conflict");
+  EXPECT_EQ(Body(second)["error"]["message"],
+            fmt::format("reindex job {} is still running; wait for it to finish", Body(first)["job"].get<std::string>()));
+  const json job = Wait(Body(first)["job"]);
+  EXPECT_EQ(job["status"], "succeeded");
+  EXPECT_EQ(job["result"]["full"], true);
+  EXPECT_EQ(job["result"]["generation"], "gen-000002");
+  EXPECT_EQ(Start().status, 202);  // free again
+}
+
+TEST_F(ReindexApiTest, ABadCorpusFailsTheJobAndLeavesTheIndexAlone) {
+  WriteArticles(2);
+  testing::WriteFile(corpus_, "en/misc/bad.md", "---\ntitle: \"No id\"\n---\nBody.\n");
+  const json job = Wait(Body(Start())["job"]);
+  EXPECT_EQ(job["status"], "failed");
+  ASSERT_EQ(job["errors"].size(), 1u) << job;
+  EXPECT_EQ(job["errors"][0]["path"], corpus_ + "/en/misc/bad.md");
+  EXPECT_EQ(job["errors"][0]["line"], 1);
+  EXPECT_TRUE(job["result"].is_null());
+  EXPECT_EQ(Ids(Get("/api/v1/search", {{"q", "refund"}})), (std::vector<std::string>{"refund"}));
+}
+
+TEST_F(ReindexApiTest, AnotherWriterMakesTheJobFailClearly) {
+  WriteArticles(2);
+  const int fd = ::open((index_ + "/.lock").c_str(), O_RDWR | O_CREAT, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX), 0);  // as a kb-index build would
+  const json job = Wait(Body(Start())["job"]);
+  ::close(fd);
+  EXPECT_EQ(job["status"], "failed");
+  EXPECT_EQ(job["errors"][0]["code"], "unavailable");
+  EXPECT_EQ(job["errors"][0]["message"],
+            "another build is writing this index (lock held on " + index_ + "/.lock); try again when it finishes");
 }
 
 TEST(ApiCreateTest, MissingIndexIsAnError) {
