@@ -168,7 +168,7 @@ std::optional<FieldLengths> ParseLengths(std::string_view text) {
 }
 
 Xapian::Document MakeDocument(const Article& article, const text::Analyzer& analyzer, const FieldLengths& average,
-                              const PhraseWords* phrase_words) {
+                              const PhraseWords* phrase_words, std::vector<std::string>* spelling_words) {
   Xapian::Document doc;
   const std::vector<FieldTokens> fields = Analyse(article, analyzer);
   FieldLengths length{};
@@ -189,6 +189,7 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
     const std::size_t field_prefix_len = field_term.size();
     for (const text::Token& token : f.tokens) {
       ++pos;
+      if (spelling_words != nullptr && IsSpellable(token.term)) spelling_words->push_back(token.term);
       const std::string stem = analyzer.Stem(token.term);
       term.resize(kStemmed.size());
       term.append(stem);
@@ -205,6 +206,10 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
       }
     }
     pos += kFieldGap;
+  }
+  if (spelling_words != nullptr) {
+    std::sort(spelling_words->begin(), spelling_words->end());
+    spelling_words->erase(std::unique(spelling_words->begin(), spelling_words->end()), spelling_words->end());
   }
   for (const auto& [t, stats] : terms) {
     doc.add_term(t, NormalisedWdf(stats.weighted_tf));

@@ -178,8 +178,11 @@ using PhraseWords = std::unordered_set<std::string>;
 // matching needs and the costliest part of indexing: they are kept only for
 // the stems in `phrase_words` (the words of multi-word synonyms, which are
 // matched as phrases), or for every stem when it is null.
+// When `spelling_words` is given, it receives SpellingWords(article) (in no
+// particular order), from the same pass over the text.
 Xapian::Document MakeDocument(const Article& article, const text::Analyzer& analyzer, const FieldLengths& average,
-                              const PhraseWords* phrase_words = nullptr);
+                              const PhraseWords* phrase_words = nullptr,
+                              std::vector<std::string>* spelling_words = nullptr);
 
 // Which parts of the stored article to decode.
 enum class StoredParts {

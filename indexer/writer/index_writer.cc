@@ -214,12 +214,13 @@ Result<void> WriteArticles(Xapian::WritableDatabase& db, const std::vector<const
         auto it = phrase_words->find(text::LanguageOf(a->locale));
         positional = it == phrase_words->end() ? &kNone : &it->second;
       }
-      Xapian::Document doc = schema::MakeDocument(*a, *analyzer, average, positional);
+      std::vector<std::string> words;
+      Xapian::Document doc = schema::MakeDocument(*a, *analyzer, average, positional, &words);
       if (spelling_counts != nullptr) {
-        for (std::string& word : schema::SpellingWords(*a)) ++(*spelling_counts)[std::move(word)];
+        for (std::string& word : words) ++(*spelling_counts)[std::move(word)];
       } else if (spelling) {
         try {
-          for (const std::string& word : schema::SpellingWords(*a)) db.add_spelling(word);
+          for (const std::string& word : words) db.add_spelling(word);
         } catch (const Xapian::UnimplementedError&) {
           spelling = false;  // the in-memory backend keeps no spelling data
         }

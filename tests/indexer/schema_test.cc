@@ -1,5 +1,7 @@
 #include "indexer/schema.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 namespace kb::schema {
@@ -112,6 +114,28 @@ TEST(SchemaTest, IndexesTitleWordPrefixesForTypeAhead) {
   auto it = doc.termlist_begin();
   it.skip_to("XEpassw");  // only up to four characters
   EXPECT_TRUE(it == doc.termlist_end() || *it != "XEpassw");
+}
+
+TEST(SchemaTest, MakeDocumentReportsTheSpellingWordsItSaw) {
+  std::vector<std::string> words;
+  (void)MakeDocument(Sample(), text::Analyzer("en"), FieldLengths{}, nullptr, &words);
+  std::vector<std::string> expected = SpellingWords(Sample());
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(words, expected);
+  EXPECT_FALSE(words.empty());
+}
+
+TEST(SchemaTest, PositionsOnlyForPhraseWords) {
+  const PhraseWords phrase = {"password"};
+  const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"), FieldLengths{}, &phrase);
+  auto positions = [&](const std::string& term) {
+    auto it = doc.termlist_begin();
+    it.skip_to(term);
+    return std::vector<Xapian::termpos>(it.positionlist_begin(), it.positionlist_end());
+  };
+  EXPECT_EQ(positions("Zpassword").size(), 2u);
+  EXPECT_TRUE(positions("Zreset").empty());
+  EXPECT_EQ(Wdf(doc, "Zreset"), Wdf(MakeDocument(Sample(), text::Analyzer("en"), FieldLengths{}), "Zreset"));
 }
 
 TEST(SchemaTest, WordPrefixesAreWholeCharacters) {
