@@ -6,6 +6,7 @@
 #include <md4c.h>
 
 #include "indexer/corpus/article.h"
+#include "indexer/corpus/md4c_text.h"
 #include "indexer/text/analyzer.h"
 
 namespace kb {
@@ -171,24 +172,6 @@ int LeaveBlock(MD_BLOCKTYPE type, void* /*detail*/, void* user) {
   return 0;
 }
 
-// The text of an attribute with entities and escapes resolved.
-std::string AttributeText(const MD_ATTRIBUTE& a) {
-  std::string s;
-  for (unsigned i = 0; a.substr_offsets[i] < a.size; ++i) {
-    const std::string_view part(a.text + a.substr_offsets[i], a.substr_offsets[i + 1] - a.substr_offsets[i]);
-    if (a.substr_types[i] == MD_TEXT_NULLCHAR) continue;
-    if (a.substr_types[i] == MD_TEXT_ENTITY) {
-      if (part == "&amp;") s += '&';
-      else if (part == "&lt;") s += '<';
-      else if (part == "&gt;") s += '>';
-      else if (part == "&quot;") s += '"';
-      else s.append(part);
-      continue;
-    }
-    s.append(part);
-  }
-  return s;
-}
 
 int EnterSpan(MD_SPANTYPE type, void* detail, void* user) {
   if (type != MD_SPAN_A) return 0;
@@ -266,6 +249,24 @@ MarkdownContent ExtractMarkdown(std::string_view markdown) {
   md_parse(markdown.data(), static_cast<MD_SIZE>(markdown.size()), &parser, &walker);
   walker.out.text = CollapseBlankLines(walker.out.text);
   return std::move(walker.out);
+}
+
+std::string AttributeText(const MD_ATTRIBUTE& a) {
+  std::string s;
+  for (unsigned i = 0; a.substr_offsets[i] < a.size; ++i) {
+    const std::string_view part(a.text + a.substr_offsets[i], a.substr_offsets[i + 1] - a.substr_offsets[i]);
+    if (a.substr_types[i] == MD_TEXT_NULLCHAR) continue;
+    if (a.substr_types[i] == MD_TEXT_ENTITY) {
+      if (part == "&amp;") s += '&';
+      else if (part == "&lt;") s += '<';
+      else if (part == "&gt;") s += '>';
+      else if (part == "&quot;") s += '"';
+      else s.append(part);
+      continue;
+    }
+    s.append(part);
+  }
+  return s;
 }
 
 }  // namespace kb

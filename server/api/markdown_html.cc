@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 #include <md4c.h>
 
+#include "indexer/corpus/md4c_text.h"
 #include "server/search/snippet.h"
 
 namespace kb::api {
@@ -16,24 +17,6 @@ struct Renderer {
   const std::function<std::string(std::string_view)>* article_url;
   int image_depth = 0;  // inside an image, text is the alt attribute
 };
-
-std::string Attr(const MD_ATTRIBUTE& a) {
-  std::string s;
-  for (unsigned i = 0; a.substr_offsets[i] < a.size; ++i) {
-    const MD_OFFSET begin = a.substr_offsets[i], end = a.substr_offsets[i + 1];
-    std::string_view part(a.text + begin, end - begin);
-    if (a.substr_types[i] == MD_TEXT_NULLCHAR) continue;
-    if (a.substr_types[i] == MD_TEXT_ENTITY) {
-      if (part == "&amp;") s += '&';
-      else if (part == "&lt;") s += '<';
-      else if (part == "&gt;") s += '>';
-      else if (part == "&quot;") s += '"';
-      continue;
-    }
-    s.append(part);
-  }
-  return s;
-}
 
 // The URL to use for a link target, or "" when it must be dropped.
 std::string SafeUrl(std::string url, const Renderer& r) {
@@ -113,12 +96,12 @@ int EnterSpan(MD_SPANTYPE type, void* detail, void* user) {
     case MD_SPAN_DEL: r->out += "<del>"; break;
     case MD_SPAN_U: r->out += "<u>"; break;
     case MD_SPAN_A: {
-      const std::string href = SafeUrl(Attr(static_cast<MD_SPAN_A_DETAIL*>(detail)->href), *r);
+      const std::string href = SafeUrl(AttributeText(static_cast<MD_SPAN_A_DETAIL*>(detail)->href), *r);
       r->out += href.empty() ? std::string("<a>") : "<a href=\"" + search::HtmlEscape(href) + "\">";
       break;
     }
     case MD_SPAN_IMG: {
-      const std::string src = SafeUrl(Attr(static_cast<MD_SPAN_IMG_DETAIL*>(detail)->src), *r);
+      const std::string src = SafeUrl(AttributeText(static_cast<MD_SPAN_IMG_DETAIL*>(detail)->src), *r);
       r->out += "<img src=\"" + search::HtmlEscape(src) + "\" alt=\"";
       ++r->image_depth;
       break;
