@@ -121,7 +121,12 @@ std::string Analyzer::Stem(const std::string& term) const {
   if (!stems_) return term;
   // Numbers and mixed codes ("dbx", "1042", "v2") are not words to stem.
   if (std::any_of(term.begin(), term.end(), [](char c) { return c >= '0' && c <= '9'; })) return term;
-  return stemmer_(term);
+  constexpr std::size_t kMaxCached = 1 << 16;
+  if (auto it = stem_cache_.find(term); it != stem_cache_.end()) return it->second;
+  if (stem_cache_.size() >= kMaxCached) stem_cache_.clear();
+  std::string stem = stemmer_(term);
+  stem_cache_.emplace(term, stem);
+  return stem;
 }
 
 bool Analyzer::IsStopword(std::string_view term) const { return text::IsStopword(language_, term); }

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
@@ -68,6 +69,9 @@ class Analyzer {
   std::string language_;
   Xapian::Stem stemmer_;
   bool stems_ = false;
+  // Stems already computed: words repeat (Zipf), and Snowball costs more
+  // than a lookup. Bounded; cleared when full.
+  mutable std::unordered_map<std::string, std::string> stem_cache_;
 };
 
 }  // namespace kb::text
