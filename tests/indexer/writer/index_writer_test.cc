@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <tuple>
 
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include "indexer/base/temp_dir.h"
@@ -106,7 +107,7 @@ TEST(IndexWriterTest, LargeBuildsAreWrittenInShardsAndMergedInOrder) {
   std::vector<Article> articles;
   for (int i = 0; i < 2400; ++i) {
     Article a = Articles({{"x", "Note"}})[0];
-    a.id = "n" + std::to_string(i);
+    a.id = fmt::format("n{}", i);
     a.body_text = "Plain words here. You can log in from the app.";
     if (i == 0) a.body_text += " Zanzibar.";
     if (i == 2399) a.body_text += " Quixotic.";
@@ -148,7 +149,10 @@ TEST(IndexWriterTest, LargeBuildsAreWrittenInShardsAndMergedInOrder) {
 TEST(IndexWriterTest, ReportsProgress) {
   TempDir tmp("writer");
   std::vector<Article> many;
-  for (int i = 0; i < 600; ++i) many.push_back(Articles({{"a", "Alpha"}})[0]), many.back().id = "a" + std::to_string(i);
+  for (int i = 0; i < 600; ++i) {
+    many.push_back(Articles({{"a", "Alpha"}})[0]);
+    many.back().id = fmt::format("a{}", i);
+  }
   std::vector<std::pair<std::size_t, std::size_t>> seen;
   BuildOptions options;
   options.progress = [&](std::size_t done, std::size_t total) { seen.emplace_back(done, total); };

@@ -1,5 +1,6 @@
 #include "server/analytics/event.h"
 
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -69,7 +70,7 @@ TEST(EventTest, RefusesMalformedBatchesAsAWhole) {
   json many = json::array();
   for (int i = 0; i < 101; ++i) {
     json e = Valid();
-    e["event_id"] = "e" + std::to_string(i);
+    e["event_id"] = fmt::format("e{}", i);
     many.push_back(e);
   }
   EXPECT_EQ(Problems(json{{"events", many}}),

@@ -1,5 +1,6 @@
 #include "server/analytics/summary.h"
 
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include "indexer/base/temp_dir.h"
@@ -17,7 +18,7 @@ class Stream {
  public:
   Event& Add(EventType type, std::string session, Channel channel, std::int64_t at) {
     Event e;
-    e.event_id = "e" + std::to_string(next_id_++);
+    e.event_id = fmt::format("e{}", next_id_++);
     e.type = type;
     e.session_id = std::move(session);
     e.channel = channel;
@@ -245,7 +246,7 @@ TEST_F(SummaryTest, AgentTrafficIsKeptApartFromDeflection) {
     return Run(kT0, kT0 + 2 * kDayMs);
   }();
   for (int i = 0; i < 10; ++i) {
-    s.Search("agent", "aq" + std::to_string(i), "refund limits", 2, kT0 + kDayMs * (i % 2) + kMin, Channel::kAgent);
+    s.Search("agent", fmt::format("aq{}", i), "refund limits", 2, kT0 + kDayMs * (i % 2) + kMin, Channel::kAgent);
     s.View("agent", "refund-limits", kT0 + kMin + i, Channel::kAgent);
   }
   s.Escalate("agent", kT0 + 3 * kMin);
