@@ -1,5 +1,7 @@
 #include "indexer/import/zendesk.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -8,12 +10,14 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <iostream>
 #include <sstream>
 
 #include <fmt/core.h>
 
 #include <nlohmann/json.hpp>
 
+#include "indexer/base/progress.h"
 #include "indexer/corpus/fields.h"
 #include "indexer/import/html_to_markdown.h"
 
@@ -594,7 +598,8 @@ ZendeskConversion ConvertZendeskExport(std::string_view json) {
   return out;
 }
 
-Result<ImportSummary> ImportZendesk(const std::string& export_path, const std::string& out_dir) {
+Result<ImportSummary> ImportZendesk(const std::string& export_path, const std::string& out_dir,
+                                    const std::function<void(std::size_t done, std::size_t total)>& progress) {
   auto text = ReadWholeFile(export_path);
   if (!text) return Fail(text.error());
   ZendeskConversion conversion = ConvertZendeskExport(*text);
@@ -618,6 +623,7 @@ Result<ImportSummary> ImportZendesk(const std::string& export_path, const std::s
     if (!wrote) return Fail(wrote.error());
     ++(*wrote ? summary.written : summary.unchanged);
     written_paths.insert(relative);
+    if (progress) progress(written_paths.size(), conversion.files.size());
   }
   // An article whose section changed has an older copy in another category
   // directory of its locale: that copy goes, or the corpus would hold the id
@@ -687,7 +693,10 @@ int RunImportCommand(const std::vector<std::string>& args, std::ostream& out, st
     return 2;
   }
   const std::string& export_path = positional[0];
-  auto summary = ImportZendesk(export_path, *out_dir);
+  Progress bar(err, &err == &std::cerr && ::isatty(STDERR_FILENO), "importing", "articles");
+  auto summary =
+      ImportZendesk(export_path, *out_dir, [&](std::size_t done, std::size_t total) { bar.Update(done, total); });
+  bar.Finish();
   if (!summary) {
     err << "kb-index import: " << summary.error().ToString() << "\n";
     return 1;

@@ -33,6 +33,7 @@
 #define KB_INDEXER_IMPORT_ZENDESK_H_
 
 #include <ostream>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,7 +80,9 @@ struct ImportSummary {
 // Reads the export at `export_path` and writes its articles under
 // `out_dir` (created if missing). Fails only when the export cannot be read
 // or a file cannot be written; problems in the export are in `errors`.
-Result<ImportSummary> ImportZendesk(const std::string& export_path, const std::string& out_dir);
+// `progress`, if given, is told the articles converted and written so far.
+Result<ImportSummary> ImportZendesk(const std::string& export_path, const std::string& out_dir,
+                                    const std::function<void(std::size_t done, std::size_t total)>& progress = {});
 
 // Runs `kb-index import ARGS...` (`args` are those after "import"), writing
 // the summary to `out` and diagnostics to `err`. Returns 0 on success, 1
