@@ -115,6 +115,11 @@ struct MarkdownWalker {
 
 int EnterBlock(MD_BLOCKTYPE type, void* detail, void* user) {
   auto* w = static_cast<MarkdownWalker*>(user);
+  // A block starting right after text (a code block in a tight list item)
+  // must not glue its first word to the last one before it.
+  if (type != MD_BLOCK_DOC && !w->out.text.empty() && w->out.text.back() != '\n' && w->out.text.back() != ' ') {
+    w->Text(" ");
+  }
   switch (type) {
     case MD_BLOCK_H:
       w->in_heading = true;

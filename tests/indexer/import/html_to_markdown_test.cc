@@ -54,10 +54,10 @@ TEST(HtmlToMarkdownTest, OrderedListsAreSteps) {
             "   echo hi\n"
             "   ```\n"
             "3. Sign in again.\n");
-  // The indexer reads each item back as a step (joining an item's text and
-  // its code block without a space: ExtractMarkdown's way with tight items).
+  // The indexer reads each item back as a step, its text and its code
+  // block kept apart.
   EXPECT_EQ(ExtractMarkdown(markdown).steps,
-            (std::vector<std::string>{"Open Settings.", "Run:echo hi", "Sign in again."}));
+            (std::vector<std::string>{"Open Settings.", "Run: echo hi", "Sign in again."}));
 }
 
 TEST(HtmlToMarkdownTest, OrderedListNumbering) {
