@@ -128,7 +128,11 @@ TEST_F(HttpServerTest, ANewGenerationIsServedWithoutFailingARequest) {
       ++requests;
     }
   });
-  for (int build = 1; build <= 3; ++build) ASSERT_TRUE(BuildIndex(Corpus(build * 5), index_));
+  // Ten full rebuilds, each a new generation swapped in under the loop.
+  for (int build = 1; build <= 10; ++build) {
+    ASSERT_TRUE(BuildIndex(Corpus(build * 5), index_));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   // The watcher polls every 200 ms.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   json ready;
@@ -137,18 +141,18 @@ TEST_F(HttpServerTest, ANewGenerationIsServedWithoutFailingARequest) {
     auto res = c.Get("/readyz");
     ASSERT_TRUE(res);
     ready = json::parse(res->body);
-    if (ready["generation"] == "gen-000004") break;
+    if (ready["generation"] == "gen-000011") break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   done = true;
   loop.join();
-  EXPECT_EQ(ready["generation"], "gen-000004");
-  EXPECT_EQ(ready["documents"], 2 + 15);
+  EXPECT_EQ(ready["generation"], "gen-000011");
+  EXPECT_EQ(ready["documents"], 2 + 50);
   EXPECT_GT(requests.load(), 0);
   EXPECT_EQ(failures.load(), 0);
   auto res = c.Get("/api/v1/search?q=password&locale=en&per_page=50");
   ASSERT_TRUE(res);
-  EXPECT_EQ(json::parse(res->body)["total"], 16);
+  EXPECT_EQ(json::parse(res->body)["total"], 51);
 }
 
 TEST_F(HttpServerTest, AnIncrementalUpdateIsServedWithinASecond) {
