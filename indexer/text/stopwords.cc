@@ -19,9 +19,11 @@ const char* const kEnglish[] = {
     "ours", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there",
     "these", "they", "this", "those", "to", "too", "us", "very", "was", "we", "were", "what", "when", "where",
     "which", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself",
-    // Help-request filler: "is there a way to", "is it possible", "does anyone know", "I want to".
+    // Help-request filler: "is there a way to", "is it possible", "does anyone know", "I want to",
+    // "what's the best / easiest way", "I need", "I'd like", "a specific / particular / certain ...".
     "able", "anybody", "anyone", "anything", "just", "know", "maybe", "please", "possible", "somehow",
-    "someone", "something", "want", "way", "wish",
+    "someone", "something", "want", "way", "wish", "best", "better", "easiest", "easy", "easily", "simple",
+    "simplest", "need", "like", "id", "specific", "particular", "certain",
 };
 
 const char* const kGerman[] = {
