@@ -24,6 +24,10 @@ const char* const kEnglish[] = {
     "able", "anybody", "anyone", "anything", "just", "know", "maybe", "please", "possible", "somehow",
     "someone", "something", "want", "way", "wish", "best", "better", "easiest", "easy", "easily", "simple",
     "simplest", "need", "like", "id", "specific", "particular", "certain",
+    // Contractions of the words above, as the normaliser writes them (without the apostrophe).
+    "whats", "hows", "wheres", "whos", "thats", "theres", "heres", "lets", "youre", "theyre", "ill", "youve",
+    "weve", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "cant", "cannot", "wont", "couldnt", "wouldnt",
+    "shouldnt",
 };
 
 const char* const kGerman[] = {
