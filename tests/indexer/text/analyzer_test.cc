@@ -99,5 +99,19 @@ TEST(AnalyzerTest, KnowsStopwordsPerLanguage) {
   EXPECT_FALSE(Analyzer("fr").IsStopword("le"));  // no list: nothing is dropped
 }
 
+// Contractions reach the list as the tokenizer writes them, apostrophe
+// dropped; the frame of a help request counts as function words, what it
+// asks about does not.
+TEST(AnalyzerTest, ContractionsAndRequestFillerAreStopwords) {
+  const Analyzer en("en");
+  std::vector<std::string> stop, content;
+  for (const Token& t : en.Tokenize("What's the easiest way? I don't need it, I'd like to delete my account")) {
+    (en.IsStopword(t.term) ? stop : content).push_back(t.term);
+  }
+  EXPECT_EQ(stop, (std::vector<std::string>{"whats", "the", "easiest", "way", "i", "dont", "need", "it", "id", "like",
+                                            "to", "my"}));
+  EXPECT_EQ(content, (std::vector<std::string>{"delete", "account"}));
+}
+
 }  // namespace
 }  // namespace kb::text
