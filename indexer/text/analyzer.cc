@@ -1,6 +1,7 @@
 #include "indexer/text/analyzer.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <unordered_set>
 
@@ -76,12 +77,138 @@ std::string NormalizeWord(std::string_view word) {
   return FoldNonAscii(word);
 }
 
+namespace {
+
+// UAX #29 word-break classes of the ASCII characters, as ICU's root rules
+// have them: '@' is a letter there (so "user@example.com" stays one word)
+// and the colon is not MidLetter.
+enum class WordClass : std::uint8_t { kOther, kLetter, kNumeric, kExtendNumLet, kMidLetter, kMidNum, kMidNumLet };
+
+constexpr WordClass ClassOf(char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '@') return WordClass::kLetter;
+  if (c >= '0' && c <= '9') return WordClass::kNumeric;
+  switch (c) {
+    case '_': return WordClass::kExtendNumLet;
+    case '.': case '\'': return WordClass::kMidNumLet;  // MidNumLet and Single_Quote
+    case ',': case ';': return WordClass::kMidNum;
+    default: return WordClass::kOther;
+  }
+}
+
+// The words of ASCII text by UAX #29: letters and digits run together
+// (WB5, WB8-10), joined by '_' (WB13a/b); a '.' or '\'' between two letters
+// (WB6/7) and a '.', '\'', ',' or ';' between two digits (WB11/12) does not
+// break. A lone '_' is not a word; ICU counts a run of them as one.
+void TokenizeAscii(std::string_view text, std::size_t offset, std::vector<Token>& tokens) {
+  const std::size_t n = text.size();
+  auto cls = [&](std::size_t i) { return i < n ? ClassOf(text[i]) : WordClass::kOther; };
+  auto alnum = [](WordClass c) { return c == WordClass::kLetter || c == WordClass::kNumeric; };
+  std::size_t i = 0;
+  while (i < n) {
+    WordClass c = cls(i);
+    if (!alnum(c) && c != WordClass::kExtendNumLet) {
+      ++i;
+      continue;
+    }
+    const std::size_t begin = i;
+    bool word = false;
+    while (true) {
+      word = word || alnum(c);
+      const WordClass next = cls(i + 1);
+      if (alnum(next) || next == WordClass::kExtendNumLet) {
+        // WB13a/b join '_' with anything; letters and digits join each other.
+        ++i;
+        c = next;
+        continue;
+      }
+      const bool letter_mid = c == WordClass::kLetter &&
+                              (next == WordClass::kMidLetter || next == WordClass::kMidNumLet) &&
+                              cls(i + 2) == WordClass::kLetter;
+      const bool number_mid = c == WordClass::kNumeric &&
+                              (next == WordClass::kMidNum || next == WordClass::kMidNumLet) &&
+                              cls(i + 2) == WordClass::kNumeric;
+      if (letter_mid || number_mid) {
+        i += 2;
+        c = cls(i);
+        continue;
+      }
+      break;
+    }
+    const std::size_t end = i + 1;
+    i = end;
+    if (!word && end - begin < 2) continue;
+    std::string term = NormalizeWord(text.substr(begin, end - begin));
+    if (term.empty() || term.size() > kMaxTermBytes) continue;
+    tokens.push_back(Token{std::move(term), offset + begin, offset + end});
+  }
+}
+
+void TokenizeIcu(std::string_view text, std::size_t offset, std::vector<Token>& tokens);
+
+bool IsAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+}  // namespace
+
+// No rule of UAX #29 joins anything across a space, so the text is cut at
+// ASCII whitespace into chunks: runs of ASCII chunks take the direct path,
+// the others ICU. An ICU region starts at the space before its chunk (a
+// combining mark after a space belongs to the space) and takes in short
+// ASCII runs between non-ASCII chunks, so that mixed text ("Größe der
+// Datei") costs few ICU calls.
 std::vector<Token> Tokenize(std::string_view text) {
   std::vector<Token> tokens;
-  if (text.empty()) return tokens;
+  const std::size_t n = text.size();
+  constexpr int kMinAsciiRun = 8;  // chunks; shorter runs between non-ASCII ones go to ICU
+  std::size_t ascii_from = 0;      // start of the text not yet tokenised
+  std::size_t icu_from = 0, icu_to = 0;  // pending ICU region, if icu_to > icu_from
+  int ascii_chunks = 0;                  // ASCII chunks since icu_to
+  auto flush_icu = [&] {
+    if (icu_to == icu_from) return;
+    TokenizeIcu(text.substr(icu_from, icu_to - icu_from), icu_from, tokens);
+    ascii_from = icu_to;
+    icu_from = icu_to = 0;
+  };
+  std::size_t i = 0;
+  while (i < n) {
+    while (i < n && IsAsciiSpace(text[i])) ++i;
+    if (i == n) break;
+    std::size_t j = i;
+    bool ascii = true;
+    for (; j < n && !IsAsciiSpace(text[j]); ++j) ascii = ascii && static_cast<unsigned char>(text[j]) < 0x80;
+    if (ascii) {
+      ++ascii_chunks;
+      if (icu_to > icu_from && ascii_chunks >= kMinAsciiRun) flush_icu();
+    } else {
+      if (icu_to > icu_from && ascii_chunks < kMinAsciiRun) {
+        icu_to = j;  // absorb the short ASCII run
+      } else {
+        const std::size_t from = i > 0 ? i - 1 : 0;
+        if (from > ascii_from) TokenizeAscii(text.substr(ascii_from, from - ascii_from), ascii_from, tokens);
+        icu_from = from;
+        icu_to = j;
+      }
+      ascii_chunks = 0;
+    }
+    i = j;
+  }
+  flush_icu();
+  if (n > ascii_from) TokenizeAscii(text.substr(ascii_from), ascii_from, tokens);
+  return tokens;
+}
+
+std::vector<Token> TokenizeWithIcu(std::string_view text) {
+  std::vector<Token> tokens;
+  TokenizeIcu(text, 0, tokens);
+  return tokens;
+}
+
+namespace {
+
+void TokenizeIcu(std::string_view text, std::size_t offset, std::vector<Token>& tokens) {
+  if (text.empty()) return;
   UErrorCode status = U_ZERO_ERROR;
   UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
-  if (U_FAILURE(status)) return tokens;
+  if (U_FAILURE(status)) return;
   icu::BreakIterator& bi = WordBreaker();
   bi.setText(ut, status);
   if (U_SUCCESS(status)) {
@@ -92,14 +219,15 @@ std::vector<Token> Tokenize(std::string_view text) {
       const auto e = static_cast<std::size_t>(end);
       std::string term = NormalizeWord(text.substr(b, e - b));
       if (term.empty() || term.size() > kMaxTermBytes) continue;
-      tokens.push_back(Token{std::move(term), b, e});
+      tokens.push_back(Token{std::move(term), offset + b, offset + e});
     }
   }
   // Detach the iterator from the UText before it is closed.
   bi.setText(icu::UnicodeString());
   utext_close(ut);
-  return tokens;
 }
+
+}  // namespace
 
 std::string LanguageOf(std::string_view locale) {
   std::string lang(locale.substr(0, locale.find_first_of("-_")));

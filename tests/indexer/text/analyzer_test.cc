@@ -1,5 +1,11 @@
 #include "indexer/text/analyzer.h"
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 namespace kb::text {
@@ -23,6 +29,63 @@ TEST(TokenizeTest, OffsetsPointIntoTheOriginalText) {
   EXPECT_EQ(tokens[0].term, "cafe");
   EXPECT_EQ(text.substr(tokens[0].begin, tokens[0].end - tokens[0].begin), "Café");
   EXPECT_EQ(text.substr(tokens[1].begin, tokens[1].end - tokens[1].begin), "ouvert");
+}
+
+bool SameTokens(const std::vector<Token>& a, const std::vector<Token>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const Token& x, const Token& y) {
+    return x.term == y.term && x.begin == y.begin && x.end == y.end;
+  });
+}
+
+std::string Describe(const std::vector<Token>& tokens) {
+  std::string out;
+  for (const Token& t : tokens) out += "[" + t.term + " " + std::to_string(t.begin) + "-" + std::to_string(t.end) + "]";
+  return out;
+}
+
+// ASCII text takes its own path, chunk by chunk between spaces: it must find
+// exactly the words, offsets and terms ICU's break iterator finds in the
+// whole text, ASCII or not.
+TEST(TokenizeTest, AsciiPathAgreesWithIcuOnEveryKindOfPunctuation) {
+  std::vector<std::string> alphabet;
+  for (char c : std::string("aZx09_.,;:'\"-!?/@#$%&*()[]{}<>=+~`^|\\ \t\n\r\x7f\x01")) alphabet.emplace_back(1, c);
+  const int ascii_symbols = static_cast<int>(alphabet.size());
+  // Non-ASCII: a letter, a curly apostrophe, a dash, a no-break space, a
+  // combining accent, CJK and kana, an emoji with a joiner.
+  for (const char* u : {"é", "’", "—", "\u00a0", "\u0301", "日本", "パス", "😀", "\u200d"}) alphabet.emplace_back(u);
+  std::mt19937 rng(7);
+  int compared = 0;
+  for (int n = 0; n < 40000; ++n) {
+    std::string text;
+    const bool mixed = n % 2 == 1;
+    // Mixed texts are long and spaced enough for runs of ASCII words
+    // between non-ASCII ones.
+    const int length = 1 + static_cast<int>(rng() % (mixed ? 160 : 24));
+    for (int i = 0; i < length; ++i) {
+      const std::size_t k = mixed && rng() % 8 == 0 ? rng() % alphabet.size() : rng() % ascii_symbols;
+      text += alphabet[k];
+      if (mixed && rng() % 3 == 0) text += ' ';
+    }
+    const std::vector<Token> fast = Tokenize(text), icu = TokenizeWithIcu(text);
+    ASSERT_TRUE(SameTokens(fast, icu)) << "text: \"" << text << "\"\nchunked: " << Describe(fast)
+                                       << "\nicu:     " << Describe(icu);
+    ++compared;
+  }
+  EXPECT_EQ(compared, 40000);
+}
+
+TEST(TokenizeTest, AsciiPathAgreesWithIcuOnTheBundledArticles) {
+  int files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(KB_SOURCE_DIR) + "/corpus")) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path());
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    const std::string text = buffer.str();
+    ++files;
+    EXPECT_TRUE(SameTokens(Tokenize(text), TokenizeWithIcu(text))) << entry.path();
+  }
+  EXPECT_GT(files, 170);
 }
 
 TEST(TokenizeTest, FoldsCaseAndDiacritics) {
