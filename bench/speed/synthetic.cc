@@ -121,6 +121,27 @@ std::vector<Article> MakeSyntheticCorpus(const SyntheticOptions& options) {
   return corpus;
 }
 
+std::vector<Article> ShortArticles(std::vector<Article> corpus, int body_words) {
+  for (Article& a : corpus) {
+    int words = 0;
+    bool in_word = false;
+    std::size_t cut = a.body_text.size();
+    for (std::size_t i = 0; i < a.body_text.size(); ++i) {
+      const bool space = a.body_text[i] == ' ' || a.body_text[i] == '\n';
+      if (!space && !in_word && ++words > body_words) {
+        cut = i;
+        break;
+      }
+      in_word = !space;
+    }
+    a.body_text.resize(cut);
+    while (!a.body_text.empty() && (a.body_text.back() == ' ' || a.body_text.back() == '\n')) a.body_text.pop_back();
+    a.body_markdown = a.body_text;
+    a.questions.clear();
+  }
+  return corpus;
+}
+
 std::vector<std::string> MakeSyntheticQueries(const std::vector<Article>& corpus, int count, std::uint64_t seed) {
   Rng rng(seed);
   const std::set<std::string> function_words(std::begin(kFunctionWords), std::end(kFunctionWords));

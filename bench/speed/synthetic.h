@@ -23,6 +23,10 @@ struct SyntheticOptions {
 // The same options always give the same articles.
 std::vector<Article> MakeSyntheticCorpus(const SyntheticOptions& options);
 
+// The same articles as short FAQ entries: the title and the first
+// `body_words` words of the body, without customer questions.
+std::vector<Article> ShortArticles(std::vector<Article> corpus, int body_words);
+
 // `count` queries of two or three distinct content words taken from the
 // titles of randomly chosen articles.
 std::vector<std::string> MakeSyntheticQueries(const std::vector<Article>& corpus, int count, std::uint64_t seed);

@@ -1,5 +1,7 @@
 #include "bench/speed/synthetic.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 namespace kb::bench {
@@ -35,6 +37,35 @@ TEST(SyntheticTest, TitlesAndBodiesHaveRealisticLengths) {
     const auto body_words = std::count(a.body_text.begin(), a.body_text.end(), ' ') + 1;
     EXPECT_GE(body_words, 60);
     EXPECT_LE(body_words, 480);
+  }
+}
+
+
+TEST(SyntheticTest, ShortArticlesKeepTheTitleAndTheFirstWordsOfTheBody) {
+  const auto corpus = MakeSyntheticCorpus({.articles = 30});
+  const auto cut = ShortArticles(corpus, 25);
+  ASSERT_EQ(cut.size(), corpus.size());
+  for (std::size_t i = 0; i < cut.size(); ++i) {
+    EXPECT_EQ(cut[i].title, corpus[i].title);
+    EXPECT_TRUE(cut[i].questions.empty());
+    EXPECT_EQ(cut[i].body_markdown, cut[i].body_text);
+    // The first 25 words, whichever paragraphs they come from.
+    std::string expected;
+    int words = 0;
+    for (std::size_t start = 0; words < 25;) {
+      const std::size_t end = corpus[i].body_text.find_first_of(" \n", start);
+      const std::string word = corpus[i].body_text.substr(start, end == std::string::npos ? end : end - start);
+      if (!word.empty()) {
+        expected += (expected.empty() ? "" : " ") + word;
+        ++words;
+      }
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+    std::string got = cut[i].body_text;
+    std::replace(got.begin(), got.end(), '\n', ' ');
+    got.erase(std::unique(got.begin(), got.end(), [](char a, char b) { return a == ' ' && b == ' '; }), got.end());
+    EXPECT_EQ(got, expected) << i;
   }
 }
 
