@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -24,33 +25,64 @@ std::string IdTerm(std::string_view locale, std::string_view id) {
   return t;
 }
 
-std::uint64_t ArticleHash(const Article& a) {
-  // FNV-1a over every field, each followed by a separator that cannot occur
-  // in UTF-8 text, so that moving text between fields changes the hash.
-  std::uint64_t h = 14695981039346656037ULL;
-  auto mix = [&](std::string_view s) {
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 1099511628211ULL;
+namespace {
+
+// Eight bytes at a time: per word a multiply, which carries low bits up, and
+// a shift, which brings high bits down; each field ends with its length, so
+// that moving text between fields changes the hash. Byte-at-a-time FNV-1a
+// took most of an incremental build's time (every article is hashed on every
+// build); this is four times faster. Words are read in the machine's
+// byte order: an index moved to a machine of the other order is rewritten
+// once, as if every article had changed.
+class ContentHash {
+ public:
+  void Add(std::string_view s) {
+    const char* p = s.data();
+    std::size_t n = s.size();
+    for (; n >= 8; p += 8, n -= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, p, 8);
+      Mix(word);
     }
-    h ^= 0xFF;
-    h *= 1099511628211ULL;
-  };
-  auto mix_all = [&](const std::vector<std::string>& values) {
-    mix(std::to_string(values.size()));
-    for (const std::string& v : values) mix(v);
-  };
-  mix(kSchemaVersion);
+    std::uint64_t tail = 0;
+    std::memcpy(&tail, p, n);
+    Mix(tail);
+    Mix(s.size());
+  }
+  void Add(const std::vector<std::string>& values) {
+    Mix(values.size());
+    for (const std::string& v : values) Add(v);
+  }
+  std::uint64_t Finish() const {
+    std::uint64_t h = h_;  // splitmix64's finaliser
+    h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
+    return h ^ (h >> 31);
+  }
+
+ private:
+  void Mix(std::uint64_t word) {
+    h_ = (h_ ^ word) * 0x9E3779B97F4A7C15ULL;
+    h_ ^= h_ >> 32;
+  }
+  std::uint64_t h_ = 0x6A09E667F3BCC908ULL;
+};
+
+}  // namespace
+
+std::uint64_t ArticleHash(const Article& a) {
+  ContentHash h;
+  h.Add(kSchemaVersion);
   for (std::string_view s : {std::string_view(a.id), std::string_view(a.locale), std::string_view(a.title),
                              std::string_view(a.type), std::string_view(a.product), std::string_view(a.category),
                              std::string_view(a.audience), std::string_view(a.updated),
                              std::string_view(a.body_markdown), std::string_view(a.body_text)}) {
-    mix(s);
+    h.Add(s);
   }
-  mix_all(a.tags);
-  mix_all(a.questions);
-  mix_all(a.steps);
-  return h;
+  h.Add(a.tags);
+  h.Add(a.questions);
+  h.Add(a.steps);
+  return h.Finish();
 }
 
 std::string BooleanTerm(std::string_view prefix, std::string_view value) {

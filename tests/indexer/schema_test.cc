@@ -32,6 +32,42 @@ Xapian::termcount Wdf(const Xapian::Document& doc, const std::string& term) {
   return it.get_wdf();
 }
 
+TEST(SchemaTest, ArticleHashChangesWithEveryField) {
+  const std::uint64_t base = ArticleHash(Sample());
+  EXPECT_EQ(ArticleHash(Sample()), base);
+  const std::vector<void (*)(Article&)> edits = {
+      [](Article& a) { a.id += "x"; },
+      [](Article& a) { a.locale = "de"; },
+      [](Article& a) { a.title += "!"; },
+      [](Article& a) { a.type = "troubleshooting"; },
+      [](Article& a) { a.product = "desktop"; },
+      [](Article& a) { a.category = "billing"; },
+      [](Article& a) { a.audience = "public"; },
+      [](Article& a) { a.updated = "2026-08-15"; },
+      [](Article& a) { a.body_markdown += " "; },
+      [](Article& a) { a.body_text[0] = 'o'; },  // one letter inside the first eight bytes
+      [](Article& a) { a.body_text.back() = '!'; },  // and in the tail
+      [](Article& a) { a.tags.push_back("sso"); },
+      [](Article& a) { a.questions.clear(); },
+      [](Article& a) { a.steps[1] = "three"; },
+      // Text moved between fields, or between values of one field.
+      [](Article& a) { a.title = "Reset your"; a.type = "password faq"; },
+      [](Article& a) { a.steps = {"onetwo"}; },
+      [](Article& a) { a.steps = {"one", "two", ""}; },
+      [](Article& a) { std::swap(a.questions, a.tags); },
+      // A trailing NUL reads like the padding of a last partial word.
+      [](Article& a) { a.title.push_back('\0'); },
+  };
+  std::vector<std::uint64_t> seen = {base};
+  for (std::size_t i = 0; i < edits.size(); ++i) {
+    Article a = Sample();
+    edits[i](a);
+    const std::uint64_t h = ArticleHash(a);
+    EXPECT_EQ(std::count(seen.begin(), seen.end(), h), 0) << "edit " << i;
+    seen.push_back(h);
+  }
+}
+
 TEST(SchemaTest, WeighsFieldsInTheCombinedText) {
   const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"), FieldLengths{});
   // "password" occurs in the title (x4) and in a question (x3).
