@@ -30,6 +30,14 @@ constexpr std::string_view kUsage =
 // beside that of the full articles: one short paragraph.
 constexpr int kShortBodyWords = 25;
 
+// The FTS5 peer's index of `corpus` in the SQLite file `path`.
+Result<std::unique_ptr<peer::Fts5Index>> BuildFts5(const std::string& path, const std::vector<Article>& corpus) {
+  auto fts = peer::Fts5Index::Open(path);
+  if (!fts) return Fail(fts.error());
+  if (auto r = (*fts)->Add(corpus); !r) return Fail(r.error());
+  return fts;
+}
+
 // Writes the index and the queries for bench/http.
 int Emit(const std::string& dir, const std::vector<Article>& corpus, const std::vector<std::string>& queries,
          std::ostream& out, std::ostream& err) {
@@ -182,13 +190,9 @@ int RunSpeedBench(const std::vector<std::string>& args, std::ostream& out, std::
 
   const std::string fts_path = tmp.path() + "/fts5.sqlite";
   start = Clock::now();
-  auto fts = peer::Fts5Index::Open(fts_path);
+  auto fts = BuildFts5(fts_path, corpus);
   if (!fts) {
     err << "kb-bench: " << fts.error().ToString() << "\n";
-    return 1;
-  }
-  if (auto r = (*fts)->Add(corpus); !r) {
-    err << "kb-bench: " << r.error().ToString() << "\n";
     return 1;
   }
   const double fts_index_s = Seconds(start);
@@ -234,12 +238,7 @@ int RunSpeedBench(const std::vector<std::string>& args, std::ostream& out, std::
   }
   const double kb_short_s = Seconds(start);
   start = Clock::now();
-  auto fts_short = peer::Fts5Index::Open(tmp.path() + "/short-fts5.sqlite");
-  if (!fts_short) {
-    err << "kb-bench: " << fts_short.error().ToString() << "\n";
-    return 1;
-  }
-  if (auto r = (*fts_short)->Add(short_corpus); !r) {
+  if (auto r = BuildFts5(tmp.path() + "/short-fts5.sqlite", short_corpus); !r) {
     err << "kb-bench: " << r.error().ToString() << "\n";
     return 1;
   }
