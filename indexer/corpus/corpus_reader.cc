@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include <fmt/core.h>
 
+#include "indexer/base/file.h"
 #include "indexer/corpus/fields.h"
 #include "indexer/corpus/readers.h"
 
@@ -16,14 +15,6 @@ namespace kb {
 namespace fs = std::filesystem;
 
 namespace {
-
-Result<std::string> ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(Error::NotFound(fmt::format("cannot read {}", path.string())));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 bool IsHidden(const fs::path& p) {
   const std::string name = p.filename().string();

@@ -10,6 +10,7 @@
 #include "indexer/base/utf8.h"
 #include "indexer/corpus/fields.h"
 #include "indexer/text/analyzer.h"
+#include "indexer/text/word_list.h"
 #include "server/analytics/summary.h"
 #include "server/api/errors.h"
 #include "server/api/markdown_html.h"
@@ -197,6 +198,11 @@ Result<std::unique_ptr<Api>> Api::Create(const ServerConfig& config) {
   search::SearcherOptions options;
   options.index_paths = {config.index_path};
   options.default_locale = config.default_locale;
+  options.dictionary_dir = config.dictionary_dir;
+  // A word list that exists but cannot be read stops the start, not a
+  // search later.
+  const std::string words = text::WordListPath(config.dictionary_dir, text::LanguageOf(config.default_locale));
+  if (auto list = text::SharedWordList(words); !list) return Fail(list.error());
   auto pool = search::SearcherPool::Open(options);
   if (!pool) return Fail(pool.error());
   if (auto w = analytics::ParseDurationMs(config.attribution_window); !w) return Fail(w.error());

@@ -114,7 +114,8 @@ Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
     if (n == "server") {
       r = ReadSection(*section, n,
                       {field("host", c.host), field("port", c.port), field("threads", c.threads),
-                       field("default_locale", c.default_locale), field("widgets_dir", c.widgets_dir),
+                       field("default_locale", c.default_locale), field("dictionary_dir", c.dictionary_dir),
+                       field("widgets_dir", c.widgets_dir),
                        field("access_log", c.access_log), field("cache_entries", c.cache_entries)});
     } else if (n == "index") {
       r = ReadSection(*section, n, {field("path", c.index_path), field("corpus", c.corpus_path)});

@@ -20,6 +20,9 @@ struct ServerConfig {
   // at least 64.
   int threads = 0;
   std::string default_locale = "en";
+  // Directory of the languages' word lists (Debian's wamerican, wngerman):
+  // typo correction leaves real words alone. "" turns that off.
+  std::string dictionary_dir = "/usr/share/dict";
   // Directory served at /widgets/ (and its index.html at /). Default:
   // "widgets", relative to the working directory.
   std::string widgets_dir = "widgets";

@@ -10,6 +10,7 @@
 
 #include "indexer/schema.h"
 #include "indexer/text/analyzer.h"
+#include "indexer/text/word_list.h"
 #include "server/search/snippet.h"
 
 namespace kb::search {
@@ -73,8 +74,13 @@ struct SynonymTable {
 // when `term` is known (or too short or odd to correct).
 // Typos allowed grow with the word, as in Algolia's defaults: one from four
 // letters, two from eight. "percent" is not two typos away from "parent".
-std::string Correction(const Xapian::Database& db, const std::string& term, const std::string& stem) {
+// A real word of the language (on `words`, the locale's word list) is left
+// alone when `keep_real_words`: a corpus that lacks "constrain" has not
+// made it a misspelling of "contain".
+std::string Correction(const Xapian::Database& db, const std::string& term, const std::string& stem,
+                       const text::WordList* words, bool keep_real_words) {
   if (!schema::IsSpellable(term) || db.get_termfreq(std::string(schema::kStemmed) + stem) > 0) return {};
+  if (keep_real_words && words != nullptr && words->Contains(term)) return {};
   std::size_t chars = 0;
   for (unsigned char c : term) chars += (c & 0xC0) != 0x80;
   const unsigned max_edits = chars >= 8 ? 2 : 1;
@@ -86,7 +92,7 @@ std::string Correction(const Xapian::Database& db, const std::string& term, cons
 }
 
 AnalysedQuery Analyse(const std::string& text, const text::Analyzer& analyzer, const RankingOptions& ranking,
-                      const SynonymTable* synonyms, const Xapian::Database& db) {
+                      const SynonymTable* synonyms, const text::WordList* words, const Xapian::Database& db) {
   const std::vector<text::Token> tokens = analyzer.Tokenize(text);
   // Function words ("how", "do", "my") count for little, but they still
   // count: dropping them loses matches, keeping them at full weight lets
@@ -97,6 +103,13 @@ AnalysedQuery Analyse(const std::string& text, const text::Analyzer& analyzer, c
   std::vector<std::string> stems;
   for (const text::Token& t : tokens) stems.push_back(analyzer.Stem(t.term));
   const std::string z(schema::kStemmed);
+  // Real words the index lacks are kept as typed while some other word of
+  // the query finds articles; a query that would find nothing at all is
+  // corrected even so ("threat" -> "thread").
+  bool finds_something = false;
+  for (std::size_t i = 0; i < tokens.size() && !finds_something && ranking.typos && words != nullptr; ++i) {
+    finds_something = !analyzer.IsStopword(tokens[i].term) && db.get_termfreq(z + stems[i]) > 0;
+  }
   AnalysedQuery out;
   std::unordered_set<std::string> seen;
   std::vector<Xapian::Query> groups;  // synonym groups found in the query
@@ -146,7 +159,7 @@ AnalysedQuery Analyse(const std::string& text, const text::Analyzer& analyzer, c
     if (!stopword && ranking.typos) {
       // A word the index has never seen is most likely a typo: search for the
       // corpus word it is closest to instead, and tell the customer.
-      if (std::string fixed = Correction(db, tokens[i].term, stems[i]); !fixed.empty()) {
+      if (std::string fixed = Correction(db, tokens[i].term, stems[i], words, finds_something); !fixed.empty()) {
         corrections.emplace_back(i, fixed);
         stems[i] = analyzer.Stem(fixed);
       }
@@ -294,6 +307,21 @@ struct Searcher::Impl {
     return &it->second;
   }
 
+  // The word list of the locale's language (see SearcherOptions), or
+  // nullptr. Shared by every searcher of the process.
+  std::map<std::string, std::shared_ptr<const text::WordList>> word_lists;
+  const text::WordList* WordsFor(const std::string& locale) {
+    const std::string language = text::LanguageOf(locale.empty() ? options.default_locale : locale);
+    auto it = word_lists.find(language);
+    if (it == word_lists.end()) {
+      // A list that cannot be read costs only its protection: Api::Create
+      // reports it at startup for the default locale.
+      auto list = text::SharedWordList(text::WordListPath(options.dictionary_dir, language));
+      it = word_lists.emplace(language, list ? *list : nullptr).first;
+    }
+    return it->second.get();
+  }
+
   const text::Analyzer& AnalyzerFor(const std::string& locale) {
     const std::string language = text::LanguageOf(locale.empty() ? options.default_locale : locale);
     auto& a = analyzers[language];
@@ -341,7 +369,8 @@ struct Searcher::Impl {
     const text::Analyzer& analyzer = AnalyzerFor(request.locale);
     SearchResponse response;
     try {
-      const AnalysedQuery q = Analyse(request.query, analyzer, options.ranking, SynonymsFor(request.locale), db);
+      const AnalysedQuery q =
+          Analyse(request.query, analyzer, options.ranking, SynonymsFor(request.locale), WordsFor(request.locale), db);
       if (q.query.empty()) return response;
       try {
         response = Run(request, analyzer, q);

@@ -151,6 +151,10 @@ struct SearcherOptions {
   std::vector<std::string> index_paths;
   // Locale whose analysis applies when a request names none. Default: "en".
   std::string default_locale = "en";
+  // Where the languages' word lists are (Debian's wamerican, wngerman...;
+  // see text::WordListPath). Typo correction leaves their words alone. ""
+  // or a missing list: every word the index lacks may be corrected.
+  std::string dictionary_dir = "/usr/share/dict";
   RankingOptions ranking;
 };
 

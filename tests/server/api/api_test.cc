@@ -51,6 +51,7 @@ class ApiTest : public ::testing::Test {
     config_.index_path = index_;
     config_.events_path = tmp_.path() + "/events.sqlite";
     config_.widgets_dir = tmp_.path() + "/widgets";
+    config_.dictionary_dir = "";  // not the machine's word lists
     config_.access_log = "";
     config_.agent_keys = {"agent-key-1"};
     config_.admin_keys = {"admin-key-1"};
@@ -607,6 +608,22 @@ TEST(ApiCreateTest, MissingIndexIsAnError) {
   auto api = Api::Create(c);
   ASSERT_FALSE(api.has_value());
   EXPECT_EQ(api.error().message(), "no index at /nonexistent/kb-index: build one with 'kb-index build'");
+}
+
+TEST(ApiCreateTest, ABrokenWordListStopsTheStart) {
+  TempDir tmp("api-create");
+  ASSERT_TRUE(BuildIndex({testing::MakeArticle("a", "en", "Title", "Body.")}, tmp.path() + "/index"));
+  const std::string list = testing::WriteFile(tmp.path(), "dict/american-english", "fine\nbro\xffken\n");
+  ServerConfig c;
+  c.index_path = tmp.path() + "/index";
+  c.events_path = tmp.path() + "/events.sqlite";
+  c.access_log = "";
+  c.dictionary_dir = tmp.path() + "/dict";
+  auto api = Api::Create(c);
+  ASSERT_FALSE(api.has_value());
+  EXPECT_EQ(api.error().ToString(), list + ":2: error: invalid UTF-8 in word list");
+  c.dictionary_dir = tmp.path() + "/no-such-dir";  // no word list: correction works without one
+  EXPECT_TRUE(Api::Create(c).has_value());
 }
 
 }  // namespace

@@ -15,6 +15,7 @@ host = "0.0.0.0"
 port = 9000
 threads = 32
 default_locale = "de"
+dictionary_dir = "/srv/dict"
 widgets_dir = "/srv/widgets"
 access_log = ""
 cache_entries = 10
@@ -52,6 +53,7 @@ max_body_bytes = 2048
   EXPECT_EQ(c->threads, 32);
   EXPECT_EQ(c->EffectiveThreads(), 32);
   EXPECT_EQ(c->default_locale, "de");
+  EXPECT_EQ(c->dictionary_dir, "/srv/dict");
   EXPECT_EQ(c->widgets_dir, "/srv/widgets");
   EXPECT_EQ(c->access_log, "");
   EXPECT_EQ(c->cache_entries, 10);

@@ -8,6 +8,7 @@
 #include "indexer/corpus/synonyms.h"
 #include "indexer/writer/index_writer.h"
 #include "server/search/searcher.h"
+#include "tests/test_files.h"
 
 namespace kb::search {
 namespace {
@@ -28,8 +29,10 @@ class BundledCorpusSearchTest : public ::testing::Test {
     tmp_ = nullptr;
   }
 
-  std::string Top(const std::string& locale, const std::string& query, std::string* did_you_mean = nullptr) {
-    auto searcher = Searcher::Open(SearcherOptions{.index_paths = {tmp_->path() + "/index"}});
+  std::string Top(const std::string& locale, const std::string& query, std::string* did_you_mean = nullptr,
+                  const std::string& dictionary_dir = "") {
+    auto searcher =
+        Searcher::Open(SearcherOptions{.index_paths = {tmp_->path() + "/index"}, .dictionary_dir = dictionary_dir});
     EXPECT_TRUE(searcher.has_value());
     auto r = (*searcher)->Search(SearchRequest{.query = query, .locale = locale});
     EXPECT_TRUE(r.has_value());
@@ -59,6 +62,25 @@ TEST_F(BundledCorpusSearchTest, EnglishTypos) {
   // two letters away ("percent" is not "parent").
   EXPECT_EQ(Top("en", "refund percent", &fixed), "request-refund@en");
   EXPECT_EQ(fixed, "");
+}
+
+// With the language's word list, a real word the help center lacks stays as
+// typed, unless the query would otherwise find nothing.
+TEST_F(BundledCorpusSearchTest, RealWordsAreNotCorrected) {
+  const std::string dict = tmp_->path() + "/dict";
+  testing::WriteFile(dict, "american-english", "Expert\nexpert's\ninvoice\nzebra\n");
+  std::string fixed;
+  // Without the word list "expert" is read as a typo of "export", and the
+  // audit log export outranks the invoice.
+  EXPECT_EQ(Top("en", "expert download invoice", &fixed), "admin-audit-log@en");
+  EXPECT_EQ(fixed, "export download invoice");
+  EXPECT_EQ(Top("en", "expert download invoice", &fixed, dict), "download-invoice@en");
+  EXPECT_EQ(fixed, "");
+  EXPECT_EQ(Top("en", "expert download invoce", &fixed, dict), "download-invoice@en");
+  EXPECT_EQ(fixed, "expert download invoice");  // typos are still fixed
+  // Alone, "expert" finds nothing as typed: the nearest corpus word it is.
+  EXPECT_EQ(Top("en", "expert", &fixed, dict), "admin-audit-log@en");
+  EXPECT_EQ(fixed, "export");
 }
 
 TEST_F(BundledCorpusSearchTest, German) {
