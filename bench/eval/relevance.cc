@@ -45,6 +45,7 @@ std::vector<Configuration> Ablation() {
   flip(defaults.field_boost ? "- field boost" : "+ field boost", &search::RankingOptions::field_boost);
   flip(defaults.synonyms ? "- synonyms" : "+ synonyms", &search::RankingOptions::synonyms);
   flip(defaults.typos ? "- typos" : "+ typos", &search::RankingOptions::typos);
+  flip(defaults.compounds ? "- compounds" : "+ compounds", &search::RankingOptions::compounds);
   flip(defaults.proximity ? "- proximity" : "+ proximity", &search::RankingOptions::proximity);
   return configs;
 }

@@ -32,6 +32,13 @@ struct AnalysedQuery {
   std::vector<std::string> marks;  // stems to mark in snippets, synonyms included
   std::vector<std::string> weak;   // stopwords kept at a low weight
   std::string did_you_mean;        // the query with misspelled words corrected, if any were
+  // Words typed apart that the index has as one, and the reverse: what was
+  // typed, and the stems it stands for.
+  struct Compound {
+    std::string typed;
+    std::vector<std::string> stems;
+  };
+  std::vector<Compound> compounds;
   // Each scoring part of the query on its own, for explanations.
   struct Part {
     std::string label;
@@ -89,6 +96,33 @@ std::string Correction(const Xapian::Database& db, const std::string& term, cons
   } catch (const Xapian::UnimplementedError&) {
     return {};  // no spelling data in this backend
   }
+}
+
+// The two words the index knows that `term`, a word it does not know, was
+// typed without a space between ("resetpassword"), as stems; empty when
+// there is none, or `term` is a real word of the language. Of several
+// splits, the one whose rarer half is the most common.
+std::vector<std::string> Split(const Xapian::Database& db, const text::Analyzer& analyzer, const std::string& term,
+                               const std::string& stem, const text::WordList* words) {
+  constexpr std::size_t kMinPiece = 2;
+  const std::string z(schema::kStemmed);
+  if (term.size() < 2 * kMinPiece || db.get_termfreq(z + stem) > 0 || (words != nullptr && words->Contains(term))) {
+    return {};
+  }
+  std::vector<std::string> best;
+  Xapian::doccount best_freq = 0;
+  for (std::size_t cut = kMinPiece; cut + kMinPiece <= term.size(); ++cut) {
+    if ((static_cast<unsigned char>(term[cut]) & 0xC0) == 0x80) continue;  // inside a character
+    const std::string left = term.substr(0, cut), right = term.substr(cut);
+    if (analyzer.IsStopword(left) || analyzer.IsStopword(right)) continue;
+    std::string a = analyzer.Stem(left), b = analyzer.Stem(right);
+    const Xapian::doccount freq = std::min(db.get_termfreq(z + a), db.get_termfreq(z + b));
+    if (freq > best_freq) {
+      best_freq = freq;
+      best = {std::move(a), std::move(b)};
+    }
+  }
+  return best;
 }
 
 AnalysedQuery Analyse(const std::string& text, const text::Analyzer& analyzer, const RankingOptions& ranking,
@@ -164,6 +198,24 @@ AnalysedQuery Analyse(const std::string& text, const text::Analyzer& analyzer, c
         stems[i] = analyzer.Stem(fixed);
       }
     }
+    if (ranking.compounds && !stopword && analyzer.stems()) {
+      // Meilisearch's word concatenation and splitting. Only for languages
+      // written with spaces (the ones with stemmers); the pieces of a
+      // Japanese sentence are not words typed apart.
+      // The second word may be a function word: "log in", "set up".
+      if (i + 1 < tokens.size() && !analyzer.IsStopword(tokens[i].term)) {
+        const std::string joined = analyzer.Stem(tokens[i].term + tokens[i + 1].term);
+        if (joined != stems[i] && joined != stems[i + 1] && db.get_termfreq(z + joined) > 0 &&
+            seen.insert(joined).second) {
+          out.compounds.push_back({tokens[i].term + " " + tokens[i + 1].term, {joined}});
+        }
+      }
+      if (corrections.empty() || corrections.back().first != i) {
+        if (auto pieces = Split(db, analyzer, tokens[i].term, stems[i], words); !pieces.empty()) {
+          out.compounds.push_back({tokens[i].term, pieces});
+        }
+      }
+    }
     if (seen.insert(stems[i]).second) (stopword ? out.weak : out.stems).push_back(stems[i]);
     ++i;
   }
@@ -198,6 +250,17 @@ AnalysedQuery Analyse(const std::string& text, const text::Analyzer& analyzer, c
                                {stem},
                                "title"});
     }
+  }
+  for (const AnalysedQuery::Compound& c : out.compounds) {
+    std::vector<Xapian::Query> words;
+    for (const std::string& stem : c.stems) {
+      words.emplace_back(z + stem);
+      out.marks.push_back(stem);
+    }
+    parts.emplace_back(Xapian::Query::OP_OR, words.begin(), words.end());
+    std::string label;
+    for (const std::string& stem : c.stems) label += (label.empty() ? "" : " ") + stem;
+    out.explained.push_back({fmt::format("{} (typed \"{}\")", label, c.typed), parts.back(), c.stems});
   }
   for (const std::string& w : out.weak) {
     parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(z + w), kStopwordWeight);

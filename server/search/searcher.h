@@ -132,6 +132,10 @@ struct RankingOptions {
   // Replace words the index does not know by the nearest word it does
   // (Xapian's spelling data, up to two edits): "pasword" -> "password".
   bool typos = true;
+  // Words typed apart that the index has as one ("back up" also finds
+  // "backup", "e mail" finds "email"), and one word the index has only as
+  // two ("resetpassword" finds "reset" and "password").
+  bool compounds = true;
 };
 
 // Weight of a query's function word relative to a content word.

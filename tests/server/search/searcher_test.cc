@@ -35,6 +35,7 @@ class SearcherTest : public ::testing::Test {
     articles[3].tags = {"refunds"};
     auto db = BuildInMemoryIndex(articles);
     ASSERT_TRUE(db.has_value());
+    searcher_db_ = *db;
     searcher_ = Searcher::FromDatabase(*db, SearcherOptions{});
   }
 
@@ -56,6 +57,7 @@ class SearcherTest : public ::testing::Test {
     return Ids(request);
   }
 
+  Xapian::Database searcher_db_;
   std::unique_ptr<Searcher> searcher_;
 };
 
@@ -69,6 +71,33 @@ TEST_F(SearcherTest, StemsQueryWords) {
 
 TEST_F(SearcherTest, QuestionWordsDoNotDrownTheQuery) {
   EXPECT_EQ(Ids("how do i get an invoice").front(), "billing-intro@en");
+}
+
+// Words typed apart that the index has as one, and one word typed for two.
+TEST_F(SearcherTest, FindsWordsTypedApartOrTogether) {
+  auto parts = [&](const std::string& query) {
+    auto r = searcher_->Search(SearchRequest{.query = query, .locale = "en", .explain = true});
+    EXPECT_TRUE(r.has_value());
+    std::vector<std::string> out;
+    if (r && !r->hits.empty()) {
+      out.push_back(r->hits[0].id);
+      for (const TermExplanation& e : r->hits[0].explanation) out.push_back(e.term);
+    }
+    return out;
+  };
+  // ("log" alone is in no article.)
+  EXPECT_EQ(parts("log in error"), (std::vector<std::string>{"login-401", "error", "error (title boost)",
+                                                             "login (typed \"log in\")", "in (function word)"}));
+  EXPECT_EQ(parts("resetpassword"),
+            (std::vector<std::string>{"reset-password", "reset password (typed \"resetpassword\")"}));
+  // A function word does not start a compound ("i nvoice" is not
+  // "invoice"): only "i" itself matches.
+  EXPECT_EQ(Ids("i nvoice"), (std::vector<std::string>{"reset-password@en"}));
+  // Off, neither is found.
+  auto plain = Searcher::FromDatabase(searcher_db_, SearcherOptions{.ranking = {.compounds = false}});
+  auto r = plain->Search(SearchRequest{.query = "resetpassword", .locale = "en"});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_TRUE(r->hits.empty());
 }
 
 TEST_F(SearcherTest, InternalArticlesOnlyForAgents) {
