@@ -571,12 +571,18 @@ Result<std::vector<Suggestion>> Searcher::Suggest(const SuggestRequest& request)
   } else {
     partial = Xapian::Query(Xapian::Query::OP_OR, TitlePrefix(last), TitlePrefix(last_stem));
   }
-  std::vector<Xapian::Query> parts = {partial};
+  std::vector<Xapian::Query> parts = {partial}, bonus;
   for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
-    if (tokens.size() > 2 && analyzer.IsStopword(tokens[i].term)) continue;
-    parts.emplace_back(std::string(schema::kStemmed) + std::string(schema::kTitle) + analyzer.Stem(tokens[i].term));
+    // Function words typed so far are not required ("how do i re" finds
+    // "Resetting your password"), but titles that have them come first
+    // ("How do I reset my password?").
+    Xapian::Query word(std::string(schema::kStemmed) + std::string(schema::kTitle) + analyzer.Stem(tokens[i].term));
+    (tokens.size() > 2 && analyzer.IsStopword(tokens[i].term) ? bonus : parts).push_back(std::move(word));
   }
-  const Xapian::Query query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+  Xapian::Query query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+  if (!bonus.empty()) {
+    query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, Xapian::Query(Xapian::Query::OP_OR, bonus.begin(), bonus.end()));
+  }
   try {
     for (int attempt = 0; attempt < 2; ++attempt) {
       try {

@@ -1,6 +1,8 @@
 // Real customer sentences in each bundled language, against the bundled help
 // center, built the way kb-index builds it (synonyms and spelling data
 // included).
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "indexer/base/temp_dir.h"
@@ -81,6 +83,26 @@ TEST_F(BundledCorpusSearchTest, RealWordsAreNotCorrected) {
   // Alone, "expert" finds nothing as typed: the nearest corpus word it is.
   EXPECT_EQ(Top("en", "expert", &fixed, dict), "admin-audit-log@en");
   EXPECT_EQ(fixed, "export");
+}
+
+// Function words typed before the partial word are not required, but titles
+// that have them come first.
+TEST_F(BundledCorpusSearchTest, SuggestPrefersTitlesWithTheTypedFunctionWords) {
+  auto searcher = Searcher::Open(SearcherOptions{.index_paths = {tmp_->path() + "/index"}});
+  ASSERT_TRUE(searcher.has_value());
+  auto s = (*searcher)->Suggest(SuggestRequest{.query = "how do i re", .locale = "en", .limit = 3});
+  ASSERT_TRUE(s.has_value());
+  std::vector<std::string> titles;
+  for (const Suggestion& x : *s) titles.push_back(x.text);
+  EXPECT_EQ(titles, (std::vector<std::string>{"How do I reset my password?",
+                                              "How do I register an OAuth app for the Driftbox API?",
+                                              "What are recovery codes and how do I use them?"}));
+  // A title without them is still found.
+  s = (*searcher)->Suggest(SuggestRequest{.query = "why does re", .locale = "en", .limit = 50});
+  ASSERT_TRUE(s.has_value());
+  titles.clear();
+  for (const Suggestion& x : *s) titles.push_back(x.text);
+  EXPECT_NE(std::find(titles.begin(), titles.end(), "API returns 429 Too Many Requests (DBX-5029)"), titles.end());
 }
 
 TEST_F(BundledCorpusSearchTest, German) {
