@@ -110,6 +110,9 @@ struct FieldTokens {
   Field field;
   std::string_view prefix;  // the field's own term prefix; empty for the body
   std::vector<text::Token> tokens;
+  // Words written with a hyphen ("e-mail", "wi-fi", "two-factor"), also
+  // indexed as one word, so that "email" finds "e-mail" (see Hyphenated).
+  std::vector<std::pair<std::size_t, std::string>> hyphenated;
 };
 
 // The text fields in index order. Multi-valued fields (questions, tags)
@@ -122,10 +125,33 @@ void ForEachField(const Article& article, F&& f) {
   f(std::string_view(article.body_text), Field::kBody, std::string_view());
 }
 
+// The words of `text` (its `tokens`) written with hyphens between them, as
+// one word: each run of two to kMaxHyphenated parts ("E-Mail-Adresse" gives
+// "email", "emailadresse" and "mailadresse"), by the token index of its
+// first part, in token order.
+std::vector<std::pair<std::size_t, std::string>> Hyphenated(std::string_view text,
+                                                            const std::vector<text::Token>& tokens) {
+  constexpr std::size_t kMaxHyphenated = 4;
+  auto hyphen_after = [&](std::size_t i) {
+    return i + 1 < tokens.size() && tokens[i + 1].begin == tokens[i].end + 1 && text[tokens[i].end] == '-';
+  };
+  std::vector<std::pair<std::size_t, std::string>> out;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    std::string joined = tokens[i].term;
+    for (std::size_t j = i; j - i + 1 < kMaxHyphenated && hyphen_after(j); ++j) {
+      joined += tokens[j + 1].term;
+      out.emplace_back(i, joined);
+    }
+  }
+  return out;
+}
+
 std::vector<FieldTokens> Analyse(const Article& article, const text::Analyzer& analyzer) {
   std::vector<FieldTokens> out;
   ForEachField(article, [&](std::string_view text, Field field, std::string_view prefix) {
-    out.push_back({field, prefix, analyzer.Tokenize(text)});
+    std::vector<text::Token> tokens = analyzer.Tokenize(text);
+    auto hyphenated = Hyphenated(text, tokens);
+    out.push_back({field, prefix, std::move(tokens), std::move(hyphenated)});
   });
   return out;
 }
@@ -155,7 +181,11 @@ bool IsSpellable(std::string_view word) {
 std::vector<std::string> SpellingWords(const Article& article) {
   std::unordered_set<std::string> words;
   ForEachField(article, [&](std::string_view text, Field, std::string_view) {
-    for (text::Token& t : text::Tokenize(text)) {
+    std::vector<text::Token> tokens = text::Tokenize(text);
+    for (auto& [index, joined] : Hyphenated(text, tokens)) {
+      if (IsSpellable(joined)) words.insert(std::move(joined));
+    }
+    for (text::Token& t : tokens) {
       if (IsSpellable(t.term)) words.insert(std::move(t.term));
     }
   });
@@ -219,23 +249,28 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
     std::string field_term(kStemmed);
     field_term.append(f.prefix);
     const std::size_t field_prefix_len = field_term.size();
-    for (const text::Token& token : f.tokens) {
-      ++pos;
-      if (spelling_words != nullptr && IsSpellable(token.term)) spelling_words->push_back(token.term);
-      const std::string stem = analyzer.Stem(token.term);
+    auto add = [&](const std::string& word, bool own_position) {
+      if (spelling_words != nullptr && IsSpellable(word)) spelling_words->push_back(word);
+      const std::string stem = analyzer.Stem(word);
       term.resize(kStemmed.size());
       term.append(stem);
       Stats& stats = terms[term];
       stats.weighted_tf += weight;
-      if (phrase_words == nullptr || phrase_words->contains(stem)) stats.positions.push_back(pos);
+      if (own_position && (phrase_words == nullptr || phrase_words->contains(stem))) stats.positions.push_back(pos);
       if (!f.prefix.empty()) {
         field_term.resize(field_prefix_len);
         field_term.append(stem);
         doc.add_term(field_term);
       }
       if (f.field == Field::kTitle) {
-        for (const std::string& p : WordPrefixes(token.term)) doc.add_term(std::string(kTitlePrefix) + p);
+        for (const std::string& p : WordPrefixes(word)) doc.add_term(std::string(kTitlePrefix) + p);
       }
+    };
+    auto joined = f.hyphenated.begin();
+    for (std::size_t i = 0; i < f.tokens.size(); ++i) {
+      ++pos;
+      add(f.tokens[i].term, true);
+      for (; joined != f.hyphenated.end() && joined->first == i; ++joined) add(joined->second, false);
     }
     pos += kFieldGap;
   }

@@ -133,7 +133,7 @@ inline constexpr std::string_view kMetaAverageLengths = "kb:average_field_length
 // Database metadata key holding kSchemaVersion. An index written with
 // another version is rebuilt in full rather than updated.
 inline constexpr std::string_view kMetaSchemaVersion = "kb:schema_version";
-inline constexpr std::string_view kSchemaVersion = "4";
+inline constexpr std::string_view kSchemaVersion = "5";
 
 // Database metadata key prefix for the synonym groups of a language
 // ("kb:synonyms:en"): a JSON array of groups, each an array of entries, each

@@ -117,6 +117,31 @@ TEST(SchemaTest, IndexesShortFieldsUnderTheirPrefixes) {
   EXPECT_EQ(Wdf(doc, "ZSopen"), 0u);  // a body word is not a title word
 }
 
+// "sign-in" is also indexed as "signin", at the weight of its parts and
+// without a position of its own; "email" then finds "e-mail".
+TEST(SchemaTest, IndexesHyphenatedWordsAlsoAsOneWord) {
+  const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"), FieldLengths{});
+  EXPECT_EQ(Wdf(doc, "Zsignin"), Wdf(doc, "Zsign"));
+  EXPECT_EQ(Wdf(doc, "Zsignin"), Wdf(doc, "Zpage"));
+  auto it = doc.termlist_begin();
+  it.skip_to("Zsignin");
+  ASSERT_EQ(*it, "Zsignin");
+  EXPECT_EQ(it.positionlist_count(), 0u);
+  Article a = Sample();
+  a.title = "Wi-Fi, e-mail and x - y: E-Mail-Adresse";
+  const Xapian::Document titled = MakeDocument(a, text::Analyzer("en"), FieldLengths{});
+  EXPECT_EQ(Wdf(titled, "ZSwifi"), 1u);
+  EXPECT_EQ(Wdf(titled, "ZSemail"), 2u);
+  EXPECT_EQ(Wdf(titled, "ZSemailadress"), 1u);  // a run of parts, whole
+  EXPECT_EQ(Wdf(titled, "ZSmailadress"), 1u);   // and in pairs
+  EXPECT_EQ(Wdf(titled, "ZSxy"), 0u);  // a dash between spaces joins nothing
+  EXPECT_EQ(Wdf(titled, "ZSfie"), 0u);  // nor does a comma
+  std::vector<std::string> words = SpellingWords(a);
+  std::sort(words.begin(), words.end());
+  EXPECT_TRUE(std::binary_search(words.begin(), words.end(), "email"));
+  EXPECT_TRUE(std::binary_search(words.begin(), words.end(), "signin"));
+}
+
 TEST(SchemaTest, FieldsDoNotTouchInPositions) {
   const Xapian::Document doc = MakeDocument(Sample(), text::Analyzer("en"), FieldLengths{});
   auto it = doc.termlist_begin();

@@ -109,6 +109,8 @@ TEST_F(BundledCorpusSearchTest, German) {
   EXPECT_EQ(Top("de", "Wie kann ich mein Passwort zurücksetzen?"), "reset-password@de");
   EXPECT_EQ(Top("de-AT", "Ich möchte mein Abo kündigen"), "cancel-subscription@de");
   EXPECT_EQ(Top("de", "Die Synchronisierung hängt seit gestern"), "sync-stuck@de");
+  // The article writes "E-Mail-Adresse".
+  EXPECT_EQ(Top("de", "neue emailadresse eintragen"), "change-email@de");
 }
 
 TEST_F(BundledCorpusSearchTest, Japanese) {
