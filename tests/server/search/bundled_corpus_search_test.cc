@@ -113,6 +113,21 @@ TEST_F(BundledCorpusSearchTest, German) {
   EXPECT_EQ(Top("de", "neue emailadresse eintragen"), "change-email@de");
 }
 
+// Hyphenated words are also indexed as one: "email" finds every German
+// article that writes "E-Mail", and only those.
+TEST_F(BundledCorpusSearchTest, HyphenatedWordsAreFoundWrittenAsOne) {
+  auto searcher = Searcher::Open(SearcherOptions{.index_paths = {tmp_->path() + "/index"}});
+  ASSERT_TRUE(searcher.has_value());
+  auto r = (*searcher)->Search(SearchRequest{.query = "email", .locale = "de", .limit = 100, .snippets = false});
+  ASSERT_TRUE(r.has_value());
+  std::vector<std::string> ids;
+  for (const SearchHit& h : r->hits) ids.push_back(h.id);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"account-locked", "cancel-subscription", "change-email", "download-invoice",
+                                           "gdpr-data-processing-agreement", "payment-declined", "request-refund",
+                                           "reset-password", "sepa-direct-debit", "share-folder", "sso-login-loop"}));
+}
+
 TEST_F(BundledCorpusSearchTest, Japanese) {
   EXPECT_EQ(Top("ja", "パスワードを忘れてしまいました"), "reset-password@ja");
   EXPECT_EQ(Top("ja", "同期が終わらないのですがどうすればいいですか"), "sync-stuck@ja");
