@@ -105,6 +105,28 @@ TEST_F(BundledCorpusSearchTest, SuggestPrefersTitlesWithTheTypedFunctionWords) {
   EXPECT_NE(std::find(titles.begin(), titles.end(), "API returns 429 Too Many Requests (DBX-5029)"), titles.end());
 }
 
+// Type-ahead forgives typos as search does: in a finished word, and in the
+// word being typed when nothing starts with it.
+TEST_F(BundledCorpusSearchTest, SuggestForgivesTypos) {
+  auto searcher = Searcher::Open(SearcherOptions{.index_paths = {tmp_->path() + "/index"}});
+  ASSERT_TRUE(searcher.has_value());
+  auto titles = [&](const std::string& query) {
+    auto s = (*searcher)->Suggest(SuggestRequest{.query = query, .locale = "en", .limit = 3});
+    EXPECT_TRUE(s.has_value());
+    std::vector<std::string> out;
+    for (const Suggestion& x : *s) out.push_back(x.text);
+    return out;
+  };
+  const std::vector<std::string> password = {"Password reset link says it has expired", "How do I reset my password?",
+                                             "My new password is rejected"};
+  EXPECT_EQ(titles("password re"), password);
+  EXPECT_EQ(titles("pasword re"), password);
+  EXPECT_EQ(titles("passwrd"), password);
+  EXPECT_EQ(titles("invocie"), (std::vector<std::string>{"Where can I download my invoices?",
+                                                         "How do I add a VAT number or tax ID to my invoices?"}));
+  EXPECT_EQ(titles("zzzz"), (std::vector<std::string>{}));
+}
+
 TEST_F(BundledCorpusSearchTest, German) {
   EXPECT_EQ(Top("de", "Wie kann ich mein Passwort zurücksetzen?"), "reset-password@de");
   EXPECT_EQ(Top("de-AT", "Ich möchte mein Abo kündigen"), "cancel-subscription@de");
