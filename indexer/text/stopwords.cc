@@ -28,6 +28,10 @@ const char* const kEnglish[] = {
     "whats", "hows", "wheres", "whos", "thats", "theres", "heres", "lets", "youre", "theyre", "ill", "youve",
     "weve", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "cant", "cannot", "wont", "couldnt", "wouldnt",
     "shouldnt",
+    // Hedges and discourse words of customer text ("I think", "kind of", "surely there must be",
+    // "it still doesn't"): how the customer feels about the problem, not what it is.
+    "really", "actually", "basically", "perhaps", "probably", "surely", "still", "must", "think", "guess",
+    "kind", "quite", "rather", "anyway", "though", "although", "however", "whether",
 };
 
 const char* const kGerman[] = {

@@ -176,5 +176,16 @@ TEST(AnalyzerTest, ContractionsAndRequestFillerAreStopwords) {
   EXPECT_EQ(content, (std::vector<std::string>{"delete", "account"}));
 }
 
+TEST(AnalyzerTest, HedgesAreStopwords) {
+  const Analyzer en("en");
+  std::vector<std::string> stop, content;
+  for (const Token& t : en.Tokenize("I think it still kind of crashes, surely there must be a fix to sort files")) {
+    (en.IsStopword(t.term) ? stop : content).push_back(t.term);
+  }
+  EXPECT_EQ(stop, (std::vector<std::string>{"i", "think", "it", "still", "kind", "of", "surely", "there", "must", "be",
+                                            "a", "to"}));
+  EXPECT_EQ(content, (std::vector<std::string>{"crashes", "fix", "sort", "files"}));  // "sort" is a topic here
+}
+
 }  // namespace
 }  // namespace kb::text
