@@ -165,23 +165,23 @@ TEST(AnalyzerTest, KnowsStopwordsPerLanguage) {
 // Contractions reach the list as the tokenizer writes them, apostrophe
 // dropped; the frame of a help request counts as function words, what it
 // asks about does not.
-TEST(AnalyzerTest, ContractionsAndRequestFillerAreStopwords) {
+// The words of `text` that are English stopwords, and the others.
+std::pair<std::vector<std::string>, std::vector<std::string>> StopAndContent(std::string_view text) {
   const Analyzer en("en");
   std::vector<std::string> stop, content;
-  for (const Token& t : en.Tokenize("What's the easiest way? I don't need it, I'd like to delete my account")) {
-    (en.IsStopword(t.term) ? stop : content).push_back(t.term);
-  }
+  for (const Token& t : en.Tokenize(text)) (en.IsStopword(t.term) ? stop : content).push_back(t.term);
+  return {stop, content};
+}
+
+TEST(AnalyzerTest, ContractionsAndRequestFillerAreStopwords) {
+  const auto [stop, content] = StopAndContent("What's the easiest way? I don't need it, I'd like to delete my account");
   EXPECT_EQ(stop, (std::vector<std::string>{"whats", "the", "easiest", "way", "i", "dont", "need", "it", "id", "like",
                                             "to", "my"}));
   EXPECT_EQ(content, (std::vector<std::string>{"delete", "account"}));
 }
 
 TEST(AnalyzerTest, HedgesAreStopwords) {
-  const Analyzer en("en");
-  std::vector<std::string> stop, content;
-  for (const Token& t : en.Tokenize("I think it still kind of crashes, surely there must be a fix to sort files")) {
-    (en.IsStopword(t.term) ? stop : content).push_back(t.term);
-  }
+  const auto [stop, content] = StopAndContent("I think it still kind of crashes, surely there must be a fix to sort files");
   EXPECT_EQ(stop, (std::vector<std::string>{"i", "think", "it", "still", "kind", "of", "surely", "there", "must", "be",
                                             "a", "to"}));
   EXPECT_EQ(content, (std::vector<std::string>{"crashes", "fix", "sort", "files"}));  // "sort" is a topic here
