@@ -591,7 +591,8 @@ Result<std::vector<Suggestion>> Searcher::Suggest(const SuggestRequest& request)
     }
     Xapian::Query query(Xapian::Query::OP_AND, parts.begin(), parts.end());
     if (!bonus.empty()) {
-      query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, Xapian::Query(Xapian::Query::OP_OR, bonus.begin(), bonus.end()));
+      query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
+                            Xapian::Query(Xapian::Query::OP_OR, bonus.begin(), bonus.end()));
     }
     return query;
   };

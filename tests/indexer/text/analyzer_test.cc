@@ -181,7 +181,8 @@ TEST(AnalyzerTest, ContractionsAndRequestFillerAreStopwords) {
 }
 
 TEST(AnalyzerTest, HedgesAreStopwords) {
-  const auto [stop, content] = StopAndContent("I think it still kind of crashes, surely there must be a fix to sort files");
+  const auto [stop, content] =
+      StopAndContent("I think it still kind of crashes, surely there must be a fix to sort files");
   EXPECT_EQ(stop, (std::vector<std::string>{"i", "think", "it", "still", "kind", "of", "surely", "there", "must", "be",
                                             "a", "to"}));
   EXPECT_EQ(content, (std::vector<std::string>{"crashes", "fix", "sort", "files"}));  // "sort" is a topic here
