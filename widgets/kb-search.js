@@ -167,7 +167,11 @@
         'aria-autocomplete': 'list', autocomplete: 'off', spellcheck: 'false',
         'aria-label': this.getAttribute('label') ?? 'Search the help center',
         placeholder: this.getAttribute('placeholder') ?? 'Search the help center',
-        oninput: () => this.onInput(), onkeydown: (e) => this.onKey(e),
+        // While an input method composes (Japanese kana before conversion),
+        // the text is not the customer's yet: search once it is committed.
+        oninput: (e) => { if (!e.isComposing) this.onInput(); },
+        oncompositionend: () => this.onInput(),
+        onkeydown: (e) => this.onKey(e),
       });
       this.note = el('p', { class: 'note', hidden: true });
       this.list = el('ul', { id: 'kb-results', role: 'listbox', 'aria-label': 'Articles' });
@@ -270,6 +274,7 @@
     }
 
     onKey(e) {
+      if (e.isComposing || e.keyCode === 229) return;  // the input method's own keys (Enter confirms its text)
       if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
         e.preventDefault();
         if (this.panel.hidden && this.items.length) this.show(this.items, null, null);
@@ -366,7 +371,10 @@
       // beyond listening, so it works as before when the server is down.
       const find = (name) => document.getElementById(this.getAttribute(name) ?? name);
       this.fields = [find('subject'), find('description')].filter(Boolean);
-      for (const f of this.fields) f.addEventListener('input', () => this.onInput());
+      for (const f of this.fields) {
+        f.addEventListener('input', (e) => { if (!e.isComposing) this.onInput(); });  // as in <kb-search>
+        f.addEventListener('compositionend', () => this.onInput());
+      }
       const form = this.fields[0]?.form;
       if (form) form.addEventListener('submit', () => this.onSubmit());
     }

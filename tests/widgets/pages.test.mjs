@@ -32,6 +32,25 @@ test('the contact form suggests articles, and one can answer the question', asyn
   await page.close();
 });
 
+test('the contact form searches text an input method has committed, not its kana', async () => {
+  const page = await env.browser.newPage();
+  await page.goto(`${env.server.url}/contact`);
+  const searched = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname === '/api/v1/search') searched.push(url.searchParams.get('q'));
+  });
+  await page.focus('#subject');
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Input.imeSetComposition', { text: 'せいきゅうしょ', selectionStart: 7, selectionEnd: 7 });
+  await page.waitForTimeout(700);  // past the form's debounce
+  assert.deepEqual(searched, []);
+  await cdp.send('Input.insertText', { text: '請求書' });
+  await page.waitForTimeout(700);
+  assert.deepEqual(searched, ['請求書']);
+  await page.close();
+});
+
 test('sending the form records an escalation and still submits it', async () => {
   const before = await summary(env.server.url);
   const page = await env.browser.newPage();
