@@ -112,8 +112,12 @@
   const copyAnswer = () => current && copy(answerText(current), 'Answer');
   const copyLink = () => current && copy(`${location.origin}/?article=${encodeURIComponent(current.id)}&locale=${encodeURIComponent(current.locale)}`, 'Link');
 
-  input.addEventListener('input', search);
+  // While an input method composes (kana before conversion), wait for its
+  // text, and leave it its keys: Enter confirms the conversion.
+  input.addEventListener('input', (e) => { if (!e.isComposing) search(); });
+  input.addEventListener('compositionend', search);
   input.addEventListener('keydown', (e) => {
+    if (e.isComposing || e.keyCode === 229) return;
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') { e.preventDefault(); move(e.key === 'ArrowDown' ? 1 : -1); }
     else if (e.key === 'Enter') { e.preventDefault(); open(); }
     else if (e.key === 'Escape') { input.blur(); }

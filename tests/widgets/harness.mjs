@@ -144,6 +144,25 @@ export function watchForScript(page) {
   return seen;
 }
 
+// The q of every search request the page makes from now on, in order.
+export function watchSearches(page) {
+  const queries = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname === '/api/v1/search') queries.push(url.searchParams.get('q'));
+  });
+  return queries;
+}
+
+// Types `kana` through the browser's input method without committing it,
+// as a Japanese keyboard does before conversion; the returned function
+// commits `text` in its place.
+export async function composeWithInputMethod(page, kana) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Input.imeSetComposition', { text: kana, selectionStart: kana.length, selectionEnd: kana.length });
+  return (text) => cdp.send('Input.insertText', { text });
+}
+
 // Registers the file's set-up: one server and one browser for all its
 // tests. The returned object has `server` and `browser` once they start.
 export function useServerAndBrowser(options) {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ADMIN_KEY, AGENT_KEY, axeViolations, screenshot, summary, waitForEvents, watchForScript, useServerAndBrowser } from './harness.mjs';
+import { ADMIN_KEY, AGENT_KEY, axeViolations, screenshot, summary, waitForEvents, watchForScript, watchSearches, composeWithInputMethod, useServerAndBrowser } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -35,17 +35,12 @@ test('the contact form suggests articles, and one can answer the question', asyn
 test('the contact form searches text an input method has committed, not its kana', async () => {
   const page = await env.browser.newPage();
   await page.goto(`${env.server.url}/contact`);
-  const searched = [];
-  page.on('request', (r) => {
-    const url = new URL(r.url());
-    if (url.pathname === '/api/v1/search') searched.push(url.searchParams.get('q'));
-  });
+  const searched = watchSearches(page);
   await page.focus('#subject');
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Input.imeSetComposition', { text: 'せいきゅうしょ', selectionStart: 7, selectionEnd: 7 });
+  const commit = await composeWithInputMethod(page, 'せいきゅうしょ');
   await page.waitForTimeout(700);  // past the form's debounce
   assert.deepEqual(searched, []);
-  await cdp.send('Input.insertText', { text: '請求書' });
+  await commit('請求書');
   await page.waitForTimeout(700);
   assert.deepEqual(searched, ['請求書']);
   await page.close();
@@ -134,6 +129,28 @@ test('the agent console asks for a key once and shows internal articles with it'
   const s = await summary(env.server.url);
   assert.ok(s.agent_usage.lookups >= 1, JSON.stringify(s.agent_usage));
   await context.close();
+});
+
+test('the agent console waits for an input method and leaves it its Enter', async () => {
+  const page = await env.browser.newPage();
+  await page.goto(`${env.server.url}/agent`);
+  await page.getByLabel('Key').fill(AGENT_KEY);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const box = page.getByRole('combobox', { name: 'Search articles' });
+  await box.fill('invoice');
+  await page.locator('#results li[role=option]').first().waitFor();
+  const searched = watchSearches(page);
+  await box.selectText();
+  const commit = await composeWithInputMethod(page, 'せいきゅうしょ');
+  await box.evaluate((el) => el.dispatchEvent(new KeyboardEvent('keydown',
+    { key: 'Enter', keyCode: 229, isComposing: true, bubbles: true, cancelable: true })));
+  await page.waitForTimeout(400);
+  assert.deepEqual(searched, []);
+  assert.equal(await page.locator('section.article h2').count(), 0);
+  await commit('請求書');
+  await page.waitForTimeout(400);
+  assert.deepEqual(searched, ['請求書']);
+  await page.close();
 });
 
 test('without the agent key, internal articles stay hidden', async () => {

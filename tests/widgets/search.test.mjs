@@ -1,7 +1,7 @@
 // <kb-search> on the demo help center, in Chromium against a real kb-server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { XSS, axeViolations, screenshot, summary, waitForEvents, watchForScript, useServerAndBrowser } from './harness.mjs';
+import { XSS, axeViolations, screenshot, summary, waitForEvents, watchForScript, watchSearches, composeWithInputMethod, useServerAndBrowser } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -138,19 +138,14 @@ test('the help center links straight to an article', async () => {
 test('an input method composing text neither searches nor takes Enter', async () => {
   const page = await env.browser.newPage();
   await page.goto(`${env.server.url}/`);
-  const searched = [];
-  page.on('request', (r) => {
-    const url = new URL(r.url());
-    if (url.pathname === '/api/v1/search') searched.push(url.searchParams.get('q'));
-  });
+  const searched = watchSearches(page);
   await input(page).fill('invoice');
   await options(page).first().waitFor();
   assert.deepEqual(searched, ['invoice']);
 
   // Japanese typed through an input method: kana first, then converted.
   await input(page).selectText();
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Input.imeSetComposition', { text: 'せいきゅうしょ', selectionStart: 7, selectionEnd: 7 });
+  const commit = await composeWithInputMethod(page, 'せいきゅうしょ');
   assert.equal(await input(page).inputValue(), 'せいきゅうしょ');
   // Enter confirms the input method's conversion; it must not open a result.
   await input(page).evaluate((el) => el.dispatchEvent(new KeyboardEvent('keydown',
@@ -160,7 +155,7 @@ test('an input method composing text neither searches nor takes Enter', async ()
   assert.equal(await page.locator('kb-search').locator('.article').isHidden(), true);
 
   // Committed, it is searched once.
-  await cdp.send('Input.insertText', { text: '請求書' });
+  await commit('請求書');
   assert.equal(await input(page).inputValue(), '請求書');
   await page.waitForTimeout(400);
   assert.deepEqual(searched, ['invoice', '請求書']);
