@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "indexer/base/temp_dir.h"
+#include "indexer/text/analyzer.h"
 #include "tests/test_files.h"
 
 namespace kb::text {
@@ -21,6 +22,18 @@ TEST(WordListTest, HoldsWordsAsTheAnalyzerWritesThem) {
   EXPECT_FALSE(list->Contains("a"));
   EXPECT_FALSE(list->Contains("zzz"));
   EXPECT_FALSE(list->Contains(""));
+}
+
+// ASCII lines skip ICU; every line must still hold what NormalizeWord makes
+// of it, which is what a query's word is looked up as.
+TEST(WordListTest, WordsAreStoredAsNormalizeWordWritesThem) {
+  const std::vector<std::string> lines = {"O'Neil's", "ABC", "don't", "Éclair", "Straße", "naïve", "x"};
+  std::string text;
+  for (const std::string& l : lines) text += l + "\n";
+  auto list = WordList::Parse(text);
+  ASSERT_TRUE(list.has_value());
+  EXPECT_EQ(list->size(), lines.size());
+  for (const std::string& l : lines) EXPECT_TRUE(list->Contains(NormalizeWord(l))) << l;
 }
 
 TEST(WordListTest, EmptyListContainsNothing) {
