@@ -12,6 +12,13 @@
 #include "server/api/config.h"
 #include "server/http/http_server.h"
 
+// jemalloc (see kb_allocator in CMakeLists.txt) keeps memory freed in a
+// burst, such as loading a word list, until it allocates again; a
+// background thread hands it back to the system while the server idles.
+extern "C" {
+const char* malloc_conf = "background_thread:true,muzzy_decay_ms:0";
+}
+
 int main(int argc, char** argv) {
   try {
     if (argc > 1 && std::string_view(argv[1]) == "report") {
