@@ -7,6 +7,7 @@
 
 #include <fmt/core.h>
 
+#include "indexer/base/time.h"
 #include "server/analytics/report.h"
 #include "server/api/api.h"
 #include "server/api/config.h"
@@ -22,7 +23,7 @@ const char* malloc_conf = "background_thread:true,muzzy_decay_ms:0";
 int main(int argc, char** argv) {
   try {
     if (argc > 1 && std::string_view(argv[1]) == "report") {
-      return kb::analytics::RunReport(std::vector<std::string>(argv + 2, argv + argc), kb::analytics::NowMs(), std::cout,
+      return kb::analytics::RunReport(std::vector<std::string>(argv + 2, argv + argc), kb::NowMs(), std::cout,
                                       std::cerr);
     }
     auto config = kb::api::ConfigFromArgs(std::vector<std::string>(argv + 1, argv + argc));

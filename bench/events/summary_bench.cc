@@ -275,7 +275,7 @@ Result<Filled> Fill(analytics::EventStore& store, const Options& options, std::i
   std::mt19937_64 rng(20261123);
   const Catalogue catalogue = MakeCatalogue(rng);
   SessionMaker maker(catalogue);
-  const double span_ms = static_cast<double>(kDays * analytics::kDayMs - analytics::kHourMs);
+  const double span_ms = static_cast<double>(kDays * kDayMs - kHourMs);
   Filled filled;
   std::vector<Event> batch;
   while (filled.events < options.events) {
@@ -317,7 +317,7 @@ struct Timings {
 Result<Timings> TimeSummary(analytics::EventStore& store, std::int64_t from_ms, analytics::Summary& last) {
   analytics::SummaryRequest request;
   request.filter.from_ms = from_ms;
-  request.filter.to_ms = from_ms + kDays * analytics::kDayMs;
+  request.filter.to_ms = from_ms + kDays * kDayMs;
   Timings t;
   for (int i = 0; i < kTimedRuns; ++i) {
     const auto start = Clock::now();
@@ -334,7 +334,7 @@ Result<Timings> TimeSummary(analytics::EventStore& store, std::int64_t from_ms, 
 Result<std::pair<Timings, Timings>> TimeStoreReads(analytics::EventStore& store, std::int64_t from_ms) {
   analytics::EventFilter filter;
   filter.from_ms = from_ms;
-  filter.to_ms = from_ms + kDays * analytics::kDayMs;
+  filter.to_ms = from_ms + kDays * kDayMs;
   Timings sessions, scan;
   for (int i = 0; i < kTimedRuns; ++i) {
     auto start = Clock::now();
@@ -343,7 +343,7 @@ Result<std::pair<Timings, Timings>> TimeStoreReads(analytics::EventStore& store,
     if (!starts) return Fail(starts.error());
     std::int64_t seen = 0;
     start = Clock::now();
-    auto scanned = store.Scan(filter.from_ms, filter.to_ms + analytics::kDayMs, [&](const Event&) { ++seen; });
+    auto scanned = store.Scan(filter.from_ms, filter.to_ms + kDayMs, [&](const Event&) { ++seen; });
     scan.ms.push_back(Seconds(start) * 1000.0);
     if (!scanned) return Fail(scanned.error());
   }
@@ -445,7 +445,7 @@ int RunEventsBench(const std::vector<std::string>& args, std::ostream& out, std:
   };
   const TempDir tmp("kb-events-bench");
   const std::string path = tmp.path() + "/events.sqlite";
-  auto from_ms = analytics::ParseTime("2026-01-01");
+  auto from_ms = ParseTime("2026-01-01");
   if (!from_ms) return fail(from_ms.error());
 
   analytics::Summary summary;

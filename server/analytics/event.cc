@@ -1,12 +1,11 @@
 #include "server/analytics/event.h"
 
-#include <chrono>
-#include <random>
-#include <thread>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "indexer/base/ids.h"
+#include "indexer/base/time.h"
 #include "indexer/base/utf8.h"
 #include "indexer/corpus/fields.h"
 #include "indexer/text/analyzer.h"
@@ -239,17 +238,6 @@ std::string NormaliseQuery(std::string_view query) {
     out.append(t.term);
   }
   return out;
-}
-
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string RandomId() {
-  thread_local std::mt19937_64 rng(std::random_device{}() ^
-                                   (std::hash<std::thread::id>{}(std::this_thread::get_id()) << 1));
-  return fmt::format("{:016x}{:016x}", rng(), rng());
 }
 
 }  // namespace kb::analytics

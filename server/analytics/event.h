@@ -75,12 +75,6 @@ bool IsClientId(std::string_view s);
 // space ("Reset  Password " and "reset password" are one).
 std::string NormaliseQuery(std::string_view query);
 
-// Milliseconds since the Unix epoch, now.
-std::int64_t NowMs();
-
-// A random 32-hex-digit id.
-std::string RandomId();
-
 }  // namespace kb::analytics
 
 #endif  // KB_SERVER_ANALYTICS_EVENT_H_

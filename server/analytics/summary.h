@@ -13,12 +13,10 @@
 #include <nlohmann/json.hpp>
 
 #include "indexer/base/error.h"
+#include "indexer/base/time.h"
 #include "server/analytics/event_store.h"
 
 namespace kb::analytics {
-
-inline constexpr std::int64_t kHourMs = 3600 * 1000;
-inline constexpr std::int64_t kDayMs = 24 * kHourMs;
 
 struct SummaryRequest {
   EventFilter filter;                   // the range [from, to), channel, language
@@ -110,19 +108,6 @@ Result<SummaryRequest> MakeSummaryRequest(std::string_view from, std::string_vie
                                           std::string_view channel, std::int64_t now_ms, std::int64_t window_ms);
 
 nlohmann::json SummaryJson(const Summary& s, const SummaryRequest& request);
-
-// ISO 8601 UTC: "2026-11-23T10:00:00.000Z", or "2026-11-23".
-std::string FormatTime(std::int64_t ms);
-std::string FormatDate(std::int64_t ms);
-
-// Parses an ISO 8601 date ("2026-11-23") or date-time ("2026-11-23T10:00",
-// "...:30Z", "...:30.250+01:00"; no zone means UTC) into milliseconds since
-// the epoch. A date alone is its first instant; `end_of_day` makes it the
-// first instant of the next day instead (for an inclusive "to").
-Result<std::int64_t> ParseTime(std::string_view text, bool end_of_day = false);
-
-// "24h", "30m", "90s", "2d" or a number of seconds.
-Result<std::int64_t> ParseDurationMs(std::string_view text);
 
 }  // namespace kb::analytics
 

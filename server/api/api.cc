@@ -158,7 +158,7 @@ Api::Api(ServerConfig config, std::unique_ptr<search::SearcherPool> pool, std::u
       pool_(std::move(pool)),
       events_(std::move(events)),
       reindex_([this] { (void)pool_->Reload(); }),
-      window_ms_(*analytics::ParseDurationMs(config_.attribution_window)),
+      window_ms_(*ParseDurationMs(config_.attribution_window)),
       limiter_(config_.requests_per_second, config_.burst),
       cache_(static_cast<std::size_t>(std::max(0, config_.cache_entries))),
       log_(log),
@@ -183,7 +183,7 @@ void Api::PurgeLoop() {
   std::unique_lock<std::mutex> lock(purge_mu_);
   while (!stopping_) {
     lock.unlock();
-    const std::int64_t cutoff = analytics::NowMs() - config_.retention_days * analytics::kDayMs;
+    const std::int64_t cutoff = NowMs() - config_.retention_days * kDayMs;
     if (auto r = events_->Purge(cutoff); !r) {
       std::lock_guard<std::mutex> log_lock(log_mu_);
       if (log_ != nullptr) std::fprintf(log_, "{\"ts\":\"%s\",\"purge_error\":%s}\n", IsoNow().c_str(),
@@ -205,7 +205,7 @@ Result<std::unique_ptr<Api>> Api::Create(const ServerConfig& config) {
   if (auto list = text::SharedWordList(words); !list) return Fail(list.error());
   auto pool = search::SearcherPool::Open(options);
   if (!pool) return Fail(pool.error());
-  if (auto w = analytics::ParseDurationMs(config.attribution_window); !w) return Fail(w.error());
+  if (auto w = ParseDurationMs(config.attribution_window); !w) return Fail(w.error());
   auto events = analytics::OpenSqliteEventStore(config.events_path);
   if (!events) return Fail(events.error());
   std::FILE* log = nullptr;
@@ -477,7 +477,7 @@ HttpResponse Api::Search(const HttpRequest& request, search::Audience audience) 
     tail = std::make_shared<const CachedResults>(CachedResults{ResultsJson(*result, page, per_page), result->total_estimate});
     cache_.Put(key, lease->epoch(), tail);
   }
-  const std::int64_t now_ms = analytics::NowMs();
+  const std::int64_t now_ms = NowMs();
   const std::string query_id = QueryId(now_ms);
   if (!session_id.empty()) {
     analytics::Event e;
@@ -621,15 +621,15 @@ HttpResponse Api::ReindexStatus(const std::string& id) {
   return Json({{"job", job->id},
                {"status", job->status},
                {"full", job->full},
-               {"started", analytics::FormatTime(job->started_ms)},
-               {"finished", job->finished_ms ? json(analytics::FormatTime(job->finished_ms)) : json(nullptr)},
+               {"started", FormatTime(job->started_ms)},
+               {"finished", job->finished_ms ? json(FormatTime(job->finished_ms)) : json(nullptr)},
                {"progress", {{"done", job->done}, {"total", job->total}}},
                {"result", result},
                {"errors", errors}});
 }
 
 HttpResponse Api::PostEvents(const HttpRequest& request) {
-  auto batch = analytics::ParseEventBatch(request.body, analytics::NowMs());
+  auto batch = analytics::ParseEventBatch(request.body, NowMs());
   if (!batch) {
     json details = json::array();
     std::string message;
@@ -656,7 +656,7 @@ HttpResponse Api::TicketWebhook(const HttpRequest& request) {
   if (!KeyMatches(secret, {config_.ticket_secret})) {
     return ErrorResponse(ApiError::kUnauthorized, "the webhook secret is missing or wrong");
   }
-  auto e = analytics::ParseTicketWebhook(request.body, analytics::NowMs());
+  auto e = analytics::ParseTicketWebhook(request.body, NowMs());
   if (!e) return ErrorResponse(ApiError::kInvalidEvents, e.error().message(), "[]");
   std::vector<analytics::Event> one;
   one.push_back(std::move(*e));
@@ -670,7 +670,7 @@ namespace {
 // The summary request of an analytics call's parameters.
 Result<analytics::SummaryRequest> SummaryParams(const HttpRequest& request, std::int64_t window_ms) {
   return analytics::MakeSummaryRequest(request.Param("from"), request.Param("to"), request.Param("locale"),
-                                       request.Param("channel"), analytics::NowMs(), window_ms);
+                                       request.Param("channel"), NowMs(), window_ms);
 }
 
 }  // namespace
@@ -694,12 +694,12 @@ HttpResponse Api::AnalyticsTimeseries(const HttpRequest& request) {
   if (!points) return ErrorResponse(ApiErrorFor(points.error()), points.error().message());
   json out = json::array();
   for (const analytics::SeriesPoint& p : *points) {
-    out.push_back({{"start", analytics::FormatTime(p.start_ms)}, {"value", p.value ? json(*p.value) : json(nullptr)}});
+    out.push_back({{"start", FormatTime(p.start_ms)}, {"value", p.value ? json(*p.value) : json(nullptr)}});
   }
   return Json({{"metric", metric},
                {"interval", interval},
-               {"from", analytics::FormatTime(r->filter.from_ms)},
-               {"to", analytics::FormatTime(r->filter.to_ms)},
+               {"from", FormatTime(r->filter.from_ms)},
+               {"to", FormatTime(r->filter.to_ms)},
                {"points", out}});
 }
 

@@ -10,7 +10,7 @@
 #include <fmt/core.h>
 #include <toml++/toml.h>
 
-#include "server/analytics/summary.h"
+#include "indexer/base/time.h"
 
 namespace kb::api {
 
@@ -140,7 +140,7 @@ Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
   }
   if (c.port < 0 || c.port > 65535) return Fail(Error::InvalidArgument(fmt::format("port must be 0-65535, got {}", c.port)));
   if (c.max_query_chars < 1) return Fail(Error::InvalidArgument("max_query_chars must be at least 1"));
-  if (auto w = analytics::ParseDurationMs(c.attribution_window); !w) {
+  if (auto w = ParseDurationMs(c.attribution_window); !w) {
     return Fail(Error::InvalidArgument(fmt::format("[events] attribution_window: {}", w.error().message())));
   }
   if (c.retention_days < 0) return Fail(Error::InvalidArgument("[events] retention_days must be 0 (keep all) or more"));
@@ -173,7 +173,7 @@ Result<ServerConfig> ConfigFromArgs(const std::vector<std::string>& args) {
   if (auto it = flags.find("host"); it != flags.end()) c.host = it->second;
   if (auto it = flags.find("events"); it != flags.end()) c.events_path = it->second;
   if (auto it = flags.find("attribution-window"); it != flags.end()) {
-    if (auto w = analytics::ParseDurationMs(it->second); !w) {
+    if (auto w = ParseDurationMs(it->second); !w) {
       return Fail(Error::InvalidArgument(fmt::format("--attribution-window: {}", w.error().message())));
     }
     c.attribution_window = it->second;

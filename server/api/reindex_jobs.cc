@@ -6,7 +6,8 @@
 
 #include "indexer/corpus/corpus_reader.h"
 #include "indexer/corpus/synonyms.h"
-#include "server/analytics/event.h"
+#include "indexer/base/ids.h"
+#include "indexer/base/time.h"
 
 namespace kb::api {
 
@@ -27,8 +28,8 @@ Result<std::string> ReindexJobs::Start(const std::string& corpus, const std::str
   }
   if (worker_.joinable()) worker_.join();  // the last job's thread, already done
   ReindexJob job;
-  job.id = analytics::RandomId().substr(0, 16);
-  job.started_ms = analytics::NowMs();
+  job.id = RandomId().substr(0, 16);
+  job.started_ms = NowMs();
   job.full = full;
   jobs_[job.id] = job;
   order_.push_back(job.id);
@@ -58,7 +59,7 @@ void ReindexJobs::Run(std::string id, std::string corpus_path, std::string index
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = jobs_.find(id); it != jobs_.end()) {
       it->second.status = result ? "succeeded" : "failed";
-      it->second.finished_ms = analytics::NowMs();
+      it->second.finished_ms = NowMs();
       it->second.result = std::move(result);
       it->second.errors = std::move(errors);
     }
