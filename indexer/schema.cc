@@ -10,6 +10,8 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "indexer/base/utf8.h"
+
 namespace kb::schema {
 
 std::string ArticleKey(std::string_view locale, std::string_view id) {
@@ -170,12 +172,8 @@ std::vector<std::string> WordPrefixes(std::string_view word) {
 }
 
 bool IsSpellable(std::string_view word) {
-  std::size_t chars = 0;
-  for (unsigned char c : word) {
-    if (c >= '0' && c <= '9') return false;
-    chars += (c & 0xC0) != 0x80;
-  }
-  return chars >= kMinSpellingChars;
+  if (word.find_first_of("0123456789") != std::string_view::npos) return false;
+  return Utf8Length(word) >= kMinSpellingChars;
 }
 
 std::vector<std::string> SpellingWords(const Article& article) {

@@ -2,11 +2,10 @@
 
 #include <charconv>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/core.h>
 
+#include "indexer/base/file.h"
 #include "indexer/base/lines.h"
 
 namespace kb::eval {
@@ -31,14 +30,6 @@ Result<void> ForEachRow(std::string_view tsv, F on_line) {
     if (auto r = on_line(fields, line); !r) return r;
   }
   return {};
-}
-
-Result<std::string> Slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return Fail(Error::NotFound(fmt::format("cannot read {}", p.string())));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 }  // namespace
@@ -86,14 +77,14 @@ Result<Dataset> LoadDataset(const std::string& dir) {
   if (!fs::exists(d.corpus_path)) return Fail(Error::NotFound(fmt::format("no corpus.jsonl in {}", dir)));
 
   const fs::path qpath = root / "queries.tsv";
-  auto qtext = Slurp(qpath);
+  auto qtext = ReadFile(qpath.string());
   if (!qtext) return Fail(qtext.error());
   auto queries = ParseQueries(*qtext);
   if (!queries) return Fail(queries.error().WithPath(qpath.string()));
   d.queries = std::move(*queries);
 
   const fs::path rpath = root / "qrels.tsv";
-  auto rtext = Slurp(rpath);
+  auto rtext = ReadFile(rpath.string());
   if (!rtext) return Fail(rtext.error());
   auto qrels = ParseQrels(*rtext);
   if (!qrels) return Fail(qrels.error().WithPath(rpath.string()));

@@ -7,10 +7,27 @@
 
 namespace kb {
 
-std::string RandomId() {
+namespace {
+
+std::mt19937_64& Rng() {
   thread_local std::mt19937_64 rng(std::random_device{}() ^
                                    (std::hash<std::thread::id>{}(std::this_thread::get_id()) << 1));
-  return fmt::format("{:016x}{:016x}", rng(), rng());
+  return rng;
+}
+
+}  // namespace
+
+std::string RandomHex(int bytes) {
+  std::string out;
+  while (static_cast<int>(out.size()) < 2 * bytes) out += fmt::format("{:016x}", Rng()());
+  out.resize(static_cast<std::size_t>(2 * bytes));
+  return out;
+}
+
+std::string RandomId() { return RandomHex(16); }
+
+std::string TimeOrderedId(std::int64_t now_ms) {
+  return fmt::format("{:012x}{}", static_cast<std::uint64_t>(now_ms) & 0xffffffffffffULL, RandomHex(10));
 }
 
 }  // namespace kb

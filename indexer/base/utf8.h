@@ -19,6 +19,14 @@ struct Utf8Problem {
 // when the whole text is valid.
 std::optional<Utf8Problem> FindInvalidUtf8(std::string_view text);
 
+// The number of code points in `text` (valid UTF-8): the bytes that do not
+// continue a sequence.
+inline std::size_t Utf8Length(std::string_view text) {
+  std::size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 }  // namespace kb
 
 #endif  // KB_INDEXER_BASE_UTF8_H_

@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 
 #include <fmt/core.h>
 
+#include "indexer/base/file.h"
 #include "indexer/base/lines.h"
 #include "indexer/base/utf8.h"
 
@@ -83,13 +82,6 @@ std::vector<fs::path> SynonymsFiles(const std::string& corpus_dir) {
   return files;
 }
 
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 }  // namespace
 
 Result<std::vector<SynonymGroup>> ParseSynonyms(std::string_view text) {
@@ -101,7 +93,9 @@ Result<std::vector<SynonymGroup>> ParseSynonyms(std::string_view text) {
 Result<Synonyms> ReadSynonyms(const std::string& corpus_dir) {
   Synonyms out;
   for (const fs::path& f : SynonymsFiles(corpus_dir)) {
-    auto groups = ParseSynonyms(ReadText(f));
+    auto text = ReadFile(f.string());
+    if (!text) return Fail(text.error());
+    auto groups = ParseSynonyms(*text);
     if (!groups) return Fail(groups.error().WithPath(f.string()));
     out[f.stem().string()] = std::move(*groups);
   }
@@ -111,7 +105,12 @@ Result<Synonyms> ReadSynonyms(const std::string& corpus_dir) {
 std::vector<Error> CheckSynonyms(const std::string& corpus_dir) {
   std::vector<Error> errors;
   for (const fs::path& f : SynonymsFiles(corpus_dir)) {
-    for (const Error& e : Parse(ReadText(f)).errors) errors.push_back(e.WithPath(f.string()));
+    auto text = ReadFile(f.string());
+    if (!text) {
+      errors.push_back(text.error());
+      continue;
+    }
+    for (const Error& e : Parse(*text).errors) errors.push_back(e.WithPath(f.string()));
   }
   return errors;
 }

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "indexer/base/file.h"
 #include "indexer/base/progress.h"
 #include "indexer/corpus/fields.h"
 #include "indexer/import/html_to_markdown.h"
@@ -428,42 +429,17 @@ std::string Render(const CheckedArticle& c, std::string_view markdown, bool trou
 
 // ---- Files ----------------------------------------------------------------------
 
-Result<std::string> ReadWholeFile(const std::string& path) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) return Fail(Error::InvalidArgument(fmt::format("{} is a directory", path)));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(Error::NotFound(fmt::format("cannot read {}: {}", path, std::strerror(errno))));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Writes `content` to `path` unless it holds exactly that already. Returns
 // whether it wrote. The file is replaced atomically, so a reader sees the old
 // or the new article, never half of one.
 Result<bool> WriteIfChanged(const fs::path& path, const std::string& content) {
   std::error_code ec;
   if (fs::is_regular_file(path, ec)) {
-    auto old = ReadWholeFile(path.string());
+    auto old = ReadFile(path.string());
     if (old && *old == content) return false;
   }
-  auto fail = [&](const std::string& what) {
-    return Fail(Error::FailedPrecondition(fmt::format("cannot write {}: {}", path.string(), what)));
-  };
-  fs::create_directories(path.parent_path(), ec);
-  if (ec) return fail(ec.message());
-  const fs::path tmp = path.parent_path() / ("." + path.filename().string() + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return fail(std::strerror(errno));
-    out << content;
-    out.close();
-    if (!out) return fail(std::strerror(errno));
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    return fail(ec.message());
+  if (auto written = WriteFileAtomic(path.string(), content, {.durable = false}); !written) {
+    return Fail(written.error());
   }
   return true;
 }
@@ -600,7 +576,7 @@ ZendeskConversion ConvertZendeskExport(std::string_view json) {
 
 Result<ImportSummary> ImportZendesk(const std::string& export_path, const std::string& out_dir,
                                     const std::function<void(std::size_t done, std::size_t total)>& progress) {
-  auto text = ReadWholeFile(export_path);
+  auto text = ReadFile(export_path);
   if (!text) return Fail(text.error());
   ZendeskConversion conversion = ConvertZendeskExport(*text);
   ImportSummary summary;

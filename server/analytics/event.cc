@@ -121,9 +121,7 @@ std::optional<std::string> ReadEvent(const json& e, std::int64_t time_ms, Event&
       if (!required("reason")) {
         if (!e["reason"].is_string()) return "'reason' must be a string";
         out.reason = e["reason"].get<std::string>();
-        std::size_t chars = 0;
-        for (unsigned char c : out.reason) chars += (c & 0xC0) != 0x80;
-        if (chars > kMaxReasonChars) return fmt::format("'reason' must be at most {} characters", kMaxReasonChars);
+        if (Utf8Length(out.reason) > kMaxReasonChars) return fmt::format("'reason' must be at most {} characters", kMaxReasonChars);
       }
       break;
     }

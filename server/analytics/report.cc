@@ -1,4 +1,5 @@
 #include "server/analytics/report.h"
+#include "indexer/base/utf8.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -34,8 +35,7 @@ std::string CsvNumber(const std::optional<double>& v) { return v ? fmt::format("
 // Text padded to `width` display columns (code points; good enough for a
 // terminal report).
 std::string Pad(std::string_view s, std::size_t width) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  const std::size_t n = Utf8Length(s);
   std::string out(s);
   if (n < width) out.append(width - n, ' ');
   return out;

@@ -1,12 +1,12 @@
 #include "server/api/api.h"
 
 #include <chrono>
-#include <ctime>
-#include <random>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "indexer/base/ids.h"
+#include "indexer/base/strings.h"
 #include "indexer/base/utf8.h"
 #include "indexer/corpus/fields.h"
 #include "indexer/text/analyzer.h"
@@ -35,21 +35,6 @@ HttpResponse Json(const json& body, int status = 200) {
   return res;
 }
 
-std::string RandomHex(int bytes) {
-  thread_local std::mt19937_64 rng(std::random_device{}() ^ (std::hash<std::thread::id>{}(std::this_thread::get_id()) << 1));
-  std::string out;
-  while (static_cast<int>(out.size()) < 2 * bytes) out += fmt::format("{:016x}", rng());
-  out.resize(static_cast<std::size_t>(2 * bytes));
-  return out;
-}
-
-// A query id: 32 hex digits, the first 12 the time in milliseconds, so ids
-// made later sort later (the event store indexes them in that order).
-std::string QueryId(std::int64_t now_ms) {
-  thread_local std::mt19937_64 rng(std::random_device{}() ^ (std::hash<std::thread::id>{}(std::this_thread::get_id()) << 1));
-  return fmt::format("{:012x}{:016x}{:04x}", static_cast<std::uint64_t>(now_ms) & 0xffffffffffffULL, rng(), rng() & 0xffff);
-}
-
 std::string PercentEncode(std::string_view s) {
   std::string out;
   for (unsigned char c : s) {
@@ -67,14 +52,6 @@ std::string ArticleUrl(std::string_view id, std::string_view locale) {
   if (!locale.empty()) url += "?locale=" + PercentEncode(locale);
   return url;
 }
-
-std::size_t CodePoints(std::string_view s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-bool IsBlank(std::string_view s) { return s.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos; }
 
 // Parses a whole number in [lo, hi]; nullopt otherwise.
 std::optional<int> ParseInt(const std::string& s, int lo, int hi) {
@@ -99,19 +76,9 @@ std::vector<std::string> SplitTags(const std::string& s) {
   return tags;
 }
 
-std::string IsoNow() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
-}
-
 // The checks shared by search and suggest on `q`: UTF-8 was checked before.
 std::optional<HttpResponse> CheckQueryLength(const std::string& q, int max_chars) {
-  const std::size_t n = CodePoints(q);
+  const std::size_t n = Utf8Length(q);
   if (n > static_cast<std::size_t>(max_chars)) {
     return ErrorResponse(ApiError::kQueryTooLong,
                          fmt::format("query is {} characters long; the limit is {}", n, max_chars));
@@ -186,7 +153,7 @@ void Api::PurgeLoop() {
     const std::int64_t cutoff = NowMs() - config_.retention_days * kDayMs;
     if (auto r = events_->Purge(cutoff); !r) {
       std::lock_guard<std::mutex> log_lock(log_mu_);
-      if (log_ != nullptr) std::fprintf(log_, "{\"ts\":\"%s\",\"purge_error\":%s}\n", IsoNow().c_str(),
+      if (log_ != nullptr) std::fprintf(log_, "{\"ts\":\"%s\",\"purge_error\":%s}\n", FormatTime(NowMs()).c_str(),
                                         json(r.error().message()).dump().c_str());
     }
     lock.lock();
@@ -478,7 +445,8 @@ HttpResponse Api::Search(const HttpRequest& request, search::Audience audience) 
     cache_.Put(key, lease->epoch(), tail);
   }
   const std::int64_t now_ms = NowMs();
-  const std::string query_id = QueryId(now_ms);
+  // Query ids sort by time: the event store indexes them in that order.
+  const std::string query_id = TimeOrderedId(now_ms);
   if (!session_id.empty()) {
     analytics::Event e;
     e.event_id = query_id;
@@ -708,7 +676,7 @@ void Api::Log(const HttpRequest& request, Route route, int status, double second
   // Clients are identified by a salted hash: requests from one client can be
   // told apart from another's, but the address itself is never written.
   const std::string client = fmt::format("{:016x}", std::hash<std::string>{}(client_salt_ + request.client));
-  const json line = {{"ts", IsoNow()},          {"method", request.method}, {"path", request.path},
+  const json line = {{"ts", FormatTime(NowMs())},          {"method", request.method}, {"path", request.path},
                      {"route", RouteName(route)},          {"status", status},         {"ms", std::round(seconds * 1e6) / 1e3},
                      {"client", client}};
   const std::string text = line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";

@@ -1,15 +1,14 @@
 #include "server/api/config.h"
 
 #include <algorithm>
-#include <fstream>
 #include <functional>
 #include <map>
-#include <sstream>
 #include <thread>
 
 #include <fmt/core.h>
 #include <toml++/toml.h>
 
+#include "indexer/base/file.h"
 #include "indexer/base/time.h"
 
 namespace kb::api {
@@ -161,11 +160,9 @@ Result<ServerConfig> ConfigFromArgs(const std::vector<std::string>& args) {
   }
   ServerConfig c;
   if (auto it = flags.find("config"); it != flags.end()) {
-    std::ifstream in(it->second);
-    if (!in) return Fail(Error::NotFound(fmt::format("cannot read config file {}", it->second)));
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    auto parsed = ParseConfig(ss.str(), c);
+    auto text = ReadFile(it->second);
+    if (!text) return Fail(text.error());
+    auto parsed = ParseConfig(*text, c);
     if (!parsed) return Fail(parsed.error().WithPath(it->second));
     c = *parsed;
   }

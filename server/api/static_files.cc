@@ -1,8 +1,8 @@
 #include "server/api/static_files.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+
+#include "indexer/base/file.h"
 
 namespace kb::api {
 
@@ -50,13 +50,11 @@ std::optional<HttpResponse> ServeStatic(const std::string& root, std::string_vie
   // Symlinks may not lead out of the root.
   const std::string real_s = real.string(), base_s = base.string() + "/";
   if (real_s.compare(0, base_s.size(), base_s) != 0) return std::nullopt;
-  std::ifstream in(real, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  auto body = ReadFile(real_s);
+  if (!body) return std::nullopt;
   HttpResponse res;
   res.content_type = ContentType(real);
-  res.body = ss.str();
+  res.body = std::move(*body);
   res.headers.emplace_back("Cache-Control", "public, max-age=300");
   return res;
 }

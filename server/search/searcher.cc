@@ -8,6 +8,8 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "indexer/base/strings.h"
+#include "indexer/base/utf8.h"
 #include "indexer/schema.h"
 #include "indexer/text/analyzer.h"
 #include "indexer/text/word_list.h"
@@ -88,9 +90,7 @@ std::string Correction(const Xapian::Database& db, const std::string& term, cons
                        const text::WordList* words, bool keep_real_words) {
   if (!schema::IsSpellable(term) || db.get_termfreq(std::string(schema::kStemmed) + stem) > 0) return {};
   if (keep_real_words && words != nullptr && words->Contains(term)) return {};
-  std::size_t chars = 0;
-  for (unsigned char c : term) chars += (c & 0xC0) != 0x80;
-  const unsigned max_edits = chars >= 8 ? 2 : 1;
+  const unsigned max_edits = Utf8Length(term) >= 8 ? 2 : 1;
   try {
     return db.get_spelling_suggestion(term, max_edits);
   } catch (const Xapian::UnimplementedError&) {
@@ -344,8 +344,6 @@ class MultiValueCountMatchSpy : public Xapian::MatchSpy {
   Xapian::valueno slot_;
   std::map<std::string, std::int64_t> counts_;
 };
-
-bool IsBlank(std::string_view s) { return s.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos; }
 
 }  // namespace
 

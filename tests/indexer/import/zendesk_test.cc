@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "indexer/base/file.h"
 #include "indexer/base/temp_dir.h"
 #include "indexer/corpus/corpus_reader.h"
 #include "indexer/corpus/readers.h"
@@ -146,12 +147,7 @@ constexpr std::string_view kRefundEn =
     "- Ask a lead above the limit.\n"
     "  - Leads: up to 1000 USD\n";
 
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string ReadText(const std::string& path) { return ReadFile(path).value_or(""); }
 
 std::vector<std::string> Messages(const std::vector<Error>& errors) {
   std::vector<std::string> out;

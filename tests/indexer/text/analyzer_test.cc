@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 
 #include <gtest/gtest.h>
+
+#include "indexer/base/file.h"
 
 namespace kb::text {
 namespace {
@@ -78,10 +78,7 @@ TEST(TokenizeTest, AsciiPathAgreesWithIcuOnTheBundledArticles) {
   int files = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(KB_SOURCE_DIR) + "/corpus")) {
     if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path());
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const std::string text = buffer.str();
+    const std::string text = ReadFile(entry.path().string()).value_or("");
     ++files;
     EXPECT_TRUE(SameTokens(Tokenize(text), TokenizeWithIcu(text))) << entry.path();
   }

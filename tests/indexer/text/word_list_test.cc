@@ -61,7 +61,7 @@ TEST(WordListTest, LoadNamesTheFile) {
   auto missing = WordList::Load(tmp.path() + "/none");
   ASSERT_FALSE(missing.has_value());
   EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
-  EXPECT_EQ(missing.error().message(), "cannot read " + tmp.path() + "/none");
+  EXPECT_EQ(missing.error().message(), "cannot read " + tmp.path() + "/none: No such file or directory");
 }
 
 TEST(WordListTest, DebianPathsPerLanguage) {

@@ -14,6 +14,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "indexer/base/file.h"
 #include "indexer/base/temp_dir.h"
 #include "indexer/writer/index_writer.h"
 #include "tests/test_files.h"
@@ -21,12 +22,7 @@
 namespace kb {
 namespace {
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string Slurp(const std::string& path) { return ReadFile(path).value_or(""); }
 
 // Starts kb-server with `args`, stderr to `err_path`; returns its pid.
 pid_t Spawn(std::vector<std::string> args, const std::string& err_path) {
