@@ -46,6 +46,27 @@ test('the contact form searches text an input method has committed, not its kana
   await page.close();
 });
 
+test('the contact form drops a stale response: its suggestions follow the last text', async () => {
+  const page = await env.browser.newPage();
+  await page.goto(`${env.server.url}/contact`);
+  // The first text's answer is held back until after the second's.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route(/\/api\/v1\/search\?q=Invoice/, async (route) => { await held; await route.continue(); });
+  await page.fill('#subject', 'Invoice shows the wrong company name');
+  await page.waitForTimeout(600);  // past the debounce: its search is under way
+  await page.fill('#subject', 'Files not syncing on my Mac');
+  await deflect(page).getByRole('link').first().waitFor();
+  const titles = await deflect(page).getByRole('link').allTextContents();
+  assert.ok(titles.includes('Files are not syncing on macOS'), titles.join(' | '));
+  const stale = page.waitForResponse((r) => r.url().includes('/api/v1/search?q=Invoice'));
+  release();
+  await (await stale).finished();
+  await page.waitForTimeout(200);
+  assert.deepEqual(await deflect(page).getByRole('link').allTextContents(), titles);
+  await page.close();
+});
+
 test('sending the form records an escalation and still submits it', async () => {
   const before = await summary(env.server.url);
   const page = await env.browser.newPage();
@@ -150,6 +171,31 @@ test('the agent console waits for an input method and leaves it its Enter', asyn
   await commit('請求書');
   await page.waitForTimeout(400);
   assert.deepEqual(searched, ['請求書']);
+  await page.close();
+});
+
+test('the agent console drops a stale response: the list shows the last query', async () => {
+  const page = await env.browser.newPage();
+  await page.goto(`${env.server.url}/agent`);
+  await page.getByLabel('Key').fill(AGENT_KEY);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const box = page.getByRole('combobox', { name: 'Search articles' });
+  await box.waitFor();
+  // The first query's answer is held back until after the second's.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route(/\/api\/v1\/search\?q=invoice/, async (route) => { await held; await route.continue(); });
+  await box.fill('invoice');
+  await box.fill('locked account');
+  const results = page.locator('#results li[role=option] .t');
+  await results.first().waitFor();
+  const titles = await results.allTextContents();
+  assert.equal(titles[0].trimEnd(), 'My account is locked after too many sign-in attempts');
+  const stale = page.waitForResponse((r) => r.url().includes('/api/v1/search?q=invoice'));
+  release();
+  await (await stale).finished();
+  await page.waitForTimeout(200);
+  assert.deepEqual(await results.allTextContents(), titles);
   await page.close();
 });
 
