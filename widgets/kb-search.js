@@ -13,7 +13,7 @@
   if (customElements.get('kb-search')) return;  // loaded twice
   const scriptOrigin = document.currentScript ? new URL(document.currentScript.src, location.href).origin : '';
 
-  // ---- shared: ids, events, requests, safe rendering ----
+  // ---- shared: ids, events, type-ahead, safe rendering ----
   const uuid = () => (crypto.randomUUID ? crypto.randomUUID()
     : [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join(''));
   function sessionId() {
@@ -37,6 +37,54 @@
       .then((r) => { if (r.status >= 500 && n < 3) throw new Error(String(r.status)); })
       .catch(() => { if (n < 3) setTimeout(() => attempt(n + 1), 500 * 2 ** n); });
     attempt(0);
+  }
+
+  // The type-ahead of a search field, shared by <kb-search>, <kb-deflect>
+  // and the agent console. A change of `fields` searches `query()` (the text
+  // as it is then) after `delay()` ms, or at once when that is 0; an empty
+  // query calls `clear()` instead. While an input method composes (Japanese
+  // kana before conversion) the text is not the person's yet: it is searched
+  // once committed, and the input method keeps its keys (Enter confirms its
+  // text). Only the newest search's answer reaches `show`, or its error
+  // `fail`: answers to older text are dropped. With `keys`, fields[0] is a
+  // combobox: ↑ ↓ call keys.move(±1), Enter keys.enter() (which answers
+  // whether it used the key) and Esc keys.escape().
+  function typeAhead({ fields, query, delay = () => 0, search, show, fail = () => {}, clear = () => {}, keys }) {
+    let seq = 0;
+    let timer;
+    const run = async (q) => {
+      const mine = ++seq;
+      try {
+        const answer = await search(q);
+        if (mine === seq) show(answer);
+      } catch (e) {
+        if (mine === seq) fail(e);
+      }
+    };
+    const changed = () => {
+      clearTimeout(timer);
+      const q = query();
+      if (!q.trim()) { seq++; clear(); return; }
+      const ms = delay();
+      if (ms > 0) timer = setTimeout(() => run(q), ms);
+      else run(q);
+    };
+    for (const f of fields) {
+      f.addEventListener('input', (e) => { if (!e.isComposing) changed(); });
+      f.addEventListener('compositionend', changed);
+    }
+    if (!keys) return;
+    fields[0].addEventListener('keydown', (e) => {
+      if (e.isComposing || e.keyCode === 229) return;  // the input method's own keys
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        keys.move(e.key === 'ArrowDown' ? 1 : -1);
+      } else if (e.key === 'Enter') {
+        if (keys.enter()) e.preventDefault();
+      } else if (e.key === 'Escape') {
+        keys.escape();
+      }
+    });
   }
 
   const el = (tag, props = {}, ...children) => {
@@ -140,7 +188,6 @@
   class KbSearch extends HTMLElement {
     constructor() {
       super();
-      this.seq = 0;
       this.items = [];
       this.active = -1;
       this.queryId = null;
@@ -167,11 +214,31 @@
         'aria-autocomplete': 'list', autocomplete: 'off', spellcheck: 'false',
         'aria-label': this.getAttribute('label') ?? 'Search the help center',
         placeholder: this.getAttribute('placeholder') ?? 'Search the help center',
-        // While an input method composes (Japanese kana before conversion),
-        // the text is not the customer's yet: search once it is committed.
-        oninput: (e) => { if (!e.isComposing) this.onInput(); },
-        oncompositionend: () => this.onInput(),
-        onkeydown: (e) => this.onKey(e),
+      });
+      typeAhead({
+        fields: [this.input],
+        query: () => this.input.value,
+        delay: () => Number(this.getAttribute('debounce') ?? 120),
+        search: (q) => this.search(q),
+        show: (answer) => this.showAnswer(answer),
+        fail: () => this.show([], null, 'Search is not available right now.'),
+        clear: () => this.close(),
+        keys: {
+          move: (delta) => {
+            if (this.panel.hidden && this.items.length) this.show(this.items, null, null);
+            this.move(delta);
+          },
+          enter: () => {
+            if (this.panel.hidden || !this.items.length) return false;
+            this.choose(this.active >= 0 ? this.active : 0);
+            return true;
+          },
+          escape: () => {
+            if (!this.panel.hidden) this.close();
+            else if (!this.articleView.hidden) this.articleView.hidden = true;
+            else this.input.value = '';
+          },
+        },
       });
       this.note = el('p', { class: 'note', hidden: true });
       this.list = el('ul', { id: 'kb-results', role: 'listbox', 'aria-label': 'Articles' });
@@ -202,35 +269,27 @@
       if (id && this.hasAttribute('open-from-url')) this.openArticle(id, params.get('locale') ?? this.locale);
     }
 
-    onInput() {
-      clearTimeout(this.timer);
-      const q = this.input.value;
-      if (!q.trim()) { this.seq++; this.close(); return; }
-      this.timer = setTimeout(() => this.search(q), Number(this.getAttribute('debounce') ?? 120));
-    }
-
+    // The results of `q`, with title suggestions while it is a few words
+    // being typed.
     async search(q) {
-      const mine = ++this.seq;  // responses to older keystrokes are dropped
       const loc = this.locale ? `&locale=${encodeURIComponent(this.locale)}` : '';
       const s = encodeURIComponent(q);
       const partial = !/\s$/.test(q) && q.trim().split(/\s+/).length <= 3;
-      try {
-        const [res, sug] = await Promise.all([
-          fetch(`${this.server}/api/v1/search?q=${s}${loc}&per_page=8&channel=widget&session_id=${sessionId()}`),
-          partial ? fetch(`${this.server}/api/v1/suggest?q=${s}${loc}`).then((r) => (r.ok ? r.json() : null)).catch(() => null)
-            : Promise.resolve(null),
-        ]);
-        const data = await res.json();
-        if (mine !== this.seq) return;
-        if (!res.ok) { this.show([], null, data.error?.message ?? 'Search failed.'); return; }
-        this.queryId = data.query_id;
-        const ids = new Set(data.results.map((r) => r.id));
-        const suggestions = (sug?.suggestions ?? []).filter((x) => !ids.has(x.id)).slice(0, 3)
-          .map((x) => ({ id: x.id, title: x.text, suggestion: true }));
-        this.show([...suggestions, ...data.results], data.did_you_mean, null);
-      } catch {
-        if (mine === this.seq) this.show([], null, 'Search is not available right now.');
-      }
+      const [res, sug] = await Promise.all([
+        fetch(`${this.server}/api/v1/search?q=${s}${loc}&per_page=8&channel=widget&session_id=${sessionId()}`),
+        partial ? fetch(`${this.server}/api/v1/suggest?q=${s}${loc}`).then((r) => (r.ok ? r.json() : null)).catch(() => null)
+          : Promise.resolve(null),
+      ]);
+      return { ok: res.ok, data: await res.json(), sug };
+    }
+
+    showAnswer({ ok, data, sug }) {
+      if (!ok) { this.show([], null, data.error?.message ?? 'Search failed.'); return; }
+      this.queryId = data.query_id;
+      const ids = new Set(data.results.map((r) => r.id));
+      const suggestions = (sug?.suggestions ?? []).filter((x) => !ids.has(x.id)).slice(0, 3)
+        .map((x) => ({ id: x.id, title: x.text, suggestion: true }));
+      this.show([...suggestions, ...data.results], data.did_you_mean, null);
     }
 
     show(items, didYouMean, error) {
@@ -270,23 +329,6 @@
         const on = Number(li.dataset.index) === this.active;
         li.setAttribute('aria-selected', String(on));
         if (on) { this.input.setAttribute('aria-activedescendant', li.id); li.scrollIntoView({ block: 'nearest' }); }
-      }
-    }
-
-    onKey(e) {
-      if (e.isComposing || e.keyCode === 229) return;  // the input method's own keys (Enter confirms its text)
-      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-        e.preventDefault();
-        if (this.panel.hidden && this.items.length) this.show(this.items, null, null);
-        this.move(e.key === 'ArrowDown' ? 1 : -1);
-      } else if (e.key === 'Enter') {
-        if (this.panel.hidden || !this.items.length) return;
-        e.preventDefault();
-        this.choose(this.active >= 0 ? this.active : 0);
-      } else if (e.key === 'Escape') {
-        if (!this.panel.hidden) this.close();
-        else if (!this.articleView.hidden) this.articleView.hidden = true;
-        else this.input.value = '';
       }
     }
 
