@@ -388,7 +388,6 @@
   class KbDeflect extends HTMLElement {
     constructor() {
       super();
-      this.seq = 0;
       this.shown = [];  // query ids whose results the customer saw
       const root = this.attachShadow({ mode: 'open' });
       root.append(el('style', {}, BASE_CSS + `
@@ -413,35 +412,36 @@
       // beyond listening, so it works as before when the server is down.
       const find = (name) => document.getElementById(this.getAttribute(name) ?? name);
       this.fields = [find('subject'), find('description')].filter(Boolean);
-      for (const f of this.fields) {
-        f.addEventListener('input', (e) => { if (!e.isComposing) this.onInput(); });  // as in <kb-search>
-        f.addEventListener('compositionend', () => this.onInput());
-      }
+      // Suggestions for both fields' text; when the search fails, the form
+      // works without them.
+      typeAhead({
+        fields: this.fields,
+        query: () => {
+          const text = this.fields.map((f) => f.value).join(' ').trim();
+          return text.length < 3 ? '' : text.split(/\s+/).slice(0, 24).join(' ').slice(0, 200);
+        },
+        delay: () => Number(this.getAttribute('debounce') ?? 400),
+        search: (q) => this.search(q),
+        show: (answer) => this.showAnswer(answer),
+        clear: () => { this.box.hidden = true; },
+      });
       const form = this.fields[0]?.form;
       if (form) form.addEventListener('submit', () => this.onSubmit());
     }
 
-    onInput() {
-      clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.search(), Number(this.getAttribute('debounce') ?? 400));
+    async search(q) {
+      const loc = this.locale ? `&locale=${encodeURIComponent(this.locale)}` : '';
+      const r = await fetch(`${this.server}/api/v1/search?q=${encodeURIComponent(q)}${loc}&per_page=3&channel=contact_form&session_id=${sessionId()}`);
+      return { ok: r.ok, data: await r.json() };
     }
 
-    async search() {
-      const text = this.fields.map((f) => f.value).join(' ').trim();
-      const mine = ++this.seq;
-      if (text.length < 3) { this.box.hidden = true; return; }
-      const q = text.split(/\s+/).slice(0, 24).join(' ').slice(0, 200);
-      try {
-        const loc = this.locale ? `&locale=${encodeURIComponent(this.locale)}` : '';
-        const r = await fetch(`${this.server}/api/v1/search?q=${encodeURIComponent(q)}${loc}&per_page=3&channel=contact_form&session_id=${sessionId()}`);
-        const data = await r.json();
-        if (mine !== this.seq || !r.ok) return;
-        this.queryId = data.query_id;
-        this.list.replaceChildren(...data.results.map((h, i) => el('li', {},
-          el('a', { href: `?article=${encodeURIComponent(h.id)}`, onclick: (e) => { e.preventDefault(); this.open(h, i); } }, h.title))));
-        this.box.hidden = data.results.length === 0;
-        if (data.results.length && !this.shown.includes(data.query_id)) this.shown.push(data.query_id);
-      } catch { /* the form works without suggestions */ }
+    showAnswer({ ok, data }) {
+      if (!ok) return;
+      this.queryId = data.query_id;
+      this.list.replaceChildren(...data.results.map((h, i) => el('li', {},
+        el('a', { href: `?article=${encodeURIComponent(h.id)}`, onclick: (e) => { e.preventDefault(); this.open(h, i); } }, h.title))));
+      this.box.hidden = data.results.length === 0;
+      if (data.results.length && !this.shown.includes(data.query_id)) this.shown.push(data.query_id);
     }
 
     event(type, fields) {

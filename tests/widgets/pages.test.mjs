@@ -46,6 +46,22 @@ test('the contact form searches text an input method has committed, not its kana
   await page.close();
 });
 
+test('the contact form searches the text typed before an input method starts, not its kana', async () => {
+  const page = await env.browser.newPage();
+  await page.goto(`${env.server.url}/contact`);
+  const searched = watchSearches(page);
+  await page.fill('#subject', 'invoice ');
+  // Composition starts while the form still waits to search what was typed.
+  const commit = await composeWithInputMethod(page, 'せいきゅうしょ');
+  await page.waitForTimeout(700);  // past the form's debounce
+  assert.equal(await page.inputValue('#subject'), 'invoice せいきゅうしょ');
+  assert.deepEqual(searched, ['invoice']);
+  await commit('請求書');
+  await page.waitForTimeout(700);
+  assert.deepEqual(searched, ['invoice', 'invoice 請求書']);
+  await page.close();
+});
+
 test('the contact form drops a stale response: its suggestions follow the last text', async () => {
   const page = await env.browser.newPage();
   await page.goto(`${env.server.url}/contact`);
