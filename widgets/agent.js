@@ -2,7 +2,7 @@
 // internal articles. Every keystroke searches; lookups and opened articles
 // are logged on the `agent` channel.
 (() => {
-  const { el, safeHtml, snippetNodes, uuid, sessionId, sendEvents } = window.kbsearch;
+  const { el, safeHtml, snippetNodes, uuid, sessionId, sendEvents, typeAhead } = window.kbsearch;
   const { openConsole, api } = window.kbconsole;
   const app = document.getElementById('app');
   const toast = document.getElementById('toast');
@@ -10,7 +10,6 @@
   let key = null;
   let hits = [];
   let active = -1;
-  let seq = 0;
   let current = null;  // the open article
 
   const input = el('input', { type: 'search', id: 'q', 'aria-label': 'Search articles', placeholder: 'Search articles (press / )',
@@ -41,21 +40,6 @@
       t.remove();
     }
     say(`${what} copied`);
-  }
-
-  async function search() {
-    const q = input.value.trim();
-    const mine = ++seq;
-    if (!q) { hits = []; render(); return; }
-    try {
-      const data = await api(`/api/v1/search?q=${encodeURIComponent(q)}&per_page=15&channel=agent&session_id=${sessionId()}`, key);
-      if (mine !== seq) return;  // a later keystroke's answer wins
-      hits = data.results;
-      active = hits.length ? 0 : -1;
-      render(data.did_you_mean);
-    } catch (e) {
-      if (mine === seq) list.replaceChildren(el('li', { role: 'presentation', class: 'muted' }, e.message));
-    }
   }
 
   function render(didYouMean) {
@@ -112,15 +96,21 @@
   const copyAnswer = () => current && copy(answerText(current), 'Answer');
   const copyLink = () => current && copy(`${location.origin}/?article=${encodeURIComponent(current.id)}&locale=${encodeURIComponent(current.locale)}`, 'Link');
 
-  // While an input method composes (kana before conversion), wait for its
-  // text, and leave it its keys: Enter confirms the conversion.
-  input.addEventListener('input', (e) => { if (!e.isComposing) search(); });
-  input.addEventListener('compositionend', search);
-  input.addEventListener('keydown', (e) => {
-    if (e.isComposing || e.keyCode === 229) return;
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') { e.preventDefault(); move(e.key === 'ArrowDown' ? 1 : -1); }
-    else if (e.key === 'Enter') { e.preventDefault(); open(); }
-    else if (e.key === 'Escape') { input.blur(); }
+  // Every keystroke searches at once. kb-search.js's typeAhead waits while
+  // an input method composes, drops answers to older keystrokes and gives
+  // the box its keys: ↑ ↓ move, Enter opens, Esc leaves the box.
+  typeAhead({
+    fields: [input],
+    query: () => input.value.trim(),
+    search: (q) => api(`/api/v1/search?q=${encodeURIComponent(q)}&per_page=15&channel=agent&session_id=${sessionId()}`, key),
+    show: (data) => {
+      hits = data.results;
+      active = hits.length ? 0 : -1;
+      render(data.did_you_mean);
+    },
+    fail: (e) => list.replaceChildren(el('li', { role: 'presentation', class: 'muted' }, e.message)),
+    clear: () => { hits = []; render(); },
+    keys: { move, enter: () => { open(); return true; }, escape: () => input.blur() },
   });
   document.addEventListener('keydown', (e) => {
     if (!key || e.target === input || e.ctrlKey || e.metaKey || e.altKey) return;

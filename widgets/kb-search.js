@@ -478,6 +478,7 @@
 
   customElements.define('kb-search', KbSearch);
   customElements.define('kb-deflect', KbDeflect);
-  // For kbsearch's own pages (the agent console): the same safe rendering.
-  window.kbsearch = { el, safeHtml, snippetNodes, uuid, sessionId, sendEvents };
+  // For kbsearch's own pages (the agent console, the dashboard): the same
+  // safe rendering, type-ahead and events.
+  window.kbsearch = { el, safeHtml, snippetNodes, uuid, sessionId, sendEvents, typeAhead };
 })();
