@@ -215,6 +215,30 @@ test('the agent console drops a stale response: the list shows the last query', 
   await page.close();
 });
 
+test('an article opened in the agent console counts as agent usage, not as a customer view', async () => {
+  const before = await summary(env.server.url);
+  const page = await env.browser.newPage();
+  await page.goto(`${env.server.url}/agent`);
+  await page.getByLabel('Key').fill(AGENT_KEY);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const box = page.getByRole('combobox', { name: 'Search articles' });
+  await box.fill('refund approval limit');
+  await page.locator('#results li[role=option]').first().waitFor();
+  const [article] = await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname.startsWith('/api/v1/articles/')),
+    box.press('Enter'),
+  ]);
+  const id = decodeURIComponent(new URL(article.url()).pathname.split('/').pop());
+  await page.locator('section.article h2').waitFor();
+  const uses = (x, which) => x.agent_usage.top_articles.filter((a) => which === undefined || a.article_id === which)
+    .reduce((n, a) => n + a.uses, 0);
+  const s = await waitForEvents(env.server.url, (x) => uses(x) === uses(before) + 1, 'the agent view');
+  assert.equal(uses(s, id), uses(before, id) + 1);
+  const views = (x) => x.articles.reduce((n, a) => n + a.views, 0);
+  assert.equal(views(s), views(before));
+  await page.close();
+});
+
 test('without the agent key, internal articles stay hidden', async () => {
   const page = await env.browser.newPage();
   const res = await page.request.get(`${env.server.url}/api/v1/search?q=refund+approval+limit`);
