@@ -2,7 +2,7 @@
 // internal articles. Every keystroke searches; lookups and opened articles
 // are logged on the `agent` channel.
 (() => {
-  const { el, safeHtml, snippetNodes, uuid, sessionId, sendEvents, typeAhead } = window.kbsearch;
+  const { el, safeHtml, snippetNodes, sessionId, sendEvent, typeAhead } = window.kbsearch;
   const { openConsole, api } = window.kbconsole;
   const app = document.getElementById('app');
   const toast = document.getElementById('toast');
@@ -77,7 +77,7 @@
           el('button', { onclick: copyLink }, 'Copy link (l)')),
         body);
       view.focus();
-      sendEvents('', [{ event_id: uuid(), type: 'view', session_id: sessionId(), channel: 'agent', article_id: a.id, locale: a.locale }]);
+      sendEvent('', { type: 'view', channel: 'agent', article_id: a.id, locale: a.locale });
     } catch (e) {
       view.replaceChildren(el('p', { role: 'alert' }, e.message));
     }

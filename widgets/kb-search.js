@@ -24,12 +24,13 @@
     } catch { return (window.__kbSession ??= uuid()); }
   }
 
-  // Sends events with sendBeacon (it survives page unloads); when the
-  // browser refuses the beacon, retries with fetch. event_id makes a resend
-  // harmless.
-  function sendEvents(server, events) {
+  // Sends one analytics event (type, channel and its fields) to `server`,
+  // adding a new event_id and the session id; an empty locale is left out.
+  // Uses sendBeacon (it survives page unloads); when the browser refuses
+  // the beacon, retries with fetch. event_id makes a resend harmless.
+  function sendEvent(server, event) {
     const url = `${server}/api/v1/events`;
-    const body = JSON.stringify({ events });
+    const body = JSON.stringify({ events: [{ event_id: uuid(), session_id: sessionId(), ...event, locale: event.locale || undefined }] });
     try {
       if (navigator.sendBeacon && navigator.sendBeacon(url, new Blob([body], { type: 'text/plain' }))) return;
     } catch { /* fall through to fetch */ }
@@ -335,10 +336,7 @@
     choose(i) {
       const it = this.items[i];
       if (!it) return;
-      if (this.queryId) {
-        sendEvents(this.server, [{ event_id: uuid(), type: 'click', session_id: sessionId(), channel: 'widget',
-          query_id: this.queryId, article_id: it.id, position: i + 1, locale: this.locale || undefined }]);
-      }
+      if (this.queryId) this.event('click', { query_id: this.queryId, article_id: it.id, position: i + 1 });
       this.close();
       this.openArticle(it.id, it.locale ?? this.locale);
     }
@@ -353,8 +351,7 @@
     }
 
     event(type, fields) {
-      sendEvents(this.server, [{ event_id: uuid(), type, session_id: sessionId(), channel: 'widget',
-        locale: this.locale || undefined, ...fields }]);
+      sendEvent(this.server, { type, channel: 'widget', locale: this.locale, ...fields });
     }
 
     feedback(a) {
@@ -445,8 +442,7 @@
     }
 
     event(type, fields) {
-      sendEvents(this.server, [{ event_id: uuid(), type, session_id: sessionId(), channel: 'contact_form',
-        locale: this.locale || undefined, ...fields }]);
+      sendEvent(this.server, { type, channel: 'contact_form', locale: this.locale, ...fields });
     }
 
     async open(hit, i) {
@@ -480,5 +476,5 @@
   customElements.define('kb-deflect', KbDeflect);
   // For kbsearch's own pages (the agent console, the dashboard): the same
   // safe rendering, type-ahead and events.
-  window.kbsearch = { el, safeHtml, snippetNodes, uuid, sessionId, sendEvents, typeAhead };
+  window.kbsearch = { el, safeHtml, snippetNodes, sessionId, sendEvent, typeAhead };
 })();
