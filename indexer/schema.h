@@ -43,7 +43,7 @@
 #include <xapian.h>
 
 #include "indexer/base/error.h"
-#include "indexer/corpus/article.h"
+#include "indexer/article.h"
 #include "indexer/text/analyzer.h"
 
 namespace kb::schema {

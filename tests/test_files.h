@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "indexer/corpus/article.h"
+#include "indexer/article.h"
 #include "indexer/corpus/fields.h"
 
 namespace kb::testing {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "indexer/base/error.h"
-#include "indexer/corpus/article.h"
+#include "indexer/article.h"
 
 struct sqlite3;
 struct sqlite3_stmt;

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "indexer/corpus/article.h"
+#include "indexer/article.h"
 
 namespace kb::bench {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "indexer/base/error.h"
-#include "indexer/corpus/article.h"
+#include "indexer/article.h"
 
 namespace kb {
 

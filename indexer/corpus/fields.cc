@@ -5,7 +5,7 @@
 
 #include <md4c.h>
 
-#include "indexer/corpus/article.h"
+#include "indexer/article.h"
 #include "indexer/corpus/md4c_text.h"
 #include "indexer/text/analyzer.h"
 

@@ -21,6 +21,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "indexer/index_dir.h"
 #include "indexer/schema.h"
 #include "indexer/text/analyzer.h"
 
@@ -28,11 +29,17 @@ namespace kb {
 
 namespace fs = std::filesystem;
 
+using index_dir::FileLock;
+using index_dir::GenerationNumber;
+using index_dir::kGenPrefix;
+using index_dir::kLockName;
+using index_dir::kStubName;
+using index_dir::LiveGeneration;
+using index_dir::PointStubAt;
+using index_dir::RemoveOldGenerations;
+
 namespace {
 
-constexpr std::string_view kStubName = "XAPIANDB";
-constexpr std::string_view kLockName = ".lock";
-constexpr std::string_view kGenPrefix = "gen-";
 // Twice glass's 8 KiB default: a search reads long posting lists
 // sequentially, and every block is one pread(2).
 constexpr int kBlockSizeBytes = 16 * 1024;
@@ -45,77 +52,6 @@ constexpr std::size_t kMinShardArticles = 1000;
 // caches: a full build takes a third less time than with 100,000. The extra posting
 // chunks they leave are merged when the shards are compacted.
 constexpr const char* kFlushThreshold = "2000";
-
-// Holds an exclusive flock on a file for its lifetime.
-class FileLock {
- public:
-  static Result<std::unique_ptr<FileLock>> Acquire(const fs::path& path) {
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return Fail(Error::FailedPrecondition(fmt::format("cannot open lock file {}", path.string())));
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      ::close(fd);
-      return Fail(Error::Unavailable(
-          fmt::format("another build is writing this index (lock held on {}); try again when it finishes", path.string())));
-    }
-    return std::unique_ptr<FileLock>(new FileLock(fd));
-  }
-  ~FileLock() { ::close(fd_); }
-  FileLock(const FileLock&) = delete;
-  FileLock& operator=(const FileLock&) = delete;
-
- private:
-  explicit FileLock(int fd) : fd_(fd) {}
-  int fd_;
-};
-
-// The number of a generation directory name ("gen-000042" -> 42), or -1.
-int GenerationNumber(const std::string& name) {
-  if (!name.starts_with(kGenPrefix) || name.size() == kGenPrefix.size()) return -1;
-  const std::string digits = name.substr(kGenPrefix.size());
-  if (digits.size() > 9 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return -1;
-  }
-  return std::stoi(digits);
-}
-
-Result<void> SyncPath(const fs::path& path, bool directory) {
-  int fd = ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
-  if (fd < 0) return Fail(Error::Internal(fmt::format("cannot open {} to sync it", path.string())));
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return Fail(Error::Internal(fmt::format("fsync of {} failed", path.string())));
-  return {};
-}
-
-// Replaces DIR/XAPIANDB so that it names `generation`, atomically and durably.
-Result<void> PointStubAt(const fs::path& dir, const std::string& generation) {
-  const fs::path tmp = dir / (std::string(kStubName) + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << "auto " << generation << "\n";
-    if (!out) return Fail(Error::Internal(fmt::format("cannot write {}", tmp.string())));
-  }
-  if (auto r = SyncPath(tmp, false); !r) return r;
-  std::error_code ec;
-  fs::rename(tmp, dir / kStubName, ec);
-  if (ec) return Fail(Error::Internal(fmt::format("cannot swap in {}: {}", generation, ec.message())));
-  return SyncPath(dir, true);
-}
-
-// Removes generations other than the live one and the one before it, and
-// the debris of builds that did not finish.
-void RemoveOldGenerations(const fs::path& dir, int live, int previous) {
-  std::error_code ec;
-  std::vector<fs::path> doomed;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (!name.starts_with(kGenPrefix)) continue;
-    const int n = GenerationNumber(name);
-    if (n >= 0 && (n == live || n == previous)) continue;
-    doomed.push_back(entry.path());
-  }
-  for (const fs::path& p : doomed) fs::remove_all(p, ec);
-}
 
 
 // The average field lengths, from an evenly spaced sample: exact for small
@@ -382,17 +318,6 @@ Result<Xapian::WritableDatabase> BuildInMemoryIndex(const std::vector<Article>& 
   if (auto r = AddArticles(db, articles, /*fresh=*/true); !r) return Fail(r.error());
   if (auto r = WriteSynonyms(db, synonyms); !r) return Fail(r.error());
   return db;
-}
-
-Result<std::string> LiveGeneration(const std::string& index_dir) {
-  std::ifstream in(fs::path(index_dir) / kStubName);
-  if (!in) return Fail(Error::NotFound(fmt::format("no index in {}", index_dir)));
-  std::string backend, generation;
-  in >> backend >> generation;
-  if (backend != "auto" || GenerationNumber(generation) < 0) {
-    return Fail(Error::DataLoss(fmt::format("unexpected index stub in {}", index_dir)));
-  }
-  return generation;
 }
 
 Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::string& index_dir,

@@ -1,16 +1,7 @@
 // Writes articles into Xapian databases, and builds whole index generations
 // that are swapped in atomically.
 //
-// On-disk layout of an index directory DIR:
-//   DIR/XAPIANDB      a Xapian stub file, "auto gen-000042": the live
-//                     generation. Xapian::Database(DIR) opens what it names.
-//   DIR/gen-000042/   the live generation (a glass database)
-//   DIR/gen-000041/   the previous generation, kept for readers that still
-//                     have it open; older ones are removed
-//   DIR/.lock         held (flock) by the one build allowed at a time
-// A build writes a new generation beside the live one and only then replaces
-// XAPIANDB with rename(2), so readers see either the old index or the new
-// one, and a failed or killed build leaves the live index untouched.
+// The layout of an index directory is in indexer/index_dir.h.
 #ifndef KB_INDEXER_WRITER_INDEX_WRITER_H_
 #define KB_INDEXER_WRITER_INDEX_WRITER_H_
 
@@ -21,7 +12,7 @@
 #include <xapian.h>
 
 #include "indexer/base/error.h"
-#include "indexer/corpus/article.h"
+#include "indexer/article.h"
 #include "indexer/corpus/synonyms.h"
 
 namespace kb {
@@ -75,9 +66,6 @@ Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::s
 // written by another schema version, or with options.full.
 Result<BuildStats> UpdateIndex(const std::vector<Article>& articles, const std::string& index_dir,
                                const Synonyms& synonyms = {}, const BuildOptions& options = {});
-
-// The name of the live generation of `index_dir`, or kNotFound.
-Result<std::string> LiveGeneration(const std::string& index_dir);
 
 }  // namespace kb
 

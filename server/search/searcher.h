@@ -19,7 +19,7 @@
 #include <xapian.h>
 
 #include "indexer/base/error.h"
-#include "indexer/corpus/article.h"
+#include "indexer/article.h"
 
 namespace kb::search {
 

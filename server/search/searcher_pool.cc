@@ -1,6 +1,6 @@
 #include "server/search/searcher_pool.h"
 
-#include "indexer/writer/index_writer.h"
+#include "indexer/index_dir.h"
 
 namespace kb::search {
 
@@ -30,7 +30,7 @@ SearcherPool::~SearcherPool() {
 
 std::string SearcherPool::CurrentGeneration() const {
   if (options_.index_paths.size() != 1) return {};
-  auto g = LiveGeneration(options_.index_paths[0]);
+  auto g = index_dir::LiveGeneration(options_.index_paths[0]);
   return g ? *g : std::string();
 }
 

@@ -1,3 +1,4 @@
+#include "indexer/index_dir.h"
 #include "indexer/writer/index_writer.h"
 
 #include <sys/file.h>
@@ -39,7 +40,7 @@ TEST(IndexWriterTest, BuildsAGenerationAndPointsTheStubAtIt) {
   ASSERT_TRUE(stats.has_value()) << stats.error().ToString();
   EXPECT_EQ(stats->articles, 2);
   EXPECT_EQ(stats->generation, "gen-000001");
-  EXPECT_EQ(*LiveGeneration(dir), "gen-000001");
+  EXPECT_EQ(*index_dir::LiveGeneration(dir), "gen-000001");
   EXPECT_EQ(DocCount(dir), 2u);
 }
 
@@ -50,7 +51,7 @@ TEST(IndexWriterTest, EachBuildSwapsInANewGenerationAndKeepsOnlyThePrevious) {
   Xapian::Database reader(dir);  // a reader of generation 1
   ASSERT_TRUE(BuildIndex(Articles({{"a", "Alpha"}, {"b", "Beta"}}), dir));
   ASSERT_TRUE(BuildIndex(Articles({{"a", "Alpha"}, {"b", "Beta"}, {"c", "Gamma"}}), dir));
-  EXPECT_EQ(*LiveGeneration(dir), "gen-000003");
+  EXPECT_EQ(*index_dir::LiveGeneration(dir), "gen-000003");
   EXPECT_EQ(DocCount(dir), 3u);
   EXPECT_FALSE(fs::exists(dir + "/gen-000001"));
   EXPECT_TRUE(fs::exists(dir + "/gen-000002"));
@@ -75,7 +76,7 @@ TEST(IndexWriterTest, UpdatesTheLiveGenerationInPlace) {
   EXPECT_FALSE(stats->full);
   EXPECT_EQ(stats->generation, "gen-000001");
   EXPECT_EQ(std::tuple(stats->added, stats->updated, stats->deleted, stats->unchanged), std::tuple(1, 1, 1, 1));
-  EXPECT_EQ(*LiveGeneration(dir), "gen-000001");
+  EXPECT_EQ(*index_dir::LiveGeneration(dir), "gen-000001");
   Xapian::Database after(dir);
   EXPECT_GT(after.get_revision(), before);
   EXPECT_EQ(after.get_doccount(), 3u);
@@ -173,7 +174,7 @@ TEST(IndexWriterTest, ABuildThatCannotLockLeavesTheLiveIndexAlone) {
   EXPECT_EQ(stats.error().code(), ErrorCode::kUnavailable);
   EXPECT_EQ(stats.error().message(), "another build is writing this index (lock held on " + dir +
                                          "/.lock); try again when it finishes");
-  EXPECT_EQ(*LiveGeneration(dir), "gen-000001");
+  EXPECT_EQ(*index_dir::LiveGeneration(dir), "gen-000001");
   EXPECT_EQ(DocCount(dir), 1u);
 }
 
@@ -195,7 +196,7 @@ TEST(IndexWriterTest, DebrisOfAKilledBuildIsIgnoredAndCleanedUp) {
   testing::WriteFile(dir, "gen-000002/junk", "half-written");  // as if a build died
   testing::WriteFile(dir, "gen-000009.build/junk", "half-written");
   ASSERT_TRUE(BuildIndex(Articles({{"a", "Alpha"}, {"b", "Beta"}}), dir));
-  EXPECT_EQ(*LiveGeneration(dir), "gen-000003");
+  EXPECT_EQ(*index_dir::LiveGeneration(dir), "gen-000003");
   EXPECT_FALSE(fs::exists(dir + "/gen-000002"));
   EXPECT_FALSE(fs::exists(dir + "/gen-000009.build"));
   EXPECT_FALSE(fs::exists(dir + "/gen-000003.build"));

@@ -1,7 +1,7 @@
 // Article: one help-center entry, as every corpus reader produces it and as
 // the index writer consumes it.
-#ifndef KB_INDEXER_CORPUS_ARTICLE_H_
-#define KB_INDEXER_CORPUS_ARTICLE_H_
+#ifndef KB_INDEXER_ARTICLE_H_
+#define KB_INDEXER_ARTICLE_H_
 
 #include <string>
 #include <vector>
@@ -37,4 +37,4 @@ bool IsValidAudience(std::string_view audience);
 
 }  // namespace kb
 
-#endif  // KB_INDEXER_CORPUS_ARTICLE_H_
+#endif  // KB_INDEXER_ARTICLE_H_

@@ -1,0 +1,90 @@
+#include "indexer/index_dir.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <vector>
+
+#include <fmt/core.h>
+
+namespace kb::index_dir {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+Result<void> SyncPath(const fs::path& path, bool directory) {
+  int fd = ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+  if (fd < 0) return Fail(Error::Internal(fmt::format("cannot open {} to sync it", path.string())));
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return Fail(Error::Internal(fmt::format("fsync of {} failed", path.string())));
+  return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<FileLock>> FileLock::Acquire(const fs::path& path) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return Fail(Error::FailedPrecondition(fmt::format("cannot open lock file {}", path.string())));
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);
+      return Fail(Error::Unavailable(
+          fmt::format("another build is writing this index (lock held on {}); try again when it finishes", path.string())));
+    }
+    return std::unique_ptr<FileLock>(new FileLock(fd));
+}
+
+FileLock::~FileLock() { ::close(fd_); }
+
+int GenerationNumber(const std::string& name) {
+  if (!name.starts_with(kGenPrefix) || name.size() == kGenPrefix.size()) return -1;
+  const std::string digits = name.substr(kGenPrefix.size());
+  if (digits.size() > 9 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return -1;
+  }
+  return std::stoi(digits);
+}
+
+Result<void> PointStubAt(const fs::path& dir, const std::string& generation) {
+  const fs::path tmp = dir / (std::string(kStubName) + ".tmp");
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << "auto " << generation << "\n";
+    if (!out) return Fail(Error::Internal(fmt::format("cannot write {}", tmp.string())));
+  }
+  if (auto r = SyncPath(tmp, false); !r) return r;
+  std::error_code ec;
+  fs::rename(tmp, dir / kStubName, ec);
+  if (ec) return Fail(Error::Internal(fmt::format("cannot swap in {}: {}", generation, ec.message())));
+  return SyncPath(dir, true);
+}
+
+void RemoveOldGenerations(const fs::path& dir, int live, int previous) {
+  std::error_code ec;
+  std::vector<fs::path> doomed;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(kGenPrefix)) continue;
+    const int n = GenerationNumber(name);
+    if (n >= 0 && (n == live || n == previous)) continue;
+    doomed.push_back(entry.path());
+  }
+  for (const fs::path& p : doomed) fs::remove_all(p, ec);
+}
+
+Result<std::string> LiveGeneration(const std::string& index_dir) {
+  std::ifstream in(fs::path(index_dir) / kStubName);
+  if (!in) return Fail(Error::NotFound(fmt::format("no index in {}", index_dir)));
+  std::string backend, generation;
+  in >> backend >> generation;
+  if (backend != "auto" || GenerationNumber(generation) < 0) {
+    return Fail(Error::DataLoss(fmt::format("unexpected index stub in {}", index_dir)));
+  }
+  return generation;
+}
+
+}  // namespace kb::index_dir

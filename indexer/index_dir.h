@@ -1,0 +1,58 @@
+// The on-disk layout of an index directory, shared by the writer (which
+// builds generations and swaps them in) and the reader (which follows the
+// live one).
+//
+//   DIR/XAPIANDB      a Xapian stub file, "auto gen-000042": the live
+//                     generation. Xapian::Database(DIR) opens what it names.
+//   DIR/gen-000042/   the live generation (a glass database)
+//   DIR/gen-000041/   the previous generation, kept for readers that still
+//                     have it open; older ones are removed
+//   DIR/.lock         held (flock) by the one build allowed at a time
+// A build writes a new generation beside the live one and only then replaces
+// XAPIANDB with rename(2), so readers see either the old index or the new
+// one, and a failed or killed build leaves the live index untouched.
+#ifndef KB_INDEXER_INDEX_DIR_H_
+#define KB_INDEXER_INDEX_DIR_H_
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "indexer/base/error.h"
+
+namespace kb::index_dir {
+
+inline constexpr std::string_view kStubName = "XAPIANDB";
+inline constexpr std::string_view kLockName = ".lock";
+inline constexpr std::string_view kGenPrefix = "gen-";
+
+// Holds an exclusive flock on a file for its lifetime.
+class FileLock {
+ public:
+  static Result<std::unique_ptr<FileLock>> Acquire(const std::filesystem::path& path);
+  ~FileLock();
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+// The number of a generation directory name ("gen-000042" -> 42), or -1.
+int GenerationNumber(const std::string& name);
+
+// Replaces DIR/XAPIANDB so that it names `generation`, atomically and durably.
+Result<void> PointStubAt(const std::filesystem::path& dir, const std::string& generation);
+
+// Removes generations other than the live one and the one before it, and
+// the debris of builds that did not finish.
+void RemoveOldGenerations(const std::filesystem::path& dir, int live, int previous);
+
+// The name of the live generation of `index_dir`, or kNotFound.
+Result<std::string> LiveGeneration(const std::string& index_dir);
+
+}  // namespace kb::index_dir
+
+#endif  // KB_INDEXER_INDEX_DIR_H_
