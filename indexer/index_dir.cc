@@ -10,22 +10,11 @@
 
 #include <fmt/core.h>
 
+#include "indexer/base/file.h"
+
 namespace kb::index_dir {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-Result<void> SyncPath(const fs::path& path, bool directory) {
-  int fd = ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
-  if (fd < 0) return Fail(Error::Internal(fmt::format("cannot open {} to sync it", path.string())));
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return Fail(Error::Internal(fmt::format("fsync of {} failed", path.string())));
-  return {};
-}
-
-}  // namespace
 
 Result<std::unique_ptr<FileLock>> FileLock::Acquire(const fs::path& path) {
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -50,17 +39,7 @@ int GenerationNumber(const std::string& name) {
 }
 
 Result<void> PointStubAt(const fs::path& dir, const std::string& generation) {
-  const fs::path tmp = dir / (std::string(kStubName) + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << "auto " << generation << "\n";
-    if (!out) return Fail(Error::Internal(fmt::format("cannot write {}", tmp.string())));
-  }
-  if (auto r = SyncPath(tmp, false); !r) return r;
-  std::error_code ec;
-  fs::rename(tmp, dir / kStubName, ec);
-  if (ec) return Fail(Error::Internal(fmt::format("cannot swap in {}: {}", generation, ec.message())));
-  return SyncPath(dir, true);
+  return WriteFileAtomic((dir / kStubName).string(), "auto " + generation + "\n");
 }
 
 void RemoveOldGenerations(const fs::path& dir, int live, int previous) {
@@ -85,6 +64,36 @@ Result<std::string> LiveGeneration(const std::string& index_dir) {
     return Fail(Error::DataLoss(fmt::format("unexpected index stub in {}", index_dir)));
   }
   return generation;
+}
+
+std::string GenerationName(int number) { return fmt::format("{}{:06d}", kGenPrefix, number); }
+
+Result<void> PrepareForBuild(const std::string& index_dir) {
+  const fs::path dir(index_dir);
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) {
+      return Fail(Error::FailedPrecondition(fmt::format("{} exists and is not a directory", index_dir)));
+    }
+    const bool empty = fs::is_empty(dir, ec);
+    if (!empty && !fs::exists(dir / kStubName, ec) && !fs::exists(dir / kLockName, ec)) {
+      return Fail(Error::FailedPrecondition(
+          fmt::format("{} is not empty and is not a kbsearch index directory; refusing to write there", index_dir)));
+    }
+    return {};
+  }
+  fs::create_directories(dir, ec);
+  if (ec) return Fail(Error::FailedPrecondition(fmt::format("cannot create {}: {}", index_dir, ec.message())));
+  return {};
+}
+
+int NextGeneration(const std::string& index_dir, int live) {
+  int next = live;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(index_dir, ec)) {
+    next = std::max(next, GenerationNumber(entry.path().filename().string()));
+  }
+  return std::max(next + 1, 1);
 }
 
 }  // namespace kb::index_dir

@@ -50,7 +50,20 @@ Result<void> PointStubAt(const std::filesystem::path& dir, const std::string& ge
 // the debris of builds that did not finish.
 void RemoveOldGenerations(const std::filesystem::path& dir, int live, int previous);
 
-// The name of the live generation of `index_dir`, or kNotFound.
+// "gen-000042" for 42.
+std::string GenerationName(int number);
+
+// Makes `index_dir` ready for a build: creates it when missing.
+// kFailedPrecondition when it is not a directory, or holds files and is not
+// an index directory (a build never writes into someone else's folder).
+Result<void> PrepareForBuild(const std::string& index_dir);
+
+// The number for a new generation: above `live` and above every
+// generation directory present, finished or not (at least 1).
+int NextGeneration(const std::string& index_dir, int live);
+
+// The name of the live generation of `index_dir`, or kNotFound; kDataLoss
+// when the stub names no generation.
 Result<std::string> LiveGeneration(const std::string& index_dir);
 
 }  // namespace kb::index_dir

@@ -31,9 +31,7 @@ namespace fs = std::filesystem;
 
 using index_dir::FileLock;
 using index_dir::GenerationNumber;
-using index_dir::kGenPrefix;
 using index_dir::kLockName;
-using index_dir::kStubName;
 using index_dir::LiveGeneration;
 using index_dir::PointStubAt;
 using index_dir::RemoveOldGenerations;
@@ -325,32 +323,15 @@ Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::s
   const auto start = std::chrono::steady_clock::now();
   const fs::path dir(index_dir);
   std::error_code ec;
-  if (fs::exists(dir, ec)) {
-    if (!fs::is_directory(dir, ec)) {
-      return Fail(Error::FailedPrecondition(fmt::format("{} exists and is not a directory", index_dir)));
-    }
-    const bool empty = fs::is_empty(dir, ec);
-    if (!empty && !fs::exists(dir / kStubName, ec) && !fs::exists(dir / kLockName, ec)) {
-      return Fail(Error::FailedPrecondition(
-          fmt::format("{} is not empty and is not a kbsearch index directory; refusing to write there", index_dir)));
-    }
-  } else {
-    fs::create_directories(dir, ec);
-    if (ec) return Fail(Error::FailedPrecondition(fmt::format("cannot create {}: {}", index_dir, ec.message())));
-  }
+  if (auto ready = index_dir::PrepareForBuild(index_dir); !ready) return Fail(ready.error());
 
   auto lock = FileLock::Acquire(dir / kLockName);
   if (!lock) return Fail(lock.error());
 
   int live = -1;
   if (auto current = LiveGeneration(index_dir)) live = GenerationNumber(*current);
-  int next = live;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    next = std::max(next, GenerationNumber(entry.path().filename().string()));
-  }
-  ++next;
-  if (next == 0) next = 1;
-  const std::string generation = fmt::format("{}{:06d}", kGenPrefix, next);
+  const int next = index_dir::NextGeneration(index_dir, live);
+  const std::string generation = index_dir::GenerationName(next);
   const fs::path gen_path = dir / generation;
   fs::remove_all(gen_path, ec);  // debris of a killed build
 
