@@ -3,7 +3,9 @@
 #ifndef KB_INDEXER_ARTICLE_H_
 #define KB_INDEXER_ARTICLE_H_
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "indexer/base/error.h"
@@ -31,9 +33,24 @@ struct Article {
   int body_line = 0;
 };
 
+// Validation and canonical forms of article fields, shared by all readers
+// (so that Markdown and JSONL articles obey the same rules) and by the API.
+
 // Field values the readers accept.
 bool IsValidArticleType(std::string_view type);
 bool IsValidAudience(std::string_view audience);
+
+// An id is a non-empty string without whitespace or control characters.
+// Returns a message saying what is wrong, or nullopt.
+std::optional<std::string> CheckId(std::string_view id);
+
+// Canonical BCP 47 tag ("DE-at" -> "de-AT"), or nullopt when `tag` is not a
+// well-formed language tag.
+std::optional<std::string> CanonicalLocale(std::string_view tag);
+
+// "YYYY-MM-DD" for a valid calendar date, also accepting an ISO 8601
+// timestamp that starts with one ("2026-08-14T10:00:00Z"); nullopt otherwise.
+std::optional<std::string> CanonicalDate(std::string_view text);
 
 }  // namespace kb
 

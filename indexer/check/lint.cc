@@ -11,6 +11,7 @@
 #include <fmt/core.h>
 
 #include "indexer/corpus/corpus_reader.h"
+#include "indexer/article.h"
 #include "indexer/corpus/fields.h"
 #include "indexer/corpus/synonyms.h"
 #include "indexer/text/analyzer.h"

@@ -7,7 +7,7 @@
 #include <fmt/core.h>
 
 #include "indexer/base/file.h"
-#include "indexer/corpus/fields.h"
+#include "indexer/article.h"
 #include "indexer/corpus/readers.h"
 
 namespace kb {

@@ -1,5 +1,5 @@
-// Validation and canonical forms of article fields, shared by all readers so
-// that Markdown and JSONL articles obey the same rules.
+// What the readers take from a Markdown body: its plain text, steps,
+// headings and links.
 #ifndef KB_INDEXER_CORPUS_FIELDS_H_
 #define KB_INDEXER_CORPUS_FIELDS_H_
 
@@ -11,18 +11,6 @@
 #include "indexer/base/error.h"
 
 namespace kb {
-
-// An id is a non-empty string without whitespace or control characters.
-// Returns a message saying what is wrong, or nullopt.
-std::optional<std::string> CheckId(std::string_view id);
-
-// Canonical BCP 47 tag ("DE-at" -> "de-AT"), or nullopt when `tag` is not a
-// well-formed language tag.
-std::optional<std::string> CanonicalLocale(std::string_view tag);
-
-// "YYYY-MM-DD" for a valid calendar date, also accepting an ISO 8601
-// timestamp that starts with one ("2026-08-14T10:00:00Z"); nullopt otherwise.
-std::optional<std::string> CanonicalDate(std::string_view text);
 
 // A link target in a Markdown body: inline ("[text](url)"), by reference
 // ("[text][ref]" with "[ref]: url") or an autolink ("<url>").

@@ -7,6 +7,7 @@
 
 #include "indexer/base/lines.h"
 #include "indexer/base/utf8.h"
+#include "indexer/article.h"
 #include "indexer/corpus/fields.h"
 
 namespace kb {

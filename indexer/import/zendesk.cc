@@ -19,6 +19,7 @@
 
 #include "indexer/base/file.h"
 #include "indexer/base/progress.h"
+#include "indexer/article.h"
 #include "indexer/corpus/fields.h"
 #include "indexer/import/html_to_markdown.h"
 

@@ -7,7 +7,7 @@
 #include "indexer/base/ids.h"
 #include "indexer/base/time.h"
 #include "indexer/base/utf8.h"
-#include "indexer/corpus/fields.h"
+#include "indexer/article.h"
 #include "indexer/text/analyzer.h"
 
 namespace kb::analytics {

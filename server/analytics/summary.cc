@@ -12,7 +12,7 @@
 
 #include <fmt/core.h>
 
-#include "indexer/corpus/fields.h"
+#include "indexer/article.h"
 #include "indexer/text/analyzer.h"
 
 namespace kb::analytics {

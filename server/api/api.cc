@@ -8,7 +8,7 @@
 #include "indexer/base/ids.h"
 #include "indexer/base/strings.h"
 #include "indexer/base/utf8.h"
-#include "indexer/corpus/fields.h"
+#include "indexer/article.h"
 #include "indexer/text/analyzer.h"
 #include "indexer/text/word_list.h"
 #include "server/analytics/summary.h"
