@@ -10,9 +10,7 @@
 #include "bench/eval/metrics.h"
 #include "bench/peer/fts5.h"
 #include "indexer/base/temp_dir.h"
-#include "indexer/corpus/corpus_reader.h"
-#include "indexer/corpus/synonyms.h"
-#include "indexer/writer/index_writer.h"
+#include "indexer/build/build.h"
 #include "server/search/searcher.h"
 
 namespace kb::eval {
@@ -61,16 +59,17 @@ Result<DatasetResult> Evaluate(const std::string& dataset_dir, std::ofstream& ru
                                std::ostream& err) {
   auto dataset = LoadDataset(dataset_dir);
   if (!dataset) return Fail(dataset.error());
-  auto corpus = ReadCorpus(dataset->corpus_path, /*title_required=*/false);
-  if (!corpus) return Fail(corpus.error());
-  for (std::size_t i = 0; i < corpus->errors.size() && i < 10; ++i) err << corpus->errors[i].ToString() << "\n";
-  if (!corpus->errors.empty()) err << fmt::format("kb-relevance: {} corpus lines skipped\n", corpus->errors.size());
-  auto synonyms = ReadSynonyms(dataset_dir);
-  if (!synonyms) return Fail(synonyms.error());
-
   TempDir tmp("kb-relevance");
   const std::string index_dir = tmp.path() + "/index";
-  if (auto built = BuildIndex(corpus->articles, index_dir, *synonyms); !built) return Fail(built.error());
+  CorpusBuildOptions options;
+  options.title_required = false;
+  options.synonyms_dir = dataset_dir;
+  options.skip_bad_articles = true;
+  auto build = BuildFromCorpus(dataset->corpus_path, index_dir, options);
+  if (!build) return Fail(build.error().errors.front());
+  const Corpus* corpus = &build->corpus;
+  for (std::size_t i = 0; i < corpus->errors.size() && i < 10; ++i) err << corpus->errors[i].ToString() << "\n";
+  if (!corpus->errors.empty()) err << fmt::format("kb-relevance: {} corpus lines skipped\n", corpus->errors.size());
   auto fts = peer::Fts5Index::Open(tmp.path() + "/fts5.sqlite");
   if (!fts) return Fail(fts.error());
   if (auto r = (*fts)->Add(corpus->articles); !r) return Fail(r.error());

@@ -14,9 +14,7 @@
 #include "indexer/check/lint.h"
 #include "indexer/import/zendesk.h"
 
-#include "indexer/corpus/corpus_reader.h"
-#include "indexer/corpus/synonyms.h"
-#include "indexer/writer/index_writer.h"
+#include "indexer/build/build.h"
 #include "server/search/searcher.h"
 
 namespace kb {
@@ -101,29 +99,25 @@ int Build(const Flags& flags, std::ostream& out, std::ostream& err) {
     err << "kb-index build: needs --corpus PATH and --index DIR\n" << kUsage;
     return 2;
   }
-  auto corpus = ReadCorpus(corpus_path->second);
-  if (!corpus) {
-    err << "kb-index: " << corpus.error().ToString() << "\n";
-    return 1;
-  }
-  auto synonyms = ReadSynonyms(corpus_path->second);
-  if (!synonyms) corpus->errors.push_back(synonyms.error());
-  for (const Error& e : corpus->errors) err << e.ToString() << "\n";
-  if (!corpus->errors.empty()) {
-    err << fmt::format("kb-index: {} error{} in {}; the index in {} was not changed\n", corpus->errors.size(),
-                       corpus->errors.size() == 1 ? "" : "s", corpus_path->second, index_dir->second);
-    return 1;
-  }
   Progress progress(err, &err == &std::cerr && ::isatty(STDERR_FILENO), "indexing", "articles");
-  BuildOptions options;
-  options.full = flags.values.contains("full");
-  options.progress = [&](std::size_t done, std::size_t total) { progress.Update(done, total); };
-  auto stats = UpdateIndex(corpus->articles, index_dir->second, *synonyms, options);
+  CorpusBuildOptions options;
+  options.index.full = flags.values.contains("full");
+  options.index.progress = [&](std::size_t done, std::size_t total) { progress.Update(done, total); };
+  auto build = BuildFromCorpus(corpus_path->second, index_dir->second, options);
   progress.Finish();
-  if (!stats) {
-    err << "kb-index: " << stats.error().ToString() << "\n";
+  if (!build) {
+    const std::vector<Error>& errors = build.error().errors;
+    if (!build.error().in_corpus) {
+      err << "kb-index: " << errors.front().ToString() << "\n";
+      return 1;
+    }
+    for (const Error& e : errors) err << e.ToString() << "\n";
+    err << fmt::format("kb-index: {} error{} in {}; the index in {} was not changed\n", errors.size(),
+                       errors.size() == 1 ? "" : "s", corpus_path->second, index_dir->second);
     return 1;
   }
+  const Corpus* corpus = &build->corpus;
+  const BuildStats* stats = &build->stats;
   std::map<std::string, int> per_locale;
   int internal = 0;
   for (const Article& a : corpus->articles) {

@@ -4,8 +4,7 @@
 
 #include <fmt/core.h>
 
-#include "indexer/corpus/corpus_reader.h"
-#include "indexer/corpus/synonyms.h"
+#include "indexer/build/build.h"
 #include "indexer/base/ids.h"
 #include "indexer/base/time.h"
 
@@ -65,23 +64,18 @@ void ReindexJobs::Run(std::string id, std::string corpus_path, std::string index
     }
     running_.clear();
   };
-  auto corpus = ReadCorpus(corpus_path);
-  if (!corpus) return finish(std::nullopt, {corpus.error()});
-  auto synonyms = ReadSynonyms(corpus_path);
-  if (!synonyms) corpus->errors.push_back(synonyms.error());
-  if (!corpus->errors.empty()) return finish(std::nullopt, corpus->errors);  // the index is not touched
-  BuildOptions options;
-  options.full = full;
-  options.progress = [&](std::size_t done, std::size_t total) {
+  CorpusBuildOptions options;
+  options.index.full = full;
+  options.index.progress = [&](std::size_t done, std::size_t total) {
     Update(id, [&](ReindexJob& j) {
       j.done = done;
       j.total = total;
     });
   };
-  auto stats = UpdateIndex(corpus->articles, index_dir, *synonyms, options);
-  if (!stats) return finish(std::nullopt, {stats.error()});
+  auto build = BuildFromCorpus(corpus_path, index_dir, options);
+  if (!build) return finish(std::nullopt, std::move(build.error().errors));  // the index is not touched
   if (after_) after_();
-  finish(*stats, {});
+  finish(build->stats, {});
 }
 
 }  // namespace kb::api
