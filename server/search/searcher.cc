@@ -430,16 +430,21 @@ struct Searcher::Impl {
     const text::Analyzer& analyzer = AnalyzerFor(request.locale);
     SearchResponse response;
     try {
-      const AnalysedQuery q =
-          Analyse(request.query, analyzer, options.ranking, SynonymsFor(request.locale), WordsFor(request.locale), db);
-      if (q.query.empty()) return response;
-      try {
-        response = Run(request, analyzer, q);
-      } catch (const Xapian::DatabaseModifiedError&) {
-        db.reopen();  // a writer committed under us: look again once
-        response = Run(request, analyzer, q);
+      // The analysis reads the index too (spelling, term frequencies), so a
+      // commit under us is retried from there.
+      for (int attempt = 0;; ++attempt) {
+        try {
+          const AnalysedQuery q = Analyse(request.query, analyzer, options.ranking, SynonymsFor(request.locale),
+                                          WordsFor(request.locale), db);
+          if (q.query.empty()) return response;
+          response = Run(request, analyzer, q);
+          response.did_you_mean = q.did_you_mean;
+          break;
+        } catch (const Xapian::DatabaseModifiedError&) {
+          if (attempt == 1) throw;
+          db.reopen();  // a writer committed under us: look again once
+        }
       }
-      response.did_you_mean = q.did_you_mean;
     } catch (const Xapian::Error& e) {
       return Fail(Error::Internal(fmt::format("search failed: {}", e.get_description())));
     }
@@ -640,13 +645,21 @@ Result<Article> Searcher::GetArticle(const ArticleRequest& request) {
   add(text::LanguageOf(request.locale));
   add(impl_->options.default_locale);
   try {
-    for (const std::string& locale : locales) {
-      const std::string term = schema::IdTerm(locale, request.id);
-      Xapian::PostingIterator p = impl_->db.postlist_begin(term);
-      if (p == impl_->db.postlist_end(term)) continue;
-      Article a = schema::StoredArticle(impl_->db.get_document(*p), schema::StoredParts::kAll);
-      if (request.audience == Audience::kPublic && a.audience != "public") continue;
-      return a;
+    for (int attempt = 0;; ++attempt) {
+      try {
+        for (const std::string& locale : locales) {
+          const std::string term = schema::IdTerm(locale, request.id);
+          Xapian::PostingIterator p = impl_->db.postlist_begin(term);
+          if (p == impl_->db.postlist_end(term)) continue;
+          Article a = schema::StoredArticle(impl_->db.get_document(*p), schema::StoredParts::kAll);
+          if (request.audience == Audience::kPublic && a.audience != "public") continue;
+          return a;
+        }
+        break;
+      } catch (const Xapian::DatabaseModifiedError&) {
+        if (attempt == 1) throw;
+        impl_->db.reopen();  // a writer committed under us: look again once
+      }
     }
   } catch (const Xapian::Error& e) {
     return Fail(Error::Internal(fmt::format("article lookup failed: {}", e.get_description())));
