@@ -147,7 +147,12 @@ Result<Db> Open(const std::string& path, bool write) {
     // WAL: readers never block the writer. FULL: the WAL is fsynced at every
     // commit, so an acknowledged event survives a crash of the process or
     // of the machine.
-    if (auto r = Exec(db.get(), "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"); !r) return Fail(r.error());
+    if (auto r = Exec(db.get(), "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"); !r) {
+      if (sqlite3_errcode(db.get()) == SQLITE_NOTADB) {
+        return Fail(Error::DataLoss(fmt::format("{} is not a kbsearch event store: {}", path, r.error().message())));
+      }
+      return Fail(r.error());
+    }
     if (auto r = Exec(db.get(), kSchema); !r) {
       return Fail(Error::DataLoss(fmt::format("{} is not a kbsearch event store: {}", path, r.error().message())));
     }
