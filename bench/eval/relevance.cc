@@ -9,6 +9,7 @@
 #include "bench/eval/dataset.h"
 #include "bench/eval/metrics.h"
 #include "bench/peer/fts5.h"
+#include "indexer/base/flags.h"
 #include "indexer/base/temp_dir.h"
 #include "indexer/build/build.h"
 #include "server/search/searcher.h"
@@ -123,20 +124,17 @@ Result<DatasetResult> Evaluate(const std::string& dataset_dir, std::ofstream& ru
 }  // namespace
 
 int RunRelevance(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (AsksForHelp(args)) {
+    out << kUsage;
+    return 0;
+  }
   std::vector<std::string> datasets;
   std::string run_path;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--run" && i + 1 < args.size()) {
-      run_path = args[++i];
-    } else if (args[i] == "--help" || args[i] == "-h") {
-      out << kUsage;
-      return 0;
-    } else if (!args[i].starts_with("--")) {
-      datasets.push_back(args[i]);
-    } else {
-      err << "kb-relevance: unexpected argument '" << args[i] << "'\n" << kUsage;
-      return 2;
-    }
+  FlagParser parser;
+  parser.Value("run", &run_path).Positional(&datasets);
+  if (auto parsed = parser.Parse(args); !parsed) {
+    err << "kb-relevance: " << parsed.error().message() << "\n" << kUsage;
+    return 2;
   }
   if (datasets.empty()) {
     err << kUsage;

@@ -26,11 +26,13 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <tuple>
 #include <vector>
 
 #include <fmt/core.h>
 
 #include "indexer/base/error.h"
+#include "indexer/base/flags.h"
 #include "indexer/base/temp_dir.h"
 #include "server/analytics/event.h"
 #include "server/analytics/event_store.h"
@@ -394,34 +396,29 @@ std::uintmax_t FileBytes(const std::string& path) {
   return total;
 }
 
-bool ParseCount(const std::string& s, std::int64_t& out) {
-  try {
-    std::size_t used = 0;
-    out = std::stoll(s, &used);
-    return used == s.size() && out > 0;
-  } catch (...) {
-    return false;
-  }
-}
 
 // Reads the flags; returns an exit code when the program should stop.
 std::optional<int> ParseArgs(const std::vector<std::string>& args, Options& options, std::ostream& out,
                              std::ostream& err) {
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const bool has_value = i + 1 < args.size();
-    if (args[i] == "--events" && has_value && ParseCount(args[i + 1], options.events)) {
-      ++i;
-    } else if (args[i] == "--batch" && has_value && ParseCount(args[i + 1], options.batch)) {
-      ++i;
-    } else if (args[i] == "--dir" && has_value) {
-      options.dir = args[++i];
-    } else if (args[i] == "--help" || args[i] == "-h") {
-      out << kUsage;
-      return 0;
-    } else {
-      err << "kb-events-bench: bad argument '" << args[i] << "'\n" << kUsage;
-      return 2;
-    }
+  if (AsksForHelp(args)) {
+    out << kUsage;
+    return 0;
+  }
+  std::string events, batch;
+  bool events_given = false, batch_given = false;
+  FlagParser parser;
+  parser.Value("events", &events, &events_given).Value("batch", &batch, &batch_given).Value("dir", &options.dir);
+  auto usage = [&](const std::string& message) {
+    err << "kb-events-bench: " << message << "\n" << kUsage;
+    return 2;
+  };
+  if (auto parsed = parser.Parse(args); !parsed) return usage(parsed.error().message());
+  for (auto [text, given, name, out_value] : {std::tuple{&events, events_given, "events", &options.events},
+                                              std::tuple{&batch, batch_given, "batch", &options.batch}}) {
+    if (!given) continue;
+    auto n = ParseCount(*text, INT64_MAX);
+    if (!n) return usage(fmt::format("--{} must be a whole number from 1, got '{}'", name, *text));
+    *out_value = *n;
   }
   return std::nullopt;
 }

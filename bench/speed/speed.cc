@@ -11,6 +11,7 @@
 
 #include "bench/peer/fts5.h"
 #include "bench/speed/synthetic.h"
+#include "indexer/base/flags.h"
 #include "indexer/base/temp_dir.h"
 #include "indexer/writer/index_writer.h"
 #include "server/search/searcher.h"
@@ -102,15 +103,6 @@ Latency Measure(const std::vector<std::string>& queries, const std::function<voi
   return l;
 }
 
-bool ParseCount(const std::string& s, int& out) {
-  try {
-    std::size_t used = 0;
-    out = std::stoi(s, &used);
-    return used == s.size() && out > 0;
-  } catch (...) {
-    return false;
-  }
-}
 
 }  // namespace
 
@@ -150,21 +142,28 @@ int RunSpeedBench(const std::vector<std::string>& args, std::ostream& out, std::
   SyntheticOptions options;
   int query_count = 1000;
   std::string emit_dir;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const bool has_value = i + 1 < args.size();
-    if (args[i] == "--articles" && has_value && ParseCount(args[i + 1], options.articles)) {
-      ++i;
-    } else if (args[i] == "--queries" && has_value && ParseCount(args[i + 1], query_count)) {
-      ++i;
-    } else if (args[i] == "--emit" && has_value) {
-      emit_dir = args[++i];
-    } else if (args[i] == "--help" || args[i] == "-h") {
-      out << kUsage;
-      return 0;
-    } else {
-      err << "kb-bench: bad argument '" << args[i] << "'\n" << kUsage;
-      return 2;
-    }
+  if (AsksForHelp(args)) {
+    out << kUsage;
+    return 0;
+  }
+  std::string articles_flag, queries_flag;
+  bool articles_given = false, queries_given = false;
+  FlagParser parser;
+  parser.Value("articles", &articles_flag, &articles_given).Value("queries", &queries_flag, &queries_given).Value("emit", &emit_dir);
+  auto usage = [&](const std::string& message) {
+    err << "kb-bench: " << message << "\n" << kUsage;
+    return 2;
+  };
+  if (auto parsed = parser.Parse(args); !parsed) return usage(parsed.error().message());
+  if (articles_given) {
+    auto n = ParseCount(articles_flag);
+    if (!n) return usage(fmt::format("--articles must be a whole number from 1, got '{}'", articles_flag));
+    options.articles = static_cast<int>(*n);
+  }
+  if (queries_given) {
+    auto n = ParseCount(queries_flag);
+    if (!n) return usage(fmt::format("--queries must be a whole number from 1, got '{}'", queries_flag));
+    query_count = static_cast<int>(*n);
   }
 
   auto start = Clock::now();

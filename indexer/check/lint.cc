@@ -12,6 +12,7 @@
 
 #include "indexer/corpus/corpus_reader.h"
 #include "indexer/article.h"
+#include "indexer/base/flags.h"
 #include "indexer/corpus/fields.h"
 #include "indexer/corpus/synonyms.h"
 #include "indexer/text/analyzer.h"
@@ -179,43 +180,31 @@ struct Flags {
   LintOptions options;
 };
 
-// Parses `--name value` and `--name=value`. Prints the problem and returns
-// nullopt on bad usage.
+// Parses the flags. Prints the problem and returns nullopt on bad usage.
 std::optional<Flags> ParseCheckFlags(const std::vector<std::string>& args, std::ostream& err) {
   Flags flags;
   auto usage = [&](std::string message) {
     err << "kb-index check: " << message << "\nusage:\n" << kCheckUsage;
     return std::nullopt;
   };
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (!arg.starts_with("--")) return usage(fmt::format("unexpected argument '{}'", arg));
-    std::string name = arg.substr(2);
-    std::string value;
-    if (auto eq = name.find('='); eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name.resize(eq);
-    } else if (name == "corpus" || name == "stale-days" || name == "today") {
-      if (i + 1 >= args.size()) return usage(fmt::format("flag --{} needs a value", name));
-      value = args[++i];
+  std::string stale_days, today;
+  bool stale_given = false, today_given = false;
+  FlagParser parser;
+  parser.Value("corpus", &flags.corpus).Value("stale-days", &stale_days, &stale_given).Value("today", &today, &today_given);
+  if (auto parsed = parser.Parse(args); !parsed) return usage(parsed.error().message());
+  if (stale_given) {
+    int days = -1;
+    auto [end, ec] = std::from_chars(stale_days.data(), stale_days.data() + stale_days.size(), days);
+    if (ec != std::errc() || end != stale_days.data() + stale_days.size() || days < 0) {
+      return usage(fmt::format("--stale-days must be a number of days (0 turns staleness off), got '{}'", stale_days));
     }
-    if (name == "corpus") {
-      flags.corpus = value;
-    } else if (name == "stale-days") {
-      int days = -1;
-      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), days);
-      if (ec != std::errc() || end != value.data() + value.size() || days < 0) {
-        return usage(fmt::format("--stale-days must be a number of days (0 turns staleness off), got '{}'", value));
-      }
-      flags.options.stale_days = days;
-    } else if (name == "today") {
-      if (value.size() != 10 || !CanonicalDate(value)) {
-        return usage(fmt::format("--today must be a date YYYY-MM-DD, got '{}'", value));
-      }
-      flags.options.today = DayOf(value);
-    } else {
-      return usage(fmt::format("unknown flag --{}", name));
+    flags.options.stale_days = days;
+  }
+  if (today_given) {
+    if (today.size() != 10 || !CanonicalDate(today)) {
+      return usage(fmt::format("--today must be a date YYYY-MM-DD, got '{}'", today));
     }
+    flags.options.today = DayOf(today);
   }
   if (flags.corpus.empty()) return usage("needs --corpus PATH");
   return flags;

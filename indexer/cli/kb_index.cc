@@ -10,6 +10,7 @@
 
 #include <fmt/core.h>
 
+#include "indexer/base/flags.h"
 #include "indexer/base/progress.h"
 #include "indexer/check/lint.h"
 #include "indexer/import/zendesk.h"
@@ -45,65 +46,43 @@ constexpr std::string_view kUsage =
     "      <TAB>part<TAB>fields<TAB>weight.\n";
 
 struct Flags {
-  std::map<std::string, std::string> values;
+  std::string corpus, index, locale, audience;
+  bool corpus_given = false, index_given = false, locale_given = false, audience_given = false;
+  bool full = false, explain = false;
   std::vector<std::string> positional;
 };
 
-// Parses "--name value" pairs among `allowed`; everything else is positional.
-std::optional<Flags> ParseFlags(const std::vector<std::string>& args, std::size_t from,
-                                std::initializer_list<std::string_view> allowed, std::ostream& err) {
+// Parses the flags of a subcommand among `allowed`; prints the problem and
+// returns nullopt on bad usage.
+std::optional<Flags> ParseFlags(const std::vector<std::string>& args, std::initializer_list<std::string_view> allowed,
+                                std::ostream& err) {
   Flags flags;
-  for (std::size_t i = from; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--") {
-      flags.positional.insert(flags.positional.end(), args.begin() + static_cast<long>(i) + 1, args.end());
-      break;
-    }
-    if (!a.starts_with("--")) {
-      flags.positional.push_back(a);
-      continue;
-    }
-    std::string name = a.substr(2);
-    std::string value;
-    bool has_value = false;
-    if ((name == "explain" || name == "full") &&
-        std::find(allowed.begin(), allowed.end(), std::string_view(name)) != allowed.end()) {
-      flags.values.insert_or_assign(name, std::string(1, '1'));  // a switch: takes no value
-      continue;
-    }
-    if (auto eq = name.find('='); eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name.resize(eq);
-      has_value = true;
-    }
-    if (std::find(allowed.begin(), allowed.end(), std::string_view(name)) == allowed.end()) {
-      err << fmt::format("kb-index: unknown flag --{}\n{}", name, kUsage);
-      return std::nullopt;
-    }
-    if (!has_value) {
-      if (i + 1 >= args.size()) {
-        err << fmt::format("kb-index: flag --{} needs a value\n", name);
-        return std::nullopt;
-      }
-      value = args[++i];
-    }
-    flags.values[name] = value;
+  FlagParser parser;
+  auto allow = [&](std::string_view name) { return std::find(allowed.begin(), allowed.end(), name) != allowed.end(); };
+  if (allow("corpus")) parser.Value("corpus", &flags.corpus, &flags.corpus_given);
+  if (allow("index")) parser.Value("index", &flags.index, &flags.index_given);
+  if (allow("locale")) parser.Value("locale", &flags.locale, &flags.locale_given);
+  if (allow("audience")) parser.Value("audience", &flags.audience, &flags.audience_given);
+  if (allow("full")) parser.Switch("full", &flags.full);
+  if (allow("explain")) parser.Switch("explain", &flags.explain);
+  parser.Positional(&flags.positional);
+  if (auto parsed = parser.Parse(std::vector<std::string>(args.begin() + 1, args.end())); !parsed) {
+    err << "kb-index: " << parsed.error().message() << "\n" << kUsage;
+    return std::nullopt;
   }
   return flags;
 }
 
 int Build(const Flags& flags, std::ostream& out, std::ostream& err) {
-  auto corpus_path = flags.values.find("corpus");
-  auto index_dir = flags.values.find("index");
-  if (corpus_path == flags.values.end() || index_dir == flags.values.end() || !flags.positional.empty()) {
+  if (!flags.corpus_given || !flags.index_given || !flags.positional.empty()) {
     err << "kb-index build: needs --corpus PATH and --index DIR\n" << kUsage;
     return 2;
   }
   Progress progress(err, &err == &std::cerr && ::isatty(STDERR_FILENO), "indexing", "articles");
   CorpusBuildOptions options;
-  options.index.full = flags.values.contains("full");
+  options.index.full = flags.full;
   options.index.progress = [&](std::size_t done, std::size_t total) { progress.Update(done, total); };
-  auto build = BuildFromCorpus(corpus_path->second, index_dir->second, options);
+  auto build = BuildFromCorpus(flags.corpus, flags.index, options);
   progress.Finish();
   if (!build) {
     const std::vector<Error>& errors = build.error().errors;
@@ -113,7 +92,7 @@ int Build(const Flags& flags, std::ostream& out, std::ostream& err) {
     }
     for (const Error& e : errors) err << e.ToString() << "\n";
     err << fmt::format("kb-index: {} error{} in {}; the index in {} was not changed\n", errors.size(),
-                       errors.size() == 1 ? "" : "s", corpus_path->second, index_dir->second);
+                       errors.size() == 1 ? "" : "s", flags.corpus, flags.index);
     return 1;
   }
   const Corpus* corpus = &build->corpus;
@@ -134,25 +113,24 @@ int Build(const Flags& flags, std::ostream& out, std::ostream& err) {
 }
 
 int Search(const Flags& flags, std::ostream& out, std::ostream& err) {
-  auto index_dir = flags.values.find("index");
-  if (index_dir == flags.values.end()) {
+  if (!flags.index_given) {
     err << "kb-index search: needs --index DIR\n" << kUsage;
     return 2;
   }
   search::SearchRequest request;
   for (const std::string& word : flags.positional) request.query += (request.query.empty() ? "" : " ") + word;
-  if (auto l = flags.values.find("locale"); l != flags.values.end()) request.locale = l->second;
-  if (auto a = flags.values.find("audience"); a != flags.values.end()) {
-    if (a->second == "agent") {
+  if (flags.locale_given) request.locale = flags.locale;
+  if (flags.audience_given) {
+    if (flags.audience == "agent") {
       request.audience = search::Audience::kAgent;
-    } else if (a->second != "public") {
-      err << fmt::format("kb-index search: --audience must be 'public' or 'agent', got '{}'\n", a->second);
+    } else if (flags.audience != "public") {
+      err << fmt::format("kb-index search: --audience must be 'public' or 'agent', got '{}'\n", flags.audience);
       return 2;
     }
   }
   request.snippets = false;
-  request.explain = flags.values.contains("explain");
-  auto searcher = search::Searcher::Open(search::SearcherOptions{.index_paths = {index_dir->second}});
+  request.explain = flags.explain;
+  auto searcher = search::Searcher::Open(search::SearcherOptions{.index_paths = {flags.index}});
   if (!searcher) {
     err << "kb-index: " << searcher.error().ToString() << "\n";
     return 1;
@@ -186,7 +164,7 @@ int RunKbIndex(const std::vector<std::string>& args, std::ostream& out, std::ost
   }
   const std::string& command = args[0];
   if (command == "build") {
-    auto flags = ParseFlags(args, 1, {"corpus", "index", "full"}, err);
+    auto flags = ParseFlags(args, {"corpus", "index", "full"}, err);
     return flags ? Build(*flags, out, err) : 2;
   }
   if (command == "import") {
@@ -196,7 +174,7 @@ int RunKbIndex(const std::vector<std::string>& args, std::ostream& out, std::ost
     return check::RunCheckCommand(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
   }
   if (command == "search") {
-    auto flags = ParseFlags(args, 1, {"index", "locale", "audience", "explain"}, err);
+    auto flags = ParseFlags(args, {"index", "locale", "audience", "explain"}, err);
     return flags ? Search(*flags, out, err) : 2;
   }
   err << fmt::format("kb-index: unknown command '{}'\n{}", command, kUsage);

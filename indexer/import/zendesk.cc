@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "indexer/base/file.h"
+#include "indexer/base/flags.h"
 #include "indexer/base/progress.h"
 #include "indexer/article.h"
 #include "indexer/corpus/fields.h"
@@ -638,41 +639,27 @@ int RunImportCommand(const std::vector<std::string>& args, std::ostream& out, st
     err << fmt::format("kb-index import: unknown source '{}': expected 'zendesk'\n{}", args[0], kImportUsage);
     return 2;
   }
-  std::optional<std::string> out_dir;
-  std::vector<std::string> positional;
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--") {
-      positional.insert(positional.end(), args.begin() + static_cast<long>(i) + 1, args.end());
-      break;
-    }
-    if (a == "--help" || a == "-h") {
-      out << kImportUsage;
-      return 0;
-    }
-    if (a == "--out") {
-      if (i + 1 >= args.size()) {
-        err << "kb-index import: flag --out needs a value\n";
-        return 2;
-      }
-      out_dir = args[++i];
-    } else if (a.starts_with("--out=")) {
-      out_dir = a.substr(6);
-    } else if (a.starts_with("--")) {
-      err << fmt::format("kb-index import: unknown flag {}\n{}", a.substr(0, a.find('=')), kImportUsage);
-      return 2;
-    } else {
-      positional.push_back(a);
-    }
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (AsksForHelp(rest)) {
+    out << kImportUsage;
+    return 0;
   }
-  if (!out_dir || out_dir->empty() || positional.size() != 1) {
+  std::string out_dir;
+  std::vector<std::string> positional;
+  FlagParser parser;
+  parser.Value("out", &out_dir).Positional(&positional);
+  if (auto parsed = parser.Parse(rest); !parsed) {
+    err << "kb-index import: " << parsed.error().message() << "\n" << kImportUsage;
+    return 2;
+  }
+  if (out_dir.empty() || positional.size() != 1) {
     err << "kb-index import zendesk: needs --out DIR and one EXPORT.json\n" << kImportUsage;
     return 2;
   }
   const std::string& export_path = positional[0];
   Progress bar(err, &err == &std::cerr && ::isatty(STDERR_FILENO), "importing", "articles");
   auto summary =
-      ImportZendesk(export_path, *out_dir, [&](std::size_t done, std::size_t total) { bar.Update(done, total); });
+      ImportZendesk(export_path, out_dir, [&](std::size_t done, std::size_t total) { bar.Update(done, total); });
   bar.Finish();
   if (!summary) {
     err << "kb-index import: " << summary.error().ToString() << "\n";
@@ -681,11 +668,11 @@ int RunImportCommand(const std::vector<std::string>& args, std::ostream& out, st
   if (!summary->errors.empty()) {
     for (const Error& e : summary->errors) err << e.ToString() << "\n";
     err << fmt::format("kb-index import: {} error{} in {}; nothing was written to {}\n", summary->errors.size(),
-                       summary->errors.size() == 1 ? "" : "s", export_path, *out_dir);
+                       summary->errors.size() == 1 ? "" : "s", export_path, out_dir);
     return 1;
   }
   for (const std::string& path : summary->stale) err << path << ": note: not in this export; left in place\n";
-  out << fmt::format("imported {} into {}: {} written, {} unchanged, {} skipped (drafts)", export_path, *out_dir,
+  out << fmt::format("imported {} into {}: {} written, {} unchanged, {} skipped (drafts)", export_path, out_dir,
                      summary->written, summary->unchanged, summary->skipped);
   if (summary->moved > 0) out << fmt::format(", {} moved to a new section", summary->moved);
   out << "\n";

@@ -1,11 +1,13 @@
 #include "server/analytics/report.h"
-#include "indexer/base/utf8.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <map>
 
 #include <fmt/core.h>
+
+#include "indexer/base/flags.h"
+#include "indexer/base/utf8.h"
 
 namespace kb::analytics {
 
@@ -139,19 +141,17 @@ std::string FormatReport(const Summary& s, const SummaryRequest& request, const 
 
 int RunReport(const std::vector<std::string>& args, std::int64_t now_ms, std::ostream& out, std::ostream& err) {
   std::map<std::string, std::string> flags;
-  static const char* const kKnown[] = {"--events", "--from", "--to", "--locale", "--channel", "--attribution-window",
-                                       "--format"};
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (std::find(std::begin(kKnown), std::end(kKnown), args[i]) == std::end(kKnown)) {
-      err << fmt::format("kb-server report: unknown argument '{}'\n", args[i]) << kUsage;
+  {
+    FlagParser parser;
+    std::map<std::string, bool> given;
+    for (const char* name : {"events", "from", "to", "locale", "channel", "attribution-window", "format"}) {
+      parser.Value(name, &flags[name], &given[name]);
+    }
+    if (auto parsed = parser.Parse(args); !parsed) {
+      err << "kb-server report: " << parsed.error().message() << "\n" << kUsage;
       return 2;
     }
-    if (i + 1 >= args.size()) {
-      err << fmt::format("kb-server report: {} needs a value\n", args[i]) << kUsage;
-      return 2;
-    }
-    flags[args[i].substr(2)] = args[i + 1];
-    ++i;
+    std::erase_if(flags, [&](const auto& entry) { return !given[entry.first]; });
   }
   auto flag = [&](const std::string& name) {
     auto it = flags.find(name);

@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include "indexer/base/file.h"
+#include "indexer/base/flags.h"
 #include "indexer/base/time.h"
 
 namespace kb::api {
@@ -148,16 +149,13 @@ Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
 
 Result<ServerConfig> ConfigFromArgs(const std::vector<std::string>& args) {
   std::map<std::string, std::string> flags;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    static const std::vector<std::string> kKnown = {"--index", "--host", "--port", "--events", "--attribution-window",
-                                                    "--config"};
-    if (std::find(kKnown.begin(), kKnown.end(), a) == kKnown.end()) {
-      return Fail(Error::InvalidArgument(fmt::format("unknown argument '{}'", a)));
-    }
-    if (i + 1 >= args.size()) return Fail(Error::InvalidArgument(fmt::format("{} needs a value", a)));
-    flags[a.substr(2)] = args[++i];
+  FlagParser parser;
+  std::map<std::string, bool> given;
+  for (const char* name : {"index", "host", "port", "events", "attribution-window", "config"}) {
+    parser.Value(name, &flags[name], &given[name]);
   }
+  if (auto parsed = parser.Parse(args); !parsed) return Fail(parsed.error());
+  std::erase_if(flags, [&](const auto& entry) { return !given[entry.first]; });
   ServerConfig c;
   if (auto it = flags.find("config"); it != flags.end()) {
     auto text = ReadFile(it->second);

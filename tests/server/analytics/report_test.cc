@@ -80,7 +80,7 @@ TEST_F(ReportTest, BadUsageExitsWithTwo) {
             "kb-server report: --from: 'yesterday' is not an ISO 8601 date or date-time such as 2026-11-23 or "
             "2026-11-23T10:00:00Z\n");
   EXPECT_EQ(Run({"--events", path_, "--verbose"}), 2);
-  EXPECT_TRUE(err_.str().starts_with("kb-server report: unknown argument '--verbose'\n"));
+  EXPECT_TRUE(err_.str().starts_with("kb-server report: unknown flag --verbose\n"));
   EXPECT_EQ(Run({"--events", path_, "--attribution-window", "soon"}), 2);
   EXPECT_EQ(err_.str(),
             "kb-server report: --attribution-window: 'soon' is not a duration: use a positive number with s, m, h or "

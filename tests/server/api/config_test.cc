@@ -133,10 +133,10 @@ TEST(ConfigTest, BadFlags) {
   EXPECT_EQ(c.error().message(), "--port must be a number from 0 to 65535, got 'http'");
   c = ConfigFromArgs({"--verbose"});
   ASSERT_FALSE(c.has_value());
-  EXPECT_EQ(c.error().message(), "unknown argument '--verbose'");
+  EXPECT_EQ(c.error().message(), "unknown flag --verbose");
   c = ConfigFromArgs({"--index"});
   ASSERT_FALSE(c.has_value());
-  EXPECT_EQ(c.error().message(), "--index needs a value");
+  EXPECT_EQ(c.error().message(), "flag --index needs a value");
   TempDir tmp("config");
   const std::string file = testing::WriteFile(tmp.path(), "kb.toml", "[limits]\nmax_body_bytes = -1\n");
   c = ConfigFromArgs({"--config", file});
