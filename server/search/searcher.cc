@@ -6,7 +6,6 @@
 #include <unordered_set>
 
 #include <fmt/core.h>
-#include <nlohmann/json.hpp>
 
 #include "indexer/base/strings.h"
 #include "indexer/base/utf8.h"
@@ -14,6 +13,7 @@
 #include "indexer/text/analyzer.h"
 #include "indexer/text/word_list.h"
 #include "server/search/snippet.h"
+#include "server/search/synonym_table.h"
 
 namespace kb::search {
 
@@ -50,33 +50,6 @@ struct AnalysedQuery {
   };
   std::vector<Part> explained;
   Xapian::Query query;
-};
-
-// The synonym groups of one language, indexed by entry.
-struct SynonymTable {
-  // entry words joined by ' ' -> group
-  std::unordered_map<std::string, std::size_t> entry_group;
-  std::vector<std::vector<std::vector<std::string>>> groups;  // group -> entries -> words
-  std::size_t longest = 0;                                    // most words in an entry
-
-  static SynonymTable FromJson(const std::string& text) {
-    SynonymTable t;
-    const nlohmann::json groups = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (!groups.is_array()) return t;
-    for (const auto& g : groups) {
-      std::vector<std::vector<std::string>> entries;
-      for (const auto& e : g) {
-        std::vector<std::string> words = e.get<std::vector<std::string>>();
-        std::string key;
-        for (const std::string& w : words) key += (key.empty() ? "" : " ") + w;
-        t.entry_group.emplace(key, t.groups.size());
-        t.longest = std::max(t.longest, words.size());
-        entries.push_back(std::move(words));
-      }
-      t.groups.push_back(std::move(entries));
-    }
-    return t;
-  }
 };
 
 // The word the index knows that `term` is probably a misspelling of, or ""
