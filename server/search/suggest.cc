@@ -1,0 +1,101 @@
+#include "server/search/suggest.h"
+
+#include <fmt/core.h>
+
+#include "indexer/schema.h"
+#include "server/search/query_builder.h"
+
+namespace kb::search {
+
+namespace {
+
+// A wildcard over the title terms starting with `prefix`.
+Xapian::Query TitlePrefix(const std::string& prefix) {
+  constexpr Xapian::termcount kMaxExpansion = 100;
+  return Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(schema::kStemmed) + std::string(schema::kTitle) + prefix,
+                       kMaxExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+}
+
+}  // namespace
+
+Result<std::vector<Suggestion>> SuggestTitles(const SuggestRequest& request, const text::Analyzer& analyzer,
+                                              const text::WordList* words, Xapian::Database& db) {
+  std::vector<Suggestion> out;
+  if (request.limit < 1 || request.limit > 50) {
+    return Fail(Error::InvalidArgument(fmt::format("limit must be between 1 and 50, got {}", request.limit)));
+  }
+  const std::vector<text::Token> tokens = analyzer.Tokenize(request.query);
+  if (tokens.empty()) return out;
+  const std::string title_term = std::string(schema::kStemmed) + std::string(schema::kTitle);
+  // The last word is a prefix: of the word as typed, and of its stem
+  // ("configure" is indexed as "configur").
+  auto prefix_of = [&](const std::string& word) {
+    const std::string stem = analyzer.Stem(word);
+    if (schema::WordPrefixes(word).back().size() == word.size()) {
+      return Xapian::Query(std::string(schema::kTitlePrefix) + word);  // short: indexed as such
+    }
+    if (word.starts_with(stem)) return TitlePrefix(stem);
+    return Xapian::Query(Xapian::Query::OP_OR, TitlePrefix(word), TitlePrefix(stem));
+  };
+  // The words before it are whole. One that no article has is read as the
+  // word it most likely misspells, as in search ("pasword re").
+  auto whole = [&](const std::string& word) {
+    std::string stem = analyzer.Stem(word);
+    if (std::string fixed = Correction(db, word, stem, words, /*keep_real_words=*/true); !fixed.empty()) {
+      stem = analyzer.Stem(fixed);
+    }
+    return Xapian::Query(title_term + stem);
+  };
+  auto query_for = [&](Xapian::Query partial) {
+    std::vector<Xapian::Query> parts = {std::move(partial)}, bonus;
+    for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
+      // Function words typed so far are not required ("how do i re" finds
+      // "Resetting your password"), but titles that have them come first
+      // ("How do I reset my password?").
+      const bool function_word = tokens.size() > 2 && analyzer.IsStopword(tokens[i].term);
+      (function_word ? bonus : parts).push_back(whole(tokens[i].term));
+    }
+    Xapian::Query query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+    if (!bonus.empty()) {
+      query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
+                            Xapian::Query(Xapian::Query::OP_OR, bonus.begin(), bonus.end()));
+    }
+    return query;
+  };
+  auto run = [&](const Xapian::Query& query) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(Restrict(db, query, request.locale, request.audience, {}));
+    enquire.set_weighting_scheme(Bm25());
+    Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit));
+    out.clear();
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      Article a = schema::StoredArticle(it.get_document(), schema::StoredParts::kSummary);
+      out.push_back(Suggestion{std::move(a.title), std::move(a.id), std::move(a.locale)});
+    }
+  };
+  const std::string& last = tokens.back().term;
+  try {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      try {
+        run(query_for(prefix_of(last)));
+        if (out.empty()) {
+          // No title has a word starting so: the last word may hold a typo
+          // ("invocie", "passwrd"). Complete the word it is closest to.
+          if (std::string fixed = Correction(db, last, analyzer.Stem(last), words, /*keep_real_words=*/false);
+              !fixed.empty()) {
+            run(query_for(prefix_of(fixed)));
+          }
+        }
+        break;
+      } catch (const Xapian::DatabaseModifiedError&) {
+        if (attempt == 1) throw;
+        db.reopen();
+      }
+    }
+  } catch (const Xapian::Error& e) {
+    return Fail(Error::Internal(fmt::format("suggest failed: {}", e.get_description())));
+  }
+  return out;
+}
+
+}  // namespace kb::search
