@@ -69,7 +69,7 @@ std::vector<std::string> Split(const Xapian::Database& db, const text::Analyzer&
 
 }  // namespace
 
-AnalysedQuery Analyse(const std::string& text, const text::Analyzer& analyzer, const RankingOptions& ranking,
+AnalyzedQuery Analyze(const std::string& text, const text::Analyzer& analyzer, const RankingOptions& ranking,
                       const SynonymTable* synonyms, const text::WordList* words, const Xapian::Database& db) {
   const std::vector<text::Token> tokens = analyzer.Tokenize(text);
   // Function words ("how", "do", "my") count for little, but they still
@@ -88,7 +88,7 @@ AnalysedQuery Analyse(const std::string& text, const text::Analyzer& analyzer, c
   for (std::size_t i = 0; i < tokens.size() && !finds_something && ranking.typos && words != nullptr; ++i) {
     finds_something = !analyzer.IsStopword(tokens[i].term) && db.get_termfreq(z + stems[i]) > 0;
   }
-  AnalysedQuery out;
+  AnalyzedQuery out;
   std::unordered_set<std::string> seen;
   std::vector<Xapian::Query> groups;  // synonym groups found in the query
   std::vector<std::pair<std::size_t, std::string>> corrections;  // token index -> corrected word
@@ -195,7 +195,7 @@ AnalysedQuery Analyse(const std::string& text, const text::Analyzer& analyzer, c
                                "title"});
     }
   }
-  for (const AnalysedQuery::Compound& c : out.compounds) {
+  for (const AnalyzedQuery::Compound& c : out.compounds) {
     std::vector<Xapian::Query> words;
     for (const std::string& stem : c.stems) {
       words.emplace_back(z + stem);

@@ -16,7 +16,7 @@
 
 namespace kb::search {
 
-struct AnalysedQuery {
+struct AnalyzedQuery {
   std::vector<std::string> stems;  // distinct query words (stemmed) outside synonym groups, in order
   std::vector<std::string> marks;  // stems to mark in snippets, synonyms included
   std::vector<std::string> weak;   // stopwords kept at a low weight
@@ -55,7 +55,7 @@ std::string Correction(const Xapian::Database& db, const std::string& term, cons
 
 // The query for customer text `text`, analysed for its language by
 // `analyzer`, with the ranking features `ranking` turns on.
-AnalysedQuery Analyse(const std::string& text, const text::Analyzer& analyzer, const RankingOptions& ranking,
+AnalyzedQuery Analyze(const std::string& text, const text::Analyzer& analyzer, const RankingOptions& ranking,
                       const SynonymTable* synonyms, const text::WordList* words, const Xapian::Database& db);
 
 // Restricts `query` to what a request may see. Filter terms that every

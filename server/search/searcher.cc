@@ -91,7 +91,7 @@ struct Searcher::Impl {
   // the document alone (BM25 sums independent parts), and the fields of the
   // article its words occur in.
   std::vector<TermExplanation> Explain(Xapian::docid hit, const Article& a, const text::Analyzer& analyzer,
-                                       const AnalysedQuery& q) {
+                                       const AnalyzedQuery& q) {
     std::map<std::string, std::unordered_set<std::string>> fields_of;  // stem -> fields
     auto scan = [&](const std::string& text, const char* field) {
       for (const text::Token& t : analyzer.Tokenize(text)) fields_of[analyzer.Stem(t.term)].insert(field);
@@ -101,7 +101,7 @@ struct Searcher::Impl {
     for (const std::string& tag : a.tags) scan(tag, "tags");
     scan(a.body_text, "body");
     std::vector<TermExplanation> out;
-    for (const AnalysedQuery::Part& part : q.explained) {
+    for (const AnalyzedQuery::Part& part : q.explained) {
       Xapian::Enquire enquire(db);
       enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, part.query, Xapian::Query(schema::IdTerm(a.locale, a.id))));
       enquire.set_weighting_scheme(Bm25());
@@ -131,7 +131,7 @@ struct Searcher::Impl {
       // commit under us is retried from there.
       for (int attempt = 0;; ++attempt) {
         try {
-          const AnalysedQuery q = Analyse(request.query, analyzer, options.ranking, SynonymsFor(request.locale),
+          const AnalyzedQuery q = Analyze(request.query, analyzer, options.ranking, SynonymsFor(request.locale),
                                           WordsFor(request.locale), db);
           if (q.query.empty()) return response;
           response = Run(request, analyzer, q);
@@ -148,7 +148,7 @@ struct Searcher::Impl {
     return response;
   }
 
-  SearchResponse Run(const SearchRequest& request, const text::Analyzer& analyzer, const AnalysedQuery& q) {
+  SearchResponse Run(const SearchRequest& request, const text::Analyzer& analyzer, const AnalyzedQuery& q) {
     SearchResponse response;
     Xapian::Enquire enquire(db);
     enquire.set_query(Restrict(db, q.query, request.locale, request.audience, request.filters));
