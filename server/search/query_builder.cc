@@ -21,30 +21,11 @@ namespace {
 // 3 and stay flat to 6; 3 is the round value at the start of that plateau.
 constexpr double kK1 = 3.0;
 
-}  // namespace
-
-Xapian::BM25Weight Bm25() { return Xapian::BM25Weight(kK1 * schema::kWdfScale, 0.0, 1.0, 0.0, 0.5); }
-
-
-std::string Correction(const Xapian::Database& db, const std::string& term, const std::string& stem,
-                       const text::WordList* words, bool keep_real_words) {
-  if (!schema::IsSpellable(term) || db.get_termfreq(std::string(schema::kStemmed) + stem) > 0) return {};
-  if (keep_real_words && words != nullptr && words->Contains(term)) return {};
-  const unsigned max_edits = Utf8Length(term) >= 8 ? 2 : 1;
-  try {
-    return db.get_spelling_suggestion(term, max_edits);
-  } catch (const Xapian::UnimplementedError&) {
-    return {};  // no spelling data in this backend
-  }
-}
-
-namespace {
-
 // The two words the index knows that `term`, a word it does not know, was
 // typed without a space between ("resetpassword"), as stems; empty when
 // there is none, or `term` is a real word of the language. Of several
 // splits, the one whose rarer half is the most common.
-std::vector<std::string> Split(const Xapian::Database& db, const text::Analyzer& analyzer, const std::string& term,
+std::vector<std::string> SplitInTwo(const Xapian::Database& db, const text::Analyzer& analyzer, const std::string& term,
                                const std::string& stem, const text::WordList* words) {
   constexpr std::size_t kMinPiece = 2;
   const std::string z(schema::kStemmed);
@@ -67,171 +48,245 @@ std::vector<std::string> Split(const Xapian::Database& db, const text::Analyzer&
   return best;
 }
 
+// The stem in the title at kFieldBoostWeight.
+Xapian::Query TitleBoost(const std::string& stem) {
+  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                       Xapian::Query(std::string(schema::kStemmed) + std::string(schema::kTitle) + stem),
+                       kFieldBoostWeight);
+}
+
+// Words joined by `separator`.
+std::string Join(const std::vector<std::string>& words, std::string_view separator) {
+  std::string out;
+  for (const std::string& w : words) out.append(out.empty() ? "" : separator).append(w);
+  return out;
+}
+
 }  // namespace
 
-AnalyzedQuery Analyze(const std::string& text, const text::Analyzer& analyzer, const RankingOptions& ranking,
-                      const SynonymTable* synonyms, const text::WordList* words, const Xapian::Database& db) {
-  const std::vector<text::Token> tokens = analyzer.Tokenize(text);
+AnalyzedQuery BuildQuery(std::string_view text, const QueryContext& context) {
+  std::vector<QueryWord> words = SplitIntoWords(text, context.analyzer);
+  words = ExpandSynonyms(std::move(words), context);
+  words = MarkFunctionWords(std::move(words), context);
+  words = CorrectTypos(std::move(words), context);  // before compounds: a corrected word is not split
+  words = FindCompounds(std::move(words), context);
+  AnalyzedQuery out = AssembleQuery(CollectTerms(words), context);
+  out.did_you_mean = DidYouMean(text, words);
+  return out;
+}
+
+std::vector<QueryWord> SplitIntoWords(std::string_view text, const text::Analyzer& analyzer) {
+  std::vector<QueryWord> words;
+  for (text::Token& t : analyzer.Tokenize(text)) {
+    std::string stem = analyzer.Stem(t.term);
+    words.push_back(QueryWord{.term = std::move(t.term), .begin = t.begin, .end = t.end, .typed_stem = stem, .stem = stem});
+  }
+  return words;
+}
+
+std::vector<QueryWord> ExpandSynonyms(std::vector<QueryWord> words, const QueryContext& context) {
+  if (!context.ranking.synonyms || context.synonyms == nullptr) return words;
+  const SynonymTable& synonyms = *context.synonyms;
+  std::unordered_set<std::size_t> seen_groups;
+  for (std::size_t i = 0; i < words.size();) {
+    // The longest synonym entry starting here (stopwords count: "log in").
+    // The groups of shorter entries starting here are searched too.
+    std::size_t matched = 0;
+    std::string key;
+    for (std::size_t n = 1; n <= synonyms.longest && i + n <= words.size(); ++n) {
+      key += (n > 1 ? " " : "") + words[i + n - 1].stem;
+      if (auto g = synonyms.entry_group.find(key); g != synonyms.entry_group.end()) {
+        matched = n;
+        if (seen_groups.insert(g->second).second) words[i].synonym_groups.push_back(g->second);
+      }
+    }
+    if (matched == 0) {
+      ++i;
+      continue;
+    }
+    for (std::size_t end = i + matched; i < end; ++i) words[i].in_synonym = true;
+  }
+  return words;
+}
+
+std::vector<QueryWord> MarkFunctionWords(std::vector<QueryWord> words, const QueryContext& context) {
   // Function words ("how", "do", "my") count for little, but they still
   // count: dropping them loses matches, keeping them at full weight lets
   // them outweigh the words that matter. A query of nothing else ("how do
   // i") keeps them at full weight.
-  const bool all_stop = std::all_of(tokens.begin(), tokens.end(),
-                                    [&](const text::Token& t) { return analyzer.IsStopword(t.term); });
-  std::vector<std::string> stems;
-  for (const text::Token& t : tokens) stems.push_back(analyzer.Stem(t.term));
+  const text::Analyzer& analyzer = context.analyzer;
+  if (!context.ranking.stopwords ||
+      std::all_of(words.begin(), words.end(), [&](const QueryWord& w) { return analyzer.IsStopword(w.term); })) {
+    return words;
+  }
+  for (QueryWord& w : words) w.function_word = !w.in_synonym && analyzer.IsStopword(w.term);
+  return words;
+}
+
+std::vector<QueryWord> CorrectTypos(std::vector<QueryWord> words, const QueryContext& context) {
+  if (!context.ranking.typos) return words;
+  const text::Analyzer& analyzer = context.analyzer;
   const std::string z(schema::kStemmed);
   // Real words the index lacks are kept as typed while some other word of
   // the query finds articles; a query that would find nothing at all is
   // corrected even so ("threat" -> "thread").
-  bool finds_something = false;
-  for (std::size_t i = 0; i < tokens.size() && !finds_something && ranking.typos && words != nullptr; ++i) {
-    finds_something = !analyzer.IsStopword(tokens[i].term) && db.get_termfreq(z + stems[i]) > 0;
+  const bool finds_something =
+      context.words != nullptr && std::any_of(words.begin(), words.end(), [&](const QueryWord& w) {
+        return !analyzer.IsStopword(w.term) && context.db.get_termfreq(z + w.typed_stem) > 0;
+      });
+  for (QueryWord& w : words) {
+    if (w.in_synonym || w.function_word) continue;
+    // A word the index has never seen is most likely a typo: search for the
+    // corpus word it is closest to instead, and tell the customer.
+    if (std::string fixed = Correction(context.db, w.term, w.stem, context.words, finds_something); !fixed.empty()) {
+      w.stem = analyzer.Stem(fixed);
+      w.correction = std::move(fixed);
+    }
   }
-  AnalyzedQuery out;
+  return words;
+}
+
+std::vector<QueryWord> FindCompounds(std::vector<QueryWord> words, const QueryContext& context) {
+  // Meilisearch's word concatenation and splitting. Only for languages
+  // written with spaces (the ones with stemmers); the pieces of a
+  // Japanese sentence are not words typed apart.
+  const text::Analyzer& analyzer = context.analyzer;
+  if (!context.ranking.compounds || !analyzer.stems()) return words;
+  const std::string z(schema::kStemmed);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    QueryWord& w = words[i];
+    if (w.in_synonym || w.function_word) continue;
+    // The second word may be a function word: "log in", "set up". It is
+    // compared as typed, the first as corrected.
+    if (i + 1 < words.size() && !analyzer.IsStopword(w.term)) {
+      std::string joined = analyzer.Stem(w.term + words[i + 1].term);
+      if (joined != w.stem && joined != words[i + 1].typed_stem && context.db.get_termfreq(z + joined) > 0) {
+        w.joined = std::move(joined);
+      }
+    }
+    if (w.correction.empty()) w.split = SplitInTwo(context.db, analyzer, w.term, w.stem, context.words);
+  }
+  return words;
+}
+
+QueryTerms CollectTerms(const std::vector<QueryWord>& words) {
+  QueryTerms out;
   std::unordered_set<std::string> seen;
-  std::vector<Xapian::Query> groups;  // synonym groups found in the query
-  std::vector<std::pair<std::size_t, std::string>> corrections;  // token index -> corrected word
-  std::unordered_set<std::size_t> seen_groups;
-  for (std::size_t i = 0; i < tokens.size();) {
-    // The longest synonym entry starting here (stopwords count: "log in").
-    std::size_t matched = 0;
-    if (ranking.synonyms && synonyms != nullptr) {
-      std::string key;
-      for (std::size_t n = 1; n <= synonyms->longest && i + n <= tokens.size(); ++n) {
-        key += (n > 1 ? " " : "") + stems[i + n - 1];
-        if (auto g = synonyms->entry_group.find(key); g != synonyms->entry_group.end()) {
-          matched = n;
-          if (seen_groups.insert(g->second).second) {
-            std::vector<Xapian::Query> alternatives;
-            for (const auto& entry : synonyms->groups[g->second]) {
-              std::vector<Xapian::Query> words;
-              for (const std::string& w : entry) {
-                words.emplace_back(z + w);
-                out.marks.push_back(w);
-              }
-              alternatives.push_back(words.size() == 1 ? words[0]
-                                                       : Xapian::Query(Xapian::Query::OP_PHRASE, words.begin(),
-                                                                       words.end(), static_cast<Xapian::termcount>(words.size())));
-            }
-            groups.emplace_back(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end());
-            std::string label;
-            for (const auto& entry : synonyms->groups[g->second]) {
-              std::string words;
-              for (const std::string& w : entry) words += (words.empty() ? "" : " ") + w;
-              label += (label.empty() ? "" : " | ") + words;
-            }
-            out.explained.push_back({label, groups.back(), {}});
-            for (const auto& entry : synonyms->groups[g->second]) {
-              out.explained.back().stems.insert(out.explained.back().stems.end(), entry.begin(), entry.end());
-            }
-          }
-        }
-      }
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const QueryWord& w = words[i];
+    out.synonym_groups.insert(out.synonym_groups.end(), w.synonym_groups.begin(), w.synonym_groups.end());
+    if (w.in_synonym) continue;
+    if (!w.joined.empty() && seen.insert(w.joined).second) {
+      out.compounds.push_back({w.term + " " + words[i + 1].term, {w.joined}});
     }
-    if (matched > 0) {
-      i += matched;
-      continue;
-    }
-    const bool stopword = ranking.stopwords && !all_stop && analyzer.IsStopword(tokens[i].term);
-    if (!stopword && ranking.typos) {
-      // A word the index has never seen is most likely a typo: search for the
-      // corpus word it is closest to instead, and tell the customer.
-      if (std::string fixed = Correction(db, tokens[i].term, stems[i], words, finds_something); !fixed.empty()) {
-        corrections.emplace_back(i, fixed);
-        stems[i] = analyzer.Stem(fixed);
-      }
-    }
-    if (ranking.compounds && !stopword && analyzer.stems()) {
-      // Meilisearch's word concatenation and splitting. Only for languages
-      // written with spaces (the ones with stemmers); the pieces of a
-      // Japanese sentence are not words typed apart.
-      // The second word may be a function word: "log in", "set up".
-      if (i + 1 < tokens.size() && !analyzer.IsStopword(tokens[i].term)) {
-        const std::string joined = analyzer.Stem(tokens[i].term + tokens[i + 1].term);
-        if (joined != stems[i] && joined != stems[i + 1] && db.get_termfreq(z + joined) > 0 &&
-            seen.insert(joined).second) {
-          out.compounds.push_back({tokens[i].term + " " + tokens[i + 1].term, {joined}});
-        }
-      }
-      if (corrections.empty() || corrections.back().first != i) {
-        if (auto pieces = Split(db, analyzer, tokens[i].term, stems[i], words); !pieces.empty()) {
-          out.compounds.push_back({tokens[i].term, pieces});
-        }
-      }
-    }
-    if (seen.insert(stems[i]).second) (stopword ? out.weak : out.stems).push_back(stems[i]);
-    ++i;
+    if (!w.split.empty()) out.compounds.push_back({w.term, w.split});
+    if (seen.insert(w.stem).second) (w.function_word ? out.weak : out.stems).push_back(w.stem);
   }
-  if (!corrections.empty()) {
-    // The customer's text with each corrected word replaced.
-    std::size_t cursor = 0;
-    for (const auto& [index, fixed] : corrections) {
-      out.did_you_mean.append(text.substr(cursor, tokens[index].begin - cursor)).append(fixed);
-      cursor = tokens[index].end;
-    }
-    out.did_you_mean.append(text.substr(cursor));
+  return out;
+}
+
+std::string DidYouMean(std::string_view text, const std::vector<QueryWord>& words) {
+  // The customer's text with each corrected word replaced.
+  std::string out;
+  std::size_t cursor = 0;
+  for (const QueryWord& w : words) {
+    if (w.correction.empty()) continue;
+    out.append(text.substr(cursor, w.begin - cursor)).append(w.correction);
+    cursor = w.end;
   }
-  out.marks.insert(out.marks.end(), out.stems.begin(), out.stems.end());
-  std::vector<Xapian::Query> parts = std::move(groups);
-  for (const std::string& stem : out.stems) {
-    Xapian::Query word(z + stem);
-    if (ranking.field_boost) {
-      // A word in the title is evidence of its own, scored on the title's
-      // statistics. (Customer questions already weigh 3 body words in the
-      // combined text; a second boost for them measured worse, and cost a
-      // posting list per word.)
-      word = Xapian::Query(Xapian::Query::OP_OR, word,
-                           Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                         Xapian::Query(z + std::string(schema::kTitle) + stem), kFieldBoostWeight));
+  if (cursor == 0) return {};  // nothing corrected
+  out.append(text.substr(cursor));
+  return out;
+}
+
+AnalyzedQuery AssembleQuery(const QueryTerms& terms, const QueryContext& context) {
+  AnalyzedQuery out;
+  const std::string z(schema::kStemmed);
+  std::vector<Xapian::Query> parts;
+  for (std::size_t group : terms.synonym_groups) {
+    // Each entry of the group as a word or a phrase, one alternative of the
+    // same term.
+    const std::vector<std::vector<std::string>>& entries = context.synonyms->groups[group];
+    std::vector<Xapian::Query> alternatives;
+    std::vector<std::string> labels, stems;
+    for (const std::vector<std::string>& entry : entries) {
+      std::vector<Xapian::Query> words;
+      for (const std::string& w : entry) words.emplace_back(z + w);
+      alternatives.push_back(words.size() == 1 ? words[0]
+                                               : Xapian::Query(Xapian::Query::OP_PHRASE, words.begin(), words.end(),
+                                                               static_cast<Xapian::termcount>(words.size())));
+      labels.push_back(Join(entry, " "));
+      stems.insert(stems.end(), entry.begin(), entry.end());
     }
-    parts.push_back(word);
+    parts.emplace_back(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end());
+    out.marks.insert(out.marks.end(), stems.begin(), stems.end());
+    out.explained.push_back({Join(labels, " | "), parts.back(), std::move(stems)});
+  }
+  out.marks.insert(out.marks.end(), terms.stems.begin(), terms.stems.end());
+  for (const std::string& stem : terms.stems) {
+    parts.push_back(BoostTitleFields(Xapian::Query(z + stem), stem, context.ranking));
     out.explained.push_back({stem, Xapian::Query(z + stem), {stem}});
-    if (ranking.field_boost) {
-      out.explained.push_back({stem + " (title boost)",
-                               Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                             Xapian::Query(z + std::string(schema::kTitle) + stem), kFieldBoostWeight),
-                               {stem},
-                               "title"});
-    }
+    if (context.ranking.field_boost) out.explained.push_back({stem + " (title boost)", TitleBoost(stem), {stem}, "title"});
   }
-  for (const AnalyzedQuery::Compound& c : out.compounds) {
+  for (const QueryTerms::Compound& c : terms.compounds) {
     std::vector<Xapian::Query> words;
-    for (const std::string& stem : c.stems) {
-      words.emplace_back(z + stem);
-      out.marks.push_back(stem);
-    }
+    for (const std::string& stem : c.stems) words.emplace_back(z + stem);
+    out.marks.insert(out.marks.end(), c.stems.begin(), c.stems.end());
     parts.emplace_back(Xapian::Query::OP_OR, words.begin(), words.end());
-    std::string label;
-    for (const std::string& stem : c.stems) label += (label.empty() ? "" : " ") + stem;
-    out.explained.push_back({fmt::format("{} (typed \"{}\")", label, c.typed), parts.back(), c.stems});
+    out.explained.push_back({fmt::format("{} (typed \"{}\")", Join(c.stems, " "), c.typed), parts.back(), c.stems});
   }
-  for (const std::string& w : out.weak) {
+  for (const std::string& w : terms.weak) {
     parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(z + w), kStopwordWeight);
     out.explained.push_back({w + " (function word)", parts.back(), {w}});
   }
   if (parts.empty()) return out;
-  out.query = Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
-  if (ranking.proximity && out.stems.size() >= 2) {
-    // Neighbouring query words found next to each other, or close together,
-    // in the article: a small bonus on top of the words' own weight, in the
-    // proportions of the sequential dependence model (Metzler & Croft 2005:
-    // 0.85 words, 0.10 ordered pairs, 0.05 pairs within 8 words).
-    std::vector<Xapian::Query> phrases, windows;
-    for (std::size_t i = 0; i + 1 < out.stems.size(); ++i) {
-      const Xapian::Query pair[] = {Xapian::Query(z + out.stems[i]), Xapian::Query(z + out.stems[i + 1])};
-      phrases.emplace_back(Xapian::Query::OP_PHRASE, std::begin(pair), std::end(pair), 2);
-      windows.emplace_back(Xapian::Query::OP_NEAR, std::begin(pair), std::end(pair), kProximityWindow);
-    }
-    const Xapian::Query bonus(
-        Xapian::Query::OP_OR,
-        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, phrases.begin(), phrases.end()),
-                      kPhraseWeight),
-        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, windows.begin(), windows.end()),
-                      kProximityWeight));
-    out.query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, out.query, bonus);
-  }
+  out.query = AddProximity(Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end()), terms.stems, context.ranking);
   return out;
+}
+
+Xapian::Query BoostTitleFields(Xapian::Query word, const std::string& stem, const RankingOptions& ranking) {
+  if (!ranking.field_boost) return word;
+  // A word in the title is evidence of its own, scored on the title's
+  // statistics. (Customer questions already weigh 3 body words in the
+  // combined text; a second boost for them measured worse, and cost a
+  // posting list per word.)
+  return Xapian::Query(Xapian::Query::OP_OR, word, TitleBoost(stem));
+}
+
+Xapian::Query AddProximity(Xapian::Query query, const std::vector<std::string>& stems, const RankingOptions& ranking) {
+  if (!ranking.proximity || stems.size() < 2) return query;
+  // Neighbouring query words found next to each other, or close together,
+  // in the article: a small bonus on top of the words' own weight, in the
+  // proportions of the sequential dependence model (Metzler & Croft 2005:
+  // 0.85 words, 0.10 ordered pairs, 0.05 pairs within 8 words).
+  const std::string z(schema::kStemmed);
+  std::vector<Xapian::Query> phrases, windows;
+  for (std::size_t i = 0; i + 1 < stems.size(); ++i) {
+    const Xapian::Query pair[] = {Xapian::Query(z + stems[i]), Xapian::Query(z + stems[i + 1])};
+    phrases.emplace_back(Xapian::Query::OP_PHRASE, std::begin(pair), std::end(pair), 2);
+    windows.emplace_back(Xapian::Query::OP_NEAR, std::begin(pair), std::end(pair), kProximityWindow);
+  }
+  const Xapian::Query bonus(
+      Xapian::Query::OP_OR,
+      Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, phrases.begin(), phrases.end()),
+                    kPhraseWeight),
+      Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, windows.begin(), windows.end()),
+                    kProximityWeight));
+  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, bonus);
+}
+
+Xapian::BM25Weight Bm25() { return Xapian::BM25Weight(kK1 * schema::kWdfScale, 0.0, 1.0, 0.0, 0.5); }
+
+std::string Correction(const Xapian::Database& db, const std::string& term, const std::string& stem,
+                       const text::WordList* words, bool keep_real_words) {
+  if (!schema::IsSpellable(term) || db.get_termfreq(std::string(schema::kStemmed) + stem) > 0) return {};
+  if (keep_real_words && words != nullptr && words->Contains(term)) return {};
+  const unsigned max_edits = Utf8Length(term) >= 8 ? 2 : 1;
+  try {
+    return db.get_spelling_suggestion(term, max_edits);
+  } catch (const Xapian::UnimplementedError&) {
+    return {};  // no spelling data in this backend
+  }
 }
 
 Xapian::Query Restrict(const Xapian::Database& db, Xapian::Query query, const std::string& locale,
@@ -255,6 +310,5 @@ Xapian::Query Restrict(const Xapian::Database& db, Xapian::Query query, const st
   }
   return query;
 }
-
 
 }  // namespace kb::search

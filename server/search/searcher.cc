@@ -131,8 +131,11 @@ struct Searcher::Impl {
       // commit under us is retried from there.
       for (int attempt = 0;; ++attempt) {
         try {
-          const AnalyzedQuery q = Analyze(request.query, analyzer, options.ranking, SynonymsFor(request.locale),
-                                          WordsFor(request.locale), db);
+          const AnalyzedQuery q = BuildQuery(request.query, QueryContext{.analyzer = analyzer,
+                                                                         .ranking = options.ranking,
+                                                                         .synonyms = SynonymsFor(request.locale),
+                                                                         .words = WordsFor(request.locale),
+                                                                         .db = db});
           if (q.query.empty()) return response;
           response = Run(request, analyzer, q);
           response.did_you_mean = q.did_you_mean;
