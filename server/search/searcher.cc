@@ -12,6 +12,7 @@
 #include "indexer/text/analyzer.h"
 #include "indexer/text/word_list.h"
 #include "server/search/query_builder.h"
+#include "server/search/searcher_xapian.h"
 #include "server/search/snippet.h"
 #include "server/search/suggest.h"
 #include "server/search/synonym_table.h"
@@ -219,11 +220,11 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(const SearcherOptions& options)
       return Fail(Error::DataLoss(fmt::format("cannot read index {}: {}", path, e.get_description())));
     }
   }
-  return FromDatabase(std::move(db), options);
+  return SearcherFromDatabase(std::move(db), options);
 }
 
-std::unique_ptr<Searcher> Searcher::FromDatabase(Xapian::Database db, const SearcherOptions& options) {
-  auto impl = std::make_unique<Impl>();
+std::unique_ptr<Searcher> SearcherFromDatabase(Xapian::Database db, const SearcherOptions& options) {
+  auto impl = std::make_unique<Searcher::Impl>();
   impl->db = std::move(db);
   impl->options = options;
   return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));

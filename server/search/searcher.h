@@ -16,10 +16,12 @@
 #include <string>
 #include <vector>
 
-#include <xapian.h>
-
 #include "indexer/base/error.h"
 #include "indexer/article.h"
+
+namespace Xapian {
+class Database;  // see searcher_xapian.h
+}  // namespace Xapian
 
 namespace kb::search {
 
@@ -148,7 +150,7 @@ inline constexpr double kFieldBoostWeight = 1.0;
 // 0.10 and 0.05 against 0.85 for single words (Metzler and Croft, 2005).
 inline constexpr double kPhraseWeight = 0.10 / 0.85;
 inline constexpr double kProximityWeight = 0.05 / 0.85;
-inline constexpr Xapian::termcount kProximityWindow = 8;
+inline constexpr unsigned kProximityWindow = 8;
 
 struct SearcherOptions {
   // Index directories (or Xapian database paths) searched together.
@@ -167,10 +169,6 @@ class Searcher {
   // Opens every index in `options.index_paths`. kNotFound when one is
   // missing, kDataLoss when one cannot be read.
   static Result<std::unique_ptr<Searcher>> Open(const SearcherOptions& options);
-
-  // Searches an already open database (tests and benchmarks use in-memory
-  // ones).
-  static std::unique_ptr<Searcher> FromDatabase(Xapian::Database db, const SearcherOptions& options);
 
   Searcher(const Searcher&) = delete;
   Searcher& operator=(const Searcher&) = delete;
@@ -194,6 +192,7 @@ class Searcher {
   std::int64_t DocumentCount() const;
 
  private:
+  friend std::unique_ptr<Searcher> SearcherFromDatabase(Xapian::Database db, const SearcherOptions& options);
   struct Impl;
   explicit Searcher(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

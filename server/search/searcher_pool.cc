@@ -1,5 +1,7 @@
 #include "server/search/searcher_pool.h"
 
+#include <xapian.h>
+
 #include "indexer/index_dir.h"
 
 namespace kb::search {

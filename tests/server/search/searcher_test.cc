@@ -1,9 +1,11 @@
 #include "server/search/searcher.h"
 
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include "indexer/corpus/synonyms.h"
 #include "indexer/writer/index_writer.h"
+#include "server/search/searcher_xapian.h"
 #include "tests/test_files.h"
 
 namespace kb::search {
@@ -36,7 +38,7 @@ class SearcherTest : public ::testing::Test {
     auto db = BuildInMemoryIndex(articles);
     ASSERT_TRUE(db.has_value());
     searcher_db_ = *db;
-    searcher_ = Searcher::FromDatabase(*db, SearcherOptions{});
+    searcher_ = SearcherFromDatabase(*db, SearcherOptions{});
   }
 
   std::vector<std::string> Ids(const SearchRequest& request) {
@@ -94,7 +96,7 @@ TEST_F(SearcherTest, FindsWordsTypedApartOrTogether) {
   // "invoice"): only "i" itself matches.
   EXPECT_EQ(Ids("i nvoice"), (std::vector<std::string>{"reset-password@en"}));
   // Off, neither is found.
-  auto plain = Searcher::FromDatabase(searcher_db_, SearcherOptions{.ranking = {.compounds = false}});
+  auto plain = SearcherFromDatabase(searcher_db_, SearcherOptions{.ranking = {.compounds = false}});
   auto r = plain->Search(SearchRequest{.query = "resetpassword", .locale = "en"});
   ASSERT_TRUE(r.has_value());
   EXPECT_TRUE(r->hits.empty());
@@ -312,7 +314,7 @@ class SynonymSearchTest : public ::testing::Test {
   std::vector<std::string> Ids(const std::string& query, bool synonyms) {
     SearcherOptions options;
     options.ranking.synonyms = synonyms;
-    auto s = Searcher::FromDatabase(db_, options);
+    auto s = SearcherFromDatabase(db_, options);
     auto r = s->Search(SearchRequest{.query = query, .locale = "en"});
     EXPECT_TRUE(r.has_value());
     std::vector<std::string> ids;
