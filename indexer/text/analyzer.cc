@@ -10,6 +10,7 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <unicode/utext.h>
+#include <xapian.h>
 
 #include "indexer/text/stopwords.h"
 
@@ -235,15 +236,23 @@ std::string LanguageOf(std::string_view locale) {
   return lang;
 }
 
+struct Analyzer::Stemmer {
+  Xapian::Stem stem;
+};
+
 Analyzer::Analyzer(std::string_view locale) : language_(LanguageOf(locale)) {
-  if (language_.empty()) return;
+  if (language_.empty() || language_ == "none") return;
   try {
-    stemmer_ = Xapian::Stem(language_);
-    stems_ = language_ != "none";
+    stemmer_ = std::make_unique<Stemmer>(Stemmer{Xapian::Stem(language_)});
+    stems_ = true;
   } catch (const Xapian::InvalidArgumentError&) {
     stems_ = false;  // no Snowball stemmer for this language (e.g. ja)
   }
 }
+
+Analyzer::Analyzer(Analyzer&&) noexcept = default;
+Analyzer& Analyzer::operator=(Analyzer&&) noexcept = default;
+Analyzer::~Analyzer() = default;
 
 std::string Analyzer::Stem(const std::string& term) const {
   if (!stems_) return term;
@@ -252,7 +261,7 @@ std::string Analyzer::Stem(const std::string& term) const {
   constexpr std::size_t kMaxCached = 1 << 16;
   if (auto it = stem_cache_.find(term); it != stem_cache_.end()) return it->second;
   if (stem_cache_.size() >= kMaxCached) stem_cache_.clear();
-  std::string stem = stemmer_(term);
+  std::string stem = stemmer_->stem(term);
   stem_cache_.emplace(term, stem);
   return stem;
 }

@@ -12,12 +12,11 @@
 #define KB_INDEXER_TEXT_ANALYZER_H_
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <string_view>
 #include <vector>
-
-#include <xapian.h>
 
 namespace kb::text {
 
@@ -52,13 +51,19 @@ std::string LanguageOf(std::string_view locale);
 
 // Stemming and stopwords for one language.
 //
-// Not safe for concurrent use (Xapian::Stem keeps scratch state): give each
-// thread its own. Construction is cheap.
+// Not safe for concurrent use (the Snowball stemmer keeps scratch state):
+// give each thread its own. Construction is cheap. Movable, not copyable.
 class Analyzer {
  public:
   // `locale` is a BCP 47 tag; only its language matters. Languages without a
   // Snowball stemmer (e.g. "ja") are analysed without stemming.
   explicit Analyzer(std::string_view locale);
+
+  Analyzer(Analyzer&&) noexcept;
+  Analyzer& operator=(Analyzer&&) noexcept;
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+  ~Analyzer();
 
   const std::string& language() const { return language_; }
   bool stems() const { return stems_; }
@@ -73,8 +78,9 @@ class Analyzer {
   std::vector<Token> Tokenize(std::string_view text) const { return text::Tokenize(text); }
 
  private:
+  struct Stemmer;  // Xapian's Snowball stemmer, which only analyzer.cc sees
   std::string language_;
-  Xapian::Stem stemmer_;
+  std::unique_ptr<Stemmer> stemmer_;  // set when stems_
   bool stems_ = false;
   // Stems already computed: words repeat (Zipf), and Snowball costs more
   // than a lookup. Bounded; cleared when full.
