@@ -79,7 +79,8 @@ std::vector<QueryWord> SplitIntoWords(std::string_view text, const text::Analyze
   std::vector<QueryWord> words;
   for (text::Token& t : analyzer.Tokenize(text)) {
     std::string stem = analyzer.Stem(t.term);
-    words.push_back(QueryWord{.term = std::move(t.term), .begin = t.begin, .end = t.end, .typed_stem = stem, .stem = stem});
+    words.push_back(
+        QueryWord{.term = std::move(t.term), .begin = t.begin, .end = t.end, .typed_stem = stem, .stem = stem});
   }
   return words;
 }
@@ -226,7 +227,9 @@ AnalyzedQuery AssembleQuery(const QueryTerms& terms, const QueryContext& context
   for (const std::string& stem : terms.stems) {
     parts.push_back(BoostTitleFields(Xapian::Query(z + stem), stem, context.ranking));
     out.explained.push_back({stem, Xapian::Query(z + stem), {stem}});
-    if (context.ranking.field_boost) out.explained.push_back({stem + " (title boost)", TitleBoost(stem), {stem}, "title"});
+    if (context.ranking.field_boost) {
+      out.explained.push_back({stem + " (title boost)", TitleBoost(stem), {stem}, "title"});
+    }
   }
   for (const QueryTerms::Compound& c : terms.compounds) {
     std::vector<Xapian::Query> words;
@@ -240,7 +243,8 @@ AnalyzedQuery AssembleQuery(const QueryTerms& terms, const QueryContext& context
     out.explained.push_back({w + " (function word)", parts.back(), {w}});
   }
   if (parts.empty()) return out;
-  out.query = AddProximity(Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end()), terms.stems, context.ranking);
+  out.query =
+      AddProximity(Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end()), terms.stems, context.ranking);
   return out;
 }
 
