@@ -1,7 +1,6 @@
 #include "server/search/searcher.h"
 
 #include <algorithm>
-#include <chrono>
 #include <map>
 #include <unordered_set>
 
@@ -231,7 +230,6 @@ std::unique_ptr<Searcher> SearcherFromDatabase(Xapian::Database db, const Search
 }
 
 Result<SearchResponse> Searcher::Search(const SearchRequest& request) {
-  const auto start = std::chrono::steady_clock::now();
   if (IsBlank(request.query)) return Fail(Error::InvalidArgument("query is empty: type a few words to search for"));
   if (request.offset < 0) return Fail(Error::InvalidArgument(fmt::format("offset must be >= 0, got {}", request.offset)));
   if (request.limit < 1 || request.limit > 1000) {
@@ -249,8 +247,6 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& request) {
     response = impl_->SearchIn(again);
     if (!response) return response;
   }
-  response->took_us =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
   return response;
 }
 

@@ -93,7 +93,6 @@ struct SearchResponse {
   // The query with misspelled words corrected, when the results are for
   // that corrected query; empty otherwise.
   std::string did_you_mean;
-  std::int64_t took_us = 0;
 };
 
 struct SuggestRequest {
