@@ -73,8 +73,15 @@ class Error {
   SourceLocation where_;
 };
 
+// A value or the Error that explains why there is none. [[nodiscard]]: a
+// caller that drops a Result has ignored an error, so the compiler says so.
 template <typename T>
-using Result = std::expected<T, Error>;
+class [[nodiscard]] Result : public std::expected<T, Error> {
+ public:
+  using std::expected<T, Error>::expected;
+  Result(const std::expected<T, Error>& e) : std::expected<T, Error>(e) {}  // NOLINT: implicit by design
+  Result(std::expected<T, Error>&& e) : std::expected<T, Error>(std::move(e)) {}  // NOLINT
+};
 
 // Shorthand for returning an error from a function that returns Result<T>.
 inline std::unexpected<Error> Fail(Error e) { return std::unexpected<Error>(std::move(e)); }
