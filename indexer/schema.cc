@@ -96,69 +96,6 @@ std::string BooleanTerm(std::string_view prefix, std::string_view value) {
   return t;
 }
 
-namespace {
-
-constexpr std::size_t kMaxBooleanTermBytes = 200;
-
-void AddBoolean(Xapian::Document& doc, std::string_view prefix, std::string_view value) {
-  if (value.empty()) return;
-  std::string term = BooleanTerm(prefix, value);
-  if (term.size() > kMaxBooleanTermBytes) return;
-  doc.add_boolean_term(term);
-}
-
-// One field of an article as the analyzer saw it.
-struct FieldTokens {
-  Field field;
-  std::string_view prefix;  // the field's own term prefix; empty for the body
-  std::vector<text::Token> tokens;
-  // Words written with a hyphen ("e-mail", "wi-fi", "two-factor"), also
-  // indexed as one word, so that "email" finds "e-mail" (see Hyphenated).
-  std::vector<std::pair<std::size_t, std::string>> hyphenated;
-};
-
-// The text fields in index order. Multi-valued fields (questions, tags)
-// contribute one FieldTokens per value.
-template <typename F>
-void ForEachField(const Article& article, F&& f) {
-  f(std::string_view(article.title), Field::kTitle, std::string_view(kTitle));
-  for (const std::string& q : article.questions) f(std::string_view(q), Field::kQuestions, std::string_view(kQuestions));
-  for (const std::string& tag : article.tags) f(std::string_view(tag), Field::kTags, std::string_view(kTags));
-  f(std::string_view(article.body_text), Field::kBody, std::string_view());
-}
-
-// The words of `text` (its `tokens`) written with hyphens between them, as
-// one word: each run of two to kMaxHyphenated parts ("E-Mail-Adresse" gives
-// "email", "emailadresse" and "mailadresse"), by the token index of its
-// first part, in token order.
-std::vector<std::pair<std::size_t, std::string>> Hyphenated(std::string_view text,
-                                                            const std::vector<text::Token>& tokens) {
-  constexpr std::size_t kMaxHyphenated = 4;
-  auto hyphen_after = [&](std::size_t i) {
-    return i + 1 < tokens.size() && tokens[i + 1].begin == tokens[i].end + 1 && text[tokens[i].end] == '-';
-  };
-  std::vector<std::pair<std::size_t, std::string>> out;
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    std::string joined = tokens[i].term;
-    for (std::size_t j = i; j - i + 1 < kMaxHyphenated && hyphen_after(j); ++j) {
-      joined += tokens[j + 1].term;
-      out.emplace_back(i, joined);
-    }
-  }
-  return out;
-}
-
-std::vector<FieldTokens> Analyse(const Article& article, const text::Analyzer& analyzer) {
-  std::vector<FieldTokens> out;
-  ForEachField(article, [&](std::string_view text, Field field, std::string_view prefix) {
-    std::vector<text::Token> tokens = analyzer.Tokenize(text);
-    auto hyphenated = Hyphenated(text, tokens);
-    out.push_back({field, prefix, std::move(tokens), std::move(hyphenated)});
-  });
-  return out;
-}
-
-}  // namespace
 
 std::vector<std::string> WordPrefixes(std::string_view word) {
   std::vector<std::string> out;
@@ -227,131 +164,21 @@ std::optional<FieldLengths> ParseLengths(std::string_view text) {
   return out;
 }
 
-Xapian::Document MakeDocument(const Article& article, const text::Analyzer& analyzer, const FieldLengths& average,
-                              const PhraseWords* phrase_words, std::vector<std::string>* spelling_words) {
-  Xapian::Document doc;
-  const std::vector<FieldTokens> fields = Analyse(article, analyzer);
-  FieldLengths length{};
-  for (const FieldTokens& f : fields) length[f.field] += static_cast<double>(f.tokens.size());
-  // BM25F: each field's frequencies are divided by that field's own length
-  // norm, weighted, then summed. A long answer does not dilute its title.
-  struct Stats {
-    double weighted_tf = 0;
-    std::vector<Xapian::termpos> positions;
+std::vector<std::pair<std::size_t, std::string>> Hyphenated(std::string_view text,
+                                                            const std::vector<text::Token>& tokens) {
+  constexpr std::size_t kMaxHyphenated = 4;
+  auto hyphen_after = [&](std::size_t i) {
+    return i + 1 < tokens.size() && tokens[i + 1].begin == tokens[i].end + 1 && text[tokens[i].end] == '-';
   };
-  std::unordered_map<std::string, Stats> terms;
-  Xapian::termpos pos = 0;
-  std::string term(kStemmed);
-  for (const FieldTokens& f : fields) {
-    const double weight = FieldWeight(f.field) / LengthNorm(length[f.field], average[f.field]);
-    std::string field_term(kStemmed);
-    field_term.append(f.prefix);
-    const std::size_t field_prefix_len = field_term.size();
-    auto add = [&](const std::string& word, bool own_position) {
-      if (spelling_words != nullptr && IsSpellable(word)) spelling_words->push_back(word);
-      const std::string stem = analyzer.Stem(word);
-      term.resize(kStemmed.size());
-      term.append(stem);
-      Stats& stats = terms[term];
-      stats.weighted_tf += weight;
-      if (own_position && (phrase_words == nullptr || phrase_words->contains(stem))) stats.positions.push_back(pos);
-      if (!f.prefix.empty()) {
-        field_term.resize(field_prefix_len);
-        field_term.append(stem);
-        doc.add_term(field_term);
-      }
-      if (f.field == Field::kTitle) {
-        for (const std::string& p : WordPrefixes(word)) doc.add_term(std::string(kTitlePrefix) + p);
-      }
-    };
-    auto joined = f.hyphenated.begin();
-    for (std::size_t i = 0; i < f.tokens.size(); ++i) {
-      ++pos;
-      add(f.tokens[i].term, true);
-      for (; joined != f.hyphenated.end() && joined->first == i; ++joined) add(joined->second, false);
+  std::vector<std::pair<std::size_t, std::string>> out;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    std::string joined = tokens[i].term;
+    for (std::size_t j = i; j - i + 1 < kMaxHyphenated && hyphen_after(j); ++j) {
+      joined += tokens[j + 1].term;
+      out.emplace_back(i, joined);
     }
-    pos += kFieldGap;
   }
-  if (spelling_words != nullptr) {
-    std::sort(spelling_words->begin(), spelling_words->end());
-    spelling_words->erase(std::unique(spelling_words->begin(), spelling_words->end()), spelling_words->end());
-  }
-  for (const auto& [t, stats] : terms) {
-    doc.add_term(t, NormalisedWdf(stats.weighted_tf));
-    for (Xapian::termpos p : stats.positions) doc.add_posting(t, p, 0);
-  }
-
-  doc.add_boolean_term(IdTerm(article.locale, article.id));
-  AddBoolean(doc, kLocale, article.locale);
-  const std::string language = text::LanguageOf(article.locale);
-  if (language != article.locale) AddBoolean(doc, kLocale, language);
-  AddBoolean(doc, kProduct, article.product);
-  AddBoolean(doc, kCategory, article.category);
-  AddBoolean(doc, kType, article.type);
-  AddBoolean(doc, kAudience, article.audience);
-  for (const std::string& tag : article.tags) AddBoolean(doc, kTag, tag);
-
-  if (!article.category.empty()) doc.add_value(kSlotCategory, article.category);
-  doc.add_value(kSlotType, article.type);
-  if (!article.product.empty()) doc.add_value(kSlotProduct, article.product);
-  if (!article.tags.empty()) {
-    std::string tags;
-    for (const std::string& tag : article.tags) {
-      if (!tags.empty()) tags.push_back(kValueSeparator);
-      tags.append(tag);
-    }
-    doc.add_value(kSlotTags, tags);
-  }
-  if (!article.updated.empty()) {
-    std::string ymd = article.updated;
-    std::erase(ymd, '-');
-    doc.add_value(kSlotUpdated, ymd);
-  }
-
-  // The summary a result list needs goes in a value slot, apart from the
-  // long fields in the document data: the data record is compressed, and a
-  // result list should not pay for inflating every body.
-  const nlohmann::json summary = {
-      {"id", article.id},           {"title", article.title},       {"type", article.type},
-      {"locale", article.locale},   {"product", article.product},   {"category", article.category},
-      {"tags", article.tags},       {"audience", article.audience}, {"updated", article.updated},
-  };
-  const nlohmann::json content = {
-      {"questions", article.questions},
-      {"body", article.body_markdown},
-      {"text", article.body_text},
-      {"steps", article.steps},
-  };
-  doc.add_value(kSlotSummary, summary.dump());
-  doc.add_value(kSlotHash, fmt::format("{:016x} {}", ArticleHash(article), ArticleKey(article.locale, article.id)));
-  doc.set_data(content.dump());
-  return doc;
-}
-
-Article StoredArticle(const Xapian::Document& doc, StoredParts parts) {
-  Article a;
-  const nlohmann::json summary = nlohmann::json::parse(doc.get_value(kSlotSummary), nullptr, /*allow_exceptions=*/false);
-  if (summary.is_object()) {
-    auto str = [&](const char* key) { return summary.value(key, std::string()); };
-    a.id = str("id");
-    a.title = str("title");
-    a.type = str("type");
-    a.locale = str("locale");
-    a.product = str("product");
-    a.category = str("category");
-    a.tags = summary.value("tags", std::vector<std::string>());
-    a.audience = str("audience");
-    a.updated = str("updated");
-  }
-  if (parts == StoredParts::kSummary) return a;
-  const nlohmann::json content = nlohmann::json::parse(doc.get_data(), nullptr, /*allow_exceptions=*/false);
-  if (content.is_object()) {
-    a.questions = content.value("questions", std::vector<std::string>());
-    a.body_markdown = content.value("body", std::string());
-    a.body_text = content.value("text", std::string());
-    a.steps = content.value("steps", std::vector<std::string>());
-  }
-  return a;
+  return out;
 }
 
 }  // namespace kb::schema

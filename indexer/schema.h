@@ -169,30 +169,23 @@ std::string IdTerm(std::string_view locale, std::string_view id);
 // Boolean term of a prefix and a value ("XC" + "billing").
 std::string BooleanTerm(std::string_view prefix, std::string_view value);
 
-// Stems whose positions are kept (see MakeDocument).
-using PhraseWords = std::unordered_set<std::string>;
+// The text fields in index order, each as (text, field, term prefix; empty
+// for the body). Multi-valued fields (questions, tags) give one call per
+// value.
+template <typename F>
+void ForEachField(const Article& article, F&& f) {
+  f(std::string_view(article.title), Field::kTitle, std::string_view(kTitle));
+  for (const std::string& q : article.questions) f(std::string_view(q), Field::kQuestions, std::string_view(kQuestions));
+  for (const std::string& tag : article.tags) f(std::string_view(tag), Field::kTags, std::string_view(kTags));
+  f(std::string_view(article.body_text), Field::kBody, std::string_view());
+}
 
-// Builds the Xapian document for `article`. `analyzer` must be for the
-// article's locale; `average` holds the index's average field lengths (0 for
-// a field: no length normalisation of it). Positions are what phrase
-// matching needs and the costliest part of indexing: they are kept only for
-// the stems in `phrase_words` (the words of multi-word synonyms, which are
-// matched as phrases), or for every stem when it is null.
-// When `spelling_words` is given, it receives SpellingWords(article) (in no
-// particular order), from the same pass over the text.
-Xapian::Document MakeDocument(const Article& article, const text::Analyzer& analyzer, const FieldLengths& average,
-                              const PhraseWords* phrase_words = nullptr,
-                              std::vector<std::string>* spelling_words = nullptr);
-
-// Which parts of the stored article to decode.
-enum class StoredParts {
-  kSummary,  // id, title, type, locale, product, category, tags, audience, updated
-  kAll,      // also questions, body (Markdown and text) and steps
-};
-
-// Decodes what MakeDocument stored. Fields that cannot be decoded are left
-// empty.
-Article StoredArticle(const Xapian::Document& doc, StoredParts parts);
+// The words of `text` (its `tokens`) written with hyphens between them, as
+// one word: each run of two to kMaxHyphenated parts ("E-Mail-Adresse" gives
+// "email", "emailadresse" and "mailadresse"), by the token index of its
+// first part, in token order.
+std::vector<std::pair<std::size_t, std::string>> Hyphenated(std::string_view text,
+                                                            const std::vector<text::Token>& tokens);
 
 }  // namespace kb::schema
 

@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "indexer/index_dir.h"
+#include "indexer/document.h"
 #include "indexer/schema.h"
 #include "indexer/text/analyzer.h"
 

@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include "indexer/base/strings.h"
+#include "indexer/document.h"
 #include "indexer/schema.h"
 #include "indexer/text/analyzer.h"
 #include "indexer/text/word_list.h"

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include "indexer/document.h"
 #include "indexer/schema.h"
 #include "server/search/query_builder.h"
 

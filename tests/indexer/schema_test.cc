@@ -1,3 +1,4 @@
+#include "indexer/document.h"
 #include "indexer/schema.h"
 
 #include <algorithm>
