@@ -30,7 +30,7 @@ struct FieldTokens {
   std::vector<std::pair<std::size_t, std::string>> hyphenated;
 };
 
-std::vector<FieldTokens> Analyse(const Article& article, const text::Analyzer& analyzer) {
+std::vector<FieldTokens> AnalyzeFields(const Article& article, const text::Analyzer& analyzer) {
   std::vector<FieldTokens> out;
   ForEachField(article, [&](std::string_view text, Field field, std::string_view prefix) {
     std::vector<text::Token> tokens = analyzer.Tokenize(text);
@@ -45,7 +45,7 @@ std::vector<FieldTokens> Analyse(const Article& article, const text::Analyzer& a
 Xapian::Document MakeDocument(const Article& article, const text::Analyzer& analyzer, const FieldLengths& average,
                               const PhraseWords* phrase_words, std::vector<std::string>* spelling_words) {
   Xapian::Document doc;
-  const std::vector<FieldTokens> fields = Analyse(article, analyzer);
+  const std::vector<FieldTokens> fields = AnalyzeFields(article, analyzer);
   FieldLengths length{};
   for (const FieldTokens& f : fields) length[f.field] += static_cast<double>(f.tokens.size());
   // BM25F: each field's frequencies are divided by that field's own length

@@ -139,8 +139,8 @@ double LengthNorm(double length, double average_length) {
   return average_length > 0 ? (1 - kLengthB) + kLengthB * length / average_length : 1.0;
 }
 
-Xapian::termcount NormalisedWdf(double weighted_tf) {
-  return std::max<Xapian::termcount>(1, static_cast<Xapian::termcount>(std::round(kWdfScale * weighted_tf)));
+unsigned NormalisedWdf(double weighted_tf) {
+  return std::max(1u, static_cast<unsigned>(std::round(kWdfScale * weighted_tf)));
 }
 
 std::string FormatLengths(const FieldLengths& lengths) {

@@ -37,10 +37,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
-
-#include <xapian.h>
 
 #include "indexer/base/error.h"
 #include "indexer/article.h"
@@ -87,15 +84,15 @@ inline constexpr std::string_view kAudience = "XA";
 inline constexpr std::string_view kTag = "K";
 
 // Value slots.
-inline constexpr Xapian::valueno kSlotUpdated = 0;
-inline constexpr Xapian::valueno kSlotSummary = 1;
-inline constexpr Xapian::valueno kSlotCategory = 2;  // for facet counts
-inline constexpr Xapian::valueno kSlotType = 3;      // for facet counts
-inline constexpr Xapian::valueno kSlotProduct = 4;   // for facet counts
-inline constexpr Xapian::valueno kSlotTags = 5;      // for facet counts: tags joined by kValueSeparator
+inline constexpr unsigned kSlotUpdated = 0;
+inline constexpr unsigned kSlotSummary = 1;
+inline constexpr unsigned kSlotCategory = 2;  // for facet counts
+inline constexpr unsigned kSlotType = 3;      // for facet counts
+inline constexpr unsigned kSlotProduct = 4;   // for facet counts
+inline constexpr unsigned kSlotTags = 5;      // for facet counts: tags joined by kValueSeparator
 // "<16 hex digits of ArticleHash> <locale>:<id>": what incremental builds
 // compare against the corpus.
-inline constexpr Xapian::valueno kSlotHash = 6;
+inline constexpr unsigned kSlotHash = 6;
 
 // Separates the values of a multi-valued slot (kSlotTags).
 inline constexpr char kValueSeparator = '\x1f';
@@ -117,7 +114,7 @@ struct FieldLengths {
 };
 
 // Position gap between fields.
-inline constexpr Xapian::termpos kFieldGap = 100;
+inline constexpr unsigned kFieldGap = 100;
 
 // BM25's length-normalisation strength b, applied at index time.
 inline constexpr double kLengthB = 0.75;
@@ -150,7 +147,7 @@ double LengthNorm(double length, double average_length);
 
 // The stored wdf of a term whose normalised, field-weighted frequency is
 // `weighted_tf` (at least 1).
-Xapian::termcount NormalisedWdf(double weighted_tf);
+unsigned NormalisedWdf(double weighted_tf);
 
 // Field lengths as stored in the index metadata ("4 0.5 1 80"), and back.
 std::string FormatLengths(const FieldLengths& lengths);
