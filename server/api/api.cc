@@ -120,7 +120,7 @@ std::string ResultsJson(const search::SearchResponse& response, int page, int pe
 }  // namespace
 
 Api::Api(ServerConfig config, std::unique_ptr<search::SearcherPool> pool, std::unique_ptr<analytics::EventStore> events,
-         std::FILE* log, bool own_log)
+         std::unique_ptr<AccessLog> log)
     : config_(std::move(config)),
       pool_(std::move(pool)),
       events_(std::move(events)),
@@ -128,37 +128,16 @@ Api::Api(ServerConfig config, std::unique_ptr<search::SearcherPool> pool, std::u
       window_ms_(*ParseDurationMs(config_.attribution_window)),
       limiter_(config_.requests_per_second, config_.burst),
       cache_(static_cast<std::size_t>(std::max(0, config_.cache_entries))),
-      log_(log),
-      own_log_(own_log),
-      client_salt_(RandomHex(16)) {
-  if (config_.retention_days > 0) purger_ = std::thread([this] { PurgeLoop(); });
+      log_(std::move(log)) {
+  if (config_.retention_days > 0) {
+    retention_ = std::make_unique<analytics::RetentionPurge>(
+        *events_, config_.retention_days, [this](const Error& e) { log_->Problem("purge_error", e.message()); });
+  }
 }
 
 Api::~Api() {
-  {
-    std::lock_guard<std::mutex> lock(purge_mu_);
-    stopping_ = true;
-  }
-  purge_wake_.notify_all();
-  if (purger_.joinable()) purger_.join();
+  retention_.reset();
   Flush();
-  if (own_log_ && log_ != nullptr) std::fclose(log_);
-}
-
-void Api::PurgeLoop() {
-  constexpr auto kEvery = std::chrono::hours(1);
-  std::unique_lock<std::mutex> lock(purge_mu_);
-  while (!stopping_) {
-    lock.unlock();
-    const std::int64_t cutoff = NowMs() - config_.retention_days * kDayMs;
-    if (auto r = events_->Purge(cutoff); !r) {
-      std::lock_guard<std::mutex> log_lock(log_mu_);
-      if (log_ != nullptr) std::fprintf(log_, "{\"ts\":\"%s\",\"purge_error\":%s}\n", FormatTime(NowMs()).c_str(),
-                                        json(r.error().message()).dump().c_str());
-    }
-    lock.lock();
-    purge_wake_.wait_for(lock, kEvery, [&] { return stopping_; });
-  }
 }
 
 Result<std::unique_ptr<Api>> Api::Create(const ServerConfig& config) {
@@ -175,22 +154,14 @@ Result<std::unique_ptr<Api>> Api::Create(const ServerConfig& config) {
   if (auto w = ParseDurationMs(config.attribution_window); !w) return Fail(w.error());
   auto events = analytics::OpenSqliteEventStore(config.events_path);
   if (!events) return Fail(events.error());
-  std::FILE* log = nullptr;
-  bool own = false;
-  if (config.access_log == "-") {
-    log = stdout;
-  } else if (!config.access_log.empty()) {
-    log = std::fopen(config.access_log.c_str(), "a");
-    if (log == nullptr) return Fail(Error::FailedPrecondition(fmt::format("cannot open access log {}", config.access_log)));
-    own = true;
-  }
-  return std::unique_ptr<Api>(new Api(config, std::move(*pool), std::move(*events), log, own));
+  auto log = AccessLog::Open(config.access_log);
+  if (!log) return Fail(log.error());
+  return std::unique_ptr<Api>(new Api(config, std::move(*pool), std::move(*events), std::move(*log)));
 }
 
 void Api::Flush() {
   (void)events_->Flush();
-  std::lock_guard<std::mutex> lock(log_mu_);
-  if (log_ != nullptr) std::fflush(log_);
+  log_->Flush();
 }
 
 HttpResponse Api::Handle(const HttpRequest& request) {
@@ -209,7 +180,7 @@ HttpResponse Api::Handle(const HttpRequest& request) {
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   metrics_.Record(route, res.status, seconds);
-  Log(request, route, res.status, seconds);
+  log_->Request(request, route, res.status, seconds);
   return res;
 }
 
@@ -669,19 +640,6 @@ HttpResponse Api::AnalyticsTimeseries(const HttpRequest& request) {
                {"from", FormatTime(r->filter.from_ms)},
                {"to", FormatTime(r->filter.to_ms)},
                {"points", out}});
-}
-
-void Api::Log(const HttpRequest& request, Route route, int status, double seconds) {
-  if (log_ == nullptr) return;
-  // Clients are identified by a salted hash: requests from one client can be
-  // told apart from another's, but the address itself is never written.
-  const std::string client = fmt::format("{:016x}", std::hash<std::string>{}(client_salt_ + request.client));
-  const json line = {{"ts", FormatTime(NowMs())},          {"method", request.method}, {"path", request.path},
-                     {"route", RouteName(route)},          {"status", status},         {"ms", std::round(seconds * 1e6) / 1e3},
-                     {"client", client}};
-  const std::string text = line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
-  std::lock_guard<std::mutex> lock(log_mu_);
-  std::fputs(text.c_str(), log_);
 }
 
 }  // namespace kb::api

@@ -5,14 +5,12 @@
 #ifndef KB_SERVER_API_API_H_
 #define KB_SERVER_API_API_H_
 
-#include <condition_variable>
-#include <cstdio>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "server/analytics/event_store.h"
+#include "server/analytics/retention.h"
+#include "server/api/access_log.h"
 #include "server/api/config.h"
 #include "server/api/guards.h"
 #include "server/api/http_types.h"
@@ -42,7 +40,7 @@ class Api {
 
  private:
   Api(ServerConfig config, std::unique_ptr<search::SearcherPool> pool, std::unique_ptr<analytics::EventStore> events,
-      std::FILE* log, bool own_log);
+      std::unique_ptr<AccessLog> log);
 
   HttpResponse Dispatch(const HttpRequest& request, Route& route);
   HttpResponse Search(const HttpRequest& request, search::Audience audience);
@@ -57,8 +55,6 @@ class Api {
   HttpResponse TicketWebhook(const HttpRequest& request);
   HttpResponse AnalyticsSummary(const HttpRequest& request);
   HttpResponse AnalyticsTimeseries(const HttpRequest& request);
-  void PurgeLoop();
-  void Log(const HttpRequest& request, Route route, int status, double seconds);
 
   ServerConfig config_;
   std::unique_ptr<search::SearcherPool> pool_;
@@ -68,15 +64,8 @@ class Api {
   RateLimiter limiter_;
   ResultCache cache_;
   Metrics metrics_;
-  std::FILE* log_;
-  bool own_log_;
-  std::mutex log_mu_;
-  std::string client_salt_;
-
-  std::mutex purge_mu_;
-  std::condition_variable purge_wake_;
-  bool stopping_ = false;
-  std::thread purger_;
+  std::unique_ptr<AccessLog> log_;
+  std::unique_ptr<analytics::RetentionPurge> retention_;  // null: events are kept
 };
 
 }  // namespace kb::api
