@@ -43,9 +43,14 @@ class Api {
       std::unique_ptr<AccessLog> log);
 
   HttpResponse Dispatch(const HttpRequest& request, Route& route);
+
+  // The handlers, in files by area: handlers_search.cc, handlers_articles.cc,
+  // handlers_events.cc, handlers_analytics.cc, handlers_admin.cc,
+  // handlers_static.cc and handlers_ops.cc.
   HttpResponse Search(const HttpRequest& request, search::Audience audience);
   HttpResponse Suggest(const HttpRequest& request, search::Audience audience);
   HttpResponse Article(const HttpRequest& request, const std::string& id, search::Audience audience);
+  HttpResponse Healthz();
   HttpResponse Ready();
   HttpResponse MetricsPage();
   HttpResponse Reload();
@@ -55,6 +60,9 @@ class Api {
   HttpResponse TicketWebhook(const HttpRequest& request);
   HttpResponse AnalyticsSummary(const HttpRequest& request);
   HttpResponse AnalyticsTimeseries(const HttpRequest& request);
+  HttpResponse OpenApi();
+  // `relative` (a path below the widgets directory) for the request `path`.
+  HttpResponse StaticFile(std::string_view path, std::string_view relative);
 
   ServerConfig config_;
   std::unique_ptr<search::SearcherPool> pool_;

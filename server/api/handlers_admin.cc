@@ -1,0 +1,56 @@
+// POST /api/v1/admin/reload, POST /api/v1/admin/reindex and
+// GET /api/v1/admin/reindex/{job}.
+#include "server/api/api.h"
+
+#include <fmt/core.h>
+
+#include "indexer/base/time.h"
+#include "server/api/errors.h"
+#include "server/api/handler_util.h"
+
+namespace kb::api {
+
+HttpResponse Api::Reload() {
+  auto s = pool_->Reload(/*force=*/true);
+  if (!s) return ErrorResponse(ApiErrorFor(s.error()), s.error().message());
+  return Json({{"status", "reloaded"}, {"generation", s->generation}, {"documents", s->documents}});
+}
+
+HttpResponse Api::StartReindex(const HttpRequest& request) {
+  const std::string full = request.Param("full");
+  if (!full.empty() && full != "true" && full != "false") {
+    return ErrorResponse(ApiError::kInvalidParameter, "parameter 'full' must be 'true' or 'false'");
+  }
+  auto id = reindex_.Start(config_.corpus_path, config_.index_path, full == "true");
+  if (!id) return ErrorResponse(ApiError::kConflict, id.error().message());
+  return Json({{"job", *id}, {"status", "running"}, {"url", "/api/v1/admin/reindex/" + *id}}, 202);
+}
+
+HttpResponse Api::ReindexStatus(const std::string& id) {
+  const auto job = reindex_.Get(id);
+  if (!job) return ErrorResponse(ApiError::kNotFound, fmt::format("no reindex job '{}'", id));
+  json errors = json::array();
+  for (const Error& e : job->errors) {
+    errors.push_back({{"path", e.where().path.empty() ? json(nullptr) : json(e.where().path)},
+                      {"line", e.where().line == 0 ? json(nullptr) : json(e.where().line)},
+                      {"code", ErrorCodeName(e.code())},
+                      {"message", e.message()}});
+  }
+  json result = nullptr;
+  if (job->result) {
+    const BuildStats& s = *job->result;
+    result = {{"generation", s.generation}, {"full", s.full},       {"articles", s.articles},
+              {"added", s.added},           {"updated", s.updated}, {"deleted", s.deleted},
+              {"unchanged", s.unchanged},   {"seconds", s.seconds}};
+  }
+  return Json({{"job", job->id},
+               {"status", job->status},
+               {"full", job->full},
+               {"started", FormatTime(job->started_ms)},
+               {"finished", job->finished_ms ? json(FormatTime(job->finished_ms)) : json(nullptr)},
+               {"progress", {{"done", job->done}, {"total", job->total}}},
+               {"result", result},
+               {"errors", errors}});
+}
+
+}  // namespace kb::api

@@ -1,0 +1,49 @@
+// GET /api/v1/analytics/summary and /api/v1/analytics/timeseries.
+#include "server/api/api.h"
+
+#include "indexer/base/time.h"
+#include "server/analytics/summary.h"
+#include "server/api/errors.h"
+#include "server/api/handler_util.h"
+
+namespace kb::api {
+
+namespace {
+
+// The summary request of an analytics call's parameters.
+Result<analytics::SummaryRequest> SummaryParams(const HttpRequest& request, std::int64_t window_ms) {
+  return analytics::MakeSummaryRequest(request.Param("from"), request.Param("to"), request.Param("locale"),
+                                       request.Param("channel"), NowMs(), window_ms);
+}
+
+}  // namespace
+
+HttpResponse Api::AnalyticsSummary(const HttpRequest& request) {
+  auto r = SummaryParams(request, window_ms_);
+  if (!r) return ErrorResponse(ApiError::kInvalidParameter, r.error().message());
+  if (auto flushed = events_->Flush(); !flushed) return ErrorResponse(ApiError::kUnavailable, flushed.error().message());
+  auto s = analytics::Summarise(*events_, *r);
+  if (!s) return ErrorResponse(ApiErrorFor(s.error()), s.error().message());
+  return Json(analytics::SummaryJson(*s, *r));
+}
+
+HttpResponse Api::AnalyticsTimeseries(const HttpRequest& request) {
+  auto r = SummaryParams(request, window_ms_);
+  if (!r) return ErrorResponse(ApiError::kInvalidParameter, r.error().message());
+  const std::string metric = request.HasParam("metric") ? request.Param("metric") : "deflection_rate";
+  const std::string interval = request.HasParam("interval") ? request.Param("interval") : "day";
+  if (auto flushed = events_->Flush(); !flushed) return ErrorResponse(ApiError::kUnavailable, flushed.error().message());
+  auto points = analytics::Timeseries(*events_, *r, metric, interval);
+  if (!points) return ErrorResponse(ApiErrorFor(points.error()), points.error().message());
+  json out = json::array();
+  for (const analytics::SeriesPoint& p : *points) {
+    out.push_back({{"start", FormatTime(p.start_ms)}, {"value", p.value ? json(*p.value) : json(nullptr)}});
+  }
+  return Json({{"metric", metric},
+               {"interval", interval},
+               {"from", FormatTime(r->filter.from_ms)},
+               {"to", FormatTime(r->filter.to_ms)},
+               {"points", out}});
+}
+
+}  // namespace kb::api

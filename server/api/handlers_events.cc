@@ -1,0 +1,49 @@
+// POST /api/v1/events and the help desk's POST /api/v1/webhooks/ticket.
+#include "server/api/api.h"
+
+#include <fmt/core.h>
+
+#include "indexer/base/time.h"
+#include "server/api/errors.h"
+#include "server/api/handler_util.h"
+
+namespace kb::api {
+
+HttpResponse Api::PostEvents(const HttpRequest& request) {
+  auto batch = analytics::ParseEventBatch(request.body, NowMs());
+  if (!batch) {
+    json details = json::array();
+    std::string message;
+    for (const analytics::EventProblem& p : batch.error()) {
+      details.push_back({{"index", p.index < 0 ? json(nullptr) : json(p.index)}, {"message", p.message}});
+      if (message.empty()) message = p.index < 0 ? p.message : fmt::format("event {}: {}", p.index, p.message);
+    }
+    if (batch.error().size() > 1) message += fmt::format(" (and {} more problems)", batch.error().size() - 1);
+    return ErrorResponse(ApiError::kInvalidEvents, "no event was stored: " + message,
+                         details.dump(-1, ' ', false, json::error_handler_t::replace));
+  }
+  const std::size_t received = batch->size();
+  auto added = events_->Append(std::move(*batch));
+  if (!added) return ErrorResponse(ApiError::kUnavailable, added.error().message());
+  return Json({{"accepted", *added}, {"duplicates", received - *added}}, 202);
+}
+
+HttpResponse Api::TicketWebhook(const HttpRequest& request) {
+  if (config_.ticket_secret.empty()) {
+    return ErrorResponse(ApiError::kNotFound, "the ticket webhook is off: set [webhooks] ticket_secret in the config");
+  }
+  std::string secret = BearerKey(request.Header("authorization"));
+  if (secret.empty()) secret = request.Header("x-webhook-secret");
+  if (!KeyMatches(secret, {config_.ticket_secret})) {
+    return ErrorResponse(ApiError::kUnauthorized, "the webhook secret is missing or wrong");
+  }
+  auto e = analytics::ParseTicketWebhook(request.body, NowMs());
+  if (!e) return ErrorResponse(ApiError::kInvalidEvents, e.error().message(), "[]");
+  std::vector<analytics::Event> one;
+  one.push_back(std::move(*e));
+  auto added = events_->Append(std::move(one));
+  if (!added) return ErrorResponse(ApiError::kUnavailable, added.error().message());
+  return Json({{"accepted", *added}, {"duplicates", 1 - *added}}, 202);
+}
+
+}  // namespace kb::api
