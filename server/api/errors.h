@@ -4,6 +4,7 @@
 #ifndef KB_SERVER_API_ERRORS_H_
 #define KB_SERVER_API_ERRORS_H_
 
+#include <cstddef>
 #include <string_view>
 
 #include "indexer/base/error.h"
@@ -24,8 +25,9 @@ enum class ApiError {
   kConflict,           // 409: a reindex is already running
   kRateLimited,        // 429: with Retry-After
   kInternal,           // 500
-  kUnavailable,        // 503: no index loaded
+  kUnavailable,        // 503: no index loaded; keep last (kApiErrorCount)
 };
+inline constexpr std::size_t kApiErrorCount = static_cast<std::size_t>(ApiError::kUnavailable) + 1;
 
 struct ApiErrorInfo {
   std::string_view code;
@@ -41,8 +43,9 @@ HttpResponse ErrorResponse(ApiError error, std::string_view message);
 HttpResponse ErrorResponse(ApiError error, std::string_view message, std::string_view details_json);
 
 // The API error for a library error: invalid_argument -> invalid_parameter,
-// not_found -> not_found, unavailable -> unavailable, anything else ->
-// internal.
+// not_found -> not_found, failed_precondition (e.g. a reindex already
+// running) -> conflict, unavailable -> unavailable, data_loss and internal
+// -> internal.
 ApiError ApiErrorFor(const Error& error);
 
 }  // namespace kb::api

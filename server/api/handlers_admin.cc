@@ -22,7 +22,7 @@ HttpResponse Api::StartReindex(const HttpRequest& request) {
     return ErrorResponse(ApiError::kInvalidParameter, "parameter 'full' must be 'true' or 'false'");
   }
   auto id = reindex_.Start(config_.corpus_path, config_.index_path, full == "true");
-  if (!id) return ErrorResponse(ApiError::kConflict, id.error().message());
+  if (!id) return ErrorResponse(ApiErrorFor(id.error()), id.error().message());
   return Json({{"job", *id}, {"status", "running"}, {"url", "/api/v1/admin/reindex/" + *id}}, 202);
 }
 

@@ -9,11 +9,13 @@ TEST(ErrorsTest, OneTableOfCodesAndStatuses) {
   const std::vector<std::tuple<ApiError, std::string, int>> table = {
       {ApiError::kInvalidQuery, "invalid_query", 400},       {ApiError::kQueryTooLong, "query_too_long", 400},
       {ApiError::kInvalidParameter, "invalid_parameter", 400}, {ApiError::kInvalidUtf8, "invalid_utf8", 400},
-      {ApiError::kBodyTooLarge, "body_too_large", 400},      {ApiError::kUnauthorized, "unauthorized", 401},
-      {ApiError::kNotFound, "not_found", 404},               {ApiError::kMethodNotAllowed, "method_not_allowed", 405},
+      {ApiError::kInvalidEvents, "invalid_events", 400},     {ApiError::kBodyTooLarge, "body_too_large", 400},
+      {ApiError::kUnauthorized, "unauthorized", 401},        {ApiError::kNotFound, "not_found", 404},
+      {ApiError::kMethodNotAllowed, "method_not_allowed", 405}, {ApiError::kConflict, "conflict", 409},
       {ApiError::kRateLimited, "rate_limited", 429},         {ApiError::kInternal, "internal", 500},
       {ApiError::kUnavailable, "unavailable", 503},
   };
+  ASSERT_EQ(table.size(), kApiErrorCount);
   for (const auto& [error, code, status] : table) {
     const HttpResponse r = ErrorResponse(error, "what went wrong");
     EXPECT_EQ(r.status, status) << code;
@@ -30,6 +32,7 @@ TEST(ErrorsTest, MessagesAreEscaped) {
 TEST(ErrorsTest, LibraryErrorsMapToApiErrors) {
   EXPECT_EQ(ApiErrorFor(Error::InvalidArgument("x")), ApiError::kInvalidParameter);
   EXPECT_EQ(ApiErrorFor(Error::NotFound("x")), ApiError::kNotFound);
+  EXPECT_EQ(ApiErrorFor(Error::FailedPrecondition("x")), ApiError::kConflict);
   EXPECT_EQ(ApiErrorFor(Error::Unavailable("x")), ApiError::kUnavailable);
   EXPECT_EQ(ApiErrorFor(Error::DataLoss("x")), ApiError::kInternal);
   EXPECT_EQ(ApiErrorFor(Error::Internal("x")), ApiError::kInternal);
