@@ -18,6 +18,45 @@ using Clock = std::chrono::steady_clock;
 
 }  // namespace
 
+// The routes. Patterns do not overlap, so their order only sets the order
+// of an audit's listing. Rows that share a pattern (one per method) must
+// agree on need, metric and rate limit: those are checked before the method.
+std::vector<RouteSpec> Api::MakeRoutes() {
+  auto to = [this](HttpResponse (Api::*handler)(const RequestContext&)) -> Handler {
+    return [this, handler](const RequestContext& c) { return (this->*handler)(c); };
+  };
+  auto page = [this](std::string_view file) -> Handler {
+    return [this, file](const RequestContext& c) { return Page(c, file); };
+  };
+  using enum Access;
+  constexpr RateLimit kExempt = RateLimit::kExempt;
+  return {
+      {"GET", "/healthz", kNone, Route::kHealthz, to(&Api::Healthz), kExempt},
+      {"GET", "/readyz", kNone, Route::kReadyz, to(&Api::Ready), kExempt},
+      {"GET", "/metrics", kNone, Route::kMetrics, to(&Api::MetricsPage), kExempt},
+      {"GET", "/api/v1/search", kNone, Route::kSearch, to(&Api::Search)},
+      {"GET", "/api/v1/suggest", kNone, Route::kSuggest, to(&Api::Suggest)},
+      {"GET", "/api/v1/articles/{id}", kNone, Route::kArticle, to(&Api::Article)},
+      {"GET", "/api/v1/openapi.yaml", kNone, Route::kOpenApi, to(&Api::OpenApi)},
+      {"POST", "/api/v1/events", kNone, Route::kEvents, to(&Api::PostEvents)},
+      {"POST", "/api/v1/webhooks/ticket", kTicketSecret, Route::kTicketWebhook, to(&Api::TicketWebhook)},
+      {"GET", "/api/v1/analytics/summary", kAdmin, Route::kAnalyticsSummary, to(&Api::AnalyticsSummary)},
+      {"GET", "/api/v1/analytics/timeseries", kAdmin, Route::kAnalyticsTimeseries, to(&Api::AnalyticsTimeseries)},
+      {"POST", "/api/v1/admin/reload", kAdmin, Route::kAdminReload, to(&Api::Reload)},
+      {"POST", "/api/v1/admin/reindex", kAdmin, Route::kAdminReindex, to(&Api::StartReindex)},
+      {"GET", "/api/v1/admin/reindex/{job}", kAdmin, Route::kAdminReindex, to(&Api::ReindexStatus)},
+      // The pages: the demo help center, its contact form, the agent console
+      // and the analytics dashboard, all from the widgets directory.
+      {"GET", "/", kNone, Route::kStatic, page("index.html")},
+      {"GET", "/contact", kNone, Route::kStatic, page("contact.html")},
+      // The demo's ticket form: a thank-you page, nothing is stored.
+      {"POST", "/contact", kNone, Route::kStatic, page("contact-sent.html")},
+      {"GET", "/agent", kNone, Route::kStatic, page("agent.html")},
+      {"GET", "/dashboard", kNone, Route::kStatic, page("dashboard.html")},
+      {"GET", "/widgets/{path}", kNone, Route::kStatic, to(&Api::Widget)},
+  };
+}
+
 Api::Api(ServerConfig config, std::unique_ptr<search::SearcherPool> pool, std::unique_ptr<analytics::EventStore> events,
          std::unique_ptr<AccessLog> log)
     : config_(std::move(config)),
@@ -27,7 +66,8 @@ Api::Api(ServerConfig config, std::unique_ptr<search::SearcherPool> pool, std::u
       window_ms_(*ParseDurationMs(config_.attribution_window)),
       limiter_(config_.requests_per_second, config_.burst),
       cache_(static_cast<std::size_t>(std::max(0, config_.cache_entries))),
-      log_(std::move(log)) {
+      log_(std::move(log)),
+      routes_(MakeRoutes()) {
   if (config_.retention_days > 0) {
     retention_ = std::make_unique<analytics::RetentionPurge>(
         *events_, config_.retention_days, [this](const Error& e) { log_->Problem("purge_error", e.message()); });
@@ -106,9 +146,9 @@ HttpResponse Api::Dispatch(const HttpRequest& request, Route& route) {
     return res;
   }
 
-  const std::string& path = request.path;
-  const bool operational = path == "/healthz" || path == "/readyz" || path == "/metrics";
-  if (!operational) {
+  const RouteMatch match = FindRoute(routes_, request.path);
+  const RouteSpec* const resource = match.rows.empty() ? nullptr : match.rows.front();
+  if (resource == nullptr || resource->limit == RateLimit::kPerClient) {
     if (const int wait_s = limiter_.Take(request.client); wait_s > 0) {
       route = Route::kRateLimited;
       HttpResponse res = ErrorResponse(ApiError::kRateLimited,
@@ -122,120 +162,47 @@ HttpResponse Api::Dispatch(const HttpRequest& request, Route& route) {
                                                               request.body.size(), config_.max_body_bytes));
   }
 
-  // The help desk's webhook carries its own shared secret, not an API key.
-  if (path == "/api/v1/webhooks/ticket") {
-    route = Route::kTicketWebhook;
-    if (request.method != "POST") {
-      HttpResponse res = ErrorResponse(ApiError::kMethodNotAllowed,
-                                       fmt::format("{} {} is not supported; use POST", request.method, path));
-      res.headers.emplace_back("Allow", "POST");
-      return res;
-    }
-    return TicketWebhook(request);
-  }
-
   // Keys: none means public; a known key opens internal articles (and,
-  // for admin keys, the admin endpoints); an unknown key is refused.
-  const std::string key = BearerKey(request.Header("authorization"));
+  // for admin keys, the admin endpoints); an unknown key is refused. A
+  // route with its own secret gets no API key: its Authorization header
+  // carries that secret.
+  const bool api_keys = resource == nullptr || resource->need != Access::kTicketSecret;
+  const std::string key = api_keys ? BearerKey(request.Header("authorization")) : std::string();
   const bool is_admin = KeyMatches(key, config_.admin_keys);
   const bool is_agent = is_admin || KeyMatches(key, config_.agent_keys);
-  if (!request.Header("authorization").empty() && !is_agent) {
+  if (api_keys && !request.Header("authorization").empty() && !is_agent) {
     return ErrorResponse(ApiError::kUnauthorized, "unknown API key");
   }
+
+  if (resource == nullptr) return ErrorResponse(ApiError::kNotFound, fmt::format("no route {}", request.path));
+  route = resource->metric;
+  const RouteSpec* const spec = match.For(request.method);
+  if (spec == nullptr) return match.MethodNotAllowed(request);
+  if (auto refused = Refuse(spec->need, request, is_agent, is_admin)) return *refused;
   const search::Audience audience = is_agent ? search::Audience::kAgent : search::Audience::kPublic;
+  return spec->handler(RequestContext{.request = request, .audience = audience, .capture = match.capture});
+}
 
-  auto only = [&](const char* method) -> std::optional<HttpResponse> {
-    if (request.method == method) return std::nullopt;
-    HttpResponse res = ErrorResponse(ApiError::kMethodNotAllowed,
-                                     fmt::format("{} {} is not supported; use {}", request.method, path, method));
-    res.headers.emplace_back("Allow", method);
-    return res;
-  };
-
-  if (path == "/healthz") {
-    route = Route::kHealthz;
-    if (auto r = only("GET")) return *r;
-    return Healthz();
-  }
-  if (path == "/readyz") {
-    route = Route::kReadyz;
-    if (auto r = only("GET")) return *r;
-    return Ready();
-  }
-  if (path == "/metrics") {
-    route = Route::kMetrics;
-    if (auto r = only("GET")) return *r;
-    return MetricsPage();
-  }
-  if (path == "/api/v1/search") {
-    route = Route::kSearch;
-    if (auto r = only("GET")) return *r;
-    return Search(request, audience);
-  }
-  if (path == "/api/v1/suggest") {
-    route = Route::kSuggest;
-    if (auto r = only("GET")) return *r;
-    return Suggest(request, audience);
-  }
-  constexpr std::string_view kArticles = "/api/v1/articles/";
-  if (path.starts_with(kArticles)) {
-    route = Route::kArticle;
-    if (auto r = only("GET")) return *r;
-    return Article(request, path.substr(kArticles.size()), audience);
-  }
-  if (path == "/api/v1/openapi.yaml") {
-    route = Route::kOpenApi;
-    if (auto r = only("GET")) return *r;
-    return OpenApi();
-  }
-  if (path == "/api/v1/admin/reload") {
-    route = Route::kAdminReload;
-    if (auto r = only("POST")) return *r;
-    if (!is_admin) return ErrorResponse(ApiError::kUnauthorized, "this endpoint needs an admin key");
-    return Reload();
-  }
-  constexpr std::string_view kReindex = "/api/v1/admin/reindex";
-  if (path == kReindex || path.starts_with(std::string(kReindex) + "/")) {
-    route = Route::kAdminReindex;
-    const bool start = path == kReindex;
-    if (auto r = only(start ? "POST" : "GET")) return *r;
-    if (!is_admin) return ErrorResponse(ApiError::kUnauthorized, "this endpoint needs an admin key");
-    return start ? StartReindex(request) : ReindexStatus(path.substr(kReindex.size() + 1));
-  }
-  if (path == "/api/v1/events") {
-    route = Route::kEvents;
-    if (auto r = only("POST")) return *r;
-    return PostEvents(request);
-  }
-  if (path == "/api/v1/analytics/summary" || path == "/api/v1/analytics/timeseries") {
-    const bool summary = path == "/api/v1/analytics/summary";
-    route = summary ? Route::kAnalyticsSummary : Route::kAnalyticsTimeseries;
-    if (auto r = only("GET")) return *r;
-    if (!is_admin) return ErrorResponse(ApiError::kUnauthorized, "this endpoint needs an admin key");
-    return summary ? AnalyticsSummary(request) : AnalyticsTimeseries(request);
-  }
-  // The pages: the demo help center, its contact form, the agent console
-  // and the analytics dashboard, all from the widgets directory.
-  static const std::pair<std::string_view, std::string_view> kPages[] = {
-      {"/", "index.html"}, {"/contact", "contact.html"}, {"/agent", "agent.html"}, {"/dashboard", "dashboard.html"}};
-  for (const auto& [page, file] : kPages) {
-    if (path != page) continue;
-    route = Route::kStatic;
-    std::string_view serve = file;
-    if (path == "/contact" && request.method == "POST") {
-      serve = "contact-sent.html";  // the demo's ticket form: a thank-you page, nothing is stored
-    } else if (auto r = only("GET")) {
-      return *r;
+std::optional<HttpResponse> Api::Refuse(Access need, const HttpRequest& request, bool is_agent, bool is_admin) const {
+  switch (need) {
+    case Access::kNone: return std::nullopt;
+    case Access::kAgent:
+      if (is_agent) return std::nullopt;
+      return ErrorResponse(ApiError::kUnauthorized, "this endpoint needs an agent key");
+    case Access::kAdmin:
+      if (is_admin) return std::nullopt;
+      return ErrorResponse(ApiError::kUnauthorized, "this endpoint needs an admin key");
+    case Access::kTicketSecret: {
+      if (config_.ticket_secret.empty()) {
+        return ErrorResponse(ApiError::kNotFound, "the ticket webhook is off: set [webhooks] ticket_secret in the config");
+      }
+      std::string secret = BearerKey(request.Header("authorization"));
+      if (secret.empty()) secret = request.Header("x-webhook-secret");
+      if (KeyMatches(secret, {config_.ticket_secret})) return std::nullopt;
+      return ErrorResponse(ApiError::kUnauthorized, "the webhook secret is missing or wrong");
     }
-    return StaticFile(path, serve);
   }
-  constexpr std::string_view kWidgets = "/widgets/";
-  if (path.starts_with(kWidgets)) {
-    route = Route::kStatic;
-    if (auto r = only("GET")) return *r;
-    return StaticFile(path, std::string_view(path).substr(kWidgets.size()));
-  }
-  return ErrorResponse(ApiError::kNotFound, fmt::format("no route {}", path));
+  return ErrorResponse(ApiError::kInternal, "internal error");
 }
 
 }  // namespace kb::api

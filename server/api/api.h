@@ -1,12 +1,18 @@
 // The HTTP API, version 1, as a function from HttpRequest to HttpResponse.
-// Routing, guards (UTF-8, limits, keys, rate limits, CORS), handlers, the
-// result cache, metrics and the access log live here; the HTTP library only
-// carries bytes (server/http/). Safe for concurrent use.
+// The global guards (UTF-8, CORS, rate limits, body size, keys) run here,
+// then the route table (server/api/routes.h) answers 404, 405 and 401 and
+// picks a handler; the handlers live in files by area (handlers_*.cc). The
+// result cache, metrics, access log and retention purge are wired together
+// here; the HTTP library only carries bytes (server/http/). Safe for
+// concurrent use.
 #ifndef KB_SERVER_API_API_H_
 #define KB_SERVER_API_API_H_
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "server/analytics/event_store.h"
 #include "server/analytics/retention.h"
@@ -17,6 +23,7 @@
 #include "server/api/metrics.h"
 #include "server/api/reindex_jobs.h"
 #include "server/api/result_cache.h"
+#include "server/api/routes.h"
 #include "server/search/searcher_pool.h"
 
 namespace kb::api {
@@ -34,6 +41,9 @@ class Api {
   // Writes buffered log lines and queued events out; called on shutdown.
   void Flush();
 
+  // Every route, in the order they are matched.
+  const std::vector<RouteSpec>& routes() const { return routes_; }
+
   search::SearcherPool& pool() { return *pool_; }
   const ServerConfig& config() const { return config_; }
   analytics::EventStore& events() { return *events_; }
@@ -42,27 +52,35 @@ class Api {
   Api(ServerConfig config, std::unique_ptr<search::SearcherPool> pool, std::unique_ptr<analytics::EventStore> events,
       std::unique_ptr<AccessLog> log);
 
+  std::vector<RouteSpec> MakeRoutes();
   HttpResponse Dispatch(const HttpRequest& request, Route& route);
+  // The 404 or 401 when the caller lacks what `need` asks for.
+  std::optional<HttpResponse> Refuse(Access need, const HttpRequest& request, bool is_agent, bool is_admin) const;
 
-  // The handlers, in files by area: handlers_search.cc, handlers_articles.cc,
-  // handlers_events.cc, handlers_analytics.cc, handlers_admin.cc,
-  // handlers_static.cc and handlers_ops.cc.
-  HttpResponse Search(const HttpRequest& request, search::Audience audience);
-  HttpResponse Suggest(const HttpRequest& request, search::Audience audience);
-  HttpResponse Article(const HttpRequest& request, const std::string& id, search::Audience audience);
-  HttpResponse Healthz();
-  HttpResponse Ready();
-  HttpResponse MetricsPage();
-  HttpResponse Reload();
-  HttpResponse StartReindex(const HttpRequest& request);
-  HttpResponse ReindexStatus(const std::string& id);
-  HttpResponse PostEvents(const HttpRequest& request);
-  HttpResponse TicketWebhook(const HttpRequest& request);
-  HttpResponse AnalyticsSummary(const HttpRequest& request);
-  HttpResponse AnalyticsTimeseries(const HttpRequest& request);
-  HttpResponse OpenApi();
-  // `relative` (a path below the widgets directory) for the request `path`.
-  HttpResponse StaticFile(std::string_view path, std::string_view relative);
+  // The handlers, in files by area.
+  // handlers_search.cc
+  HttpResponse Search(const RequestContext& c);
+  HttpResponse Suggest(const RequestContext& c);
+  // handlers_articles.cc
+  HttpResponse Article(const RequestContext& c);
+  // handlers_events.cc
+  HttpResponse PostEvents(const RequestContext& c);
+  HttpResponse TicketWebhook(const RequestContext& c);
+  // handlers_analytics.cc
+  HttpResponse AnalyticsSummary(const RequestContext& c);
+  HttpResponse AnalyticsTimeseries(const RequestContext& c);
+  // handlers_admin.cc
+  HttpResponse Reload(const RequestContext& c);
+  HttpResponse StartReindex(const RequestContext& c);
+  HttpResponse ReindexStatus(const RequestContext& c);
+  // handlers_static.cc
+  HttpResponse OpenApi(const RequestContext& c);
+  HttpResponse Page(const RequestContext& c, std::string_view file);
+  HttpResponse Widget(const RequestContext& c);
+  // handlers_ops.cc
+  HttpResponse Healthz(const RequestContext& c);
+  HttpResponse Ready(const RequestContext& c);
+  HttpResponse MetricsPage(const RequestContext& c);
 
   ServerConfig config_;
   std::unique_ptr<search::SearcherPool> pool_;
@@ -74,6 +92,7 @@ class Api {
   Metrics metrics_;
   std::unique_ptr<AccessLog> log_;
   std::unique_ptr<analytics::RetentionPurge> retention_;  // null: events are kept
+  const std::vector<RouteSpec> routes_;
 };
 
 }  // namespace kb::api

@@ -10,14 +10,14 @@
 
 namespace kb::api {
 
-HttpResponse Api::Reload() {
+HttpResponse Api::Reload(const RequestContext&) {
   auto s = pool_->Reload(/*force=*/true);
   if (!s) return ErrorResponse(ApiErrorFor(s.error()), s.error().message());
   return Json({{"status", "reloaded"}, {"generation", s->generation}, {"documents", s->documents}});
 }
 
-HttpResponse Api::StartReindex(const HttpRequest& request) {
-  const std::string full = request.Param("full");
+HttpResponse Api::StartReindex(const RequestContext& c) {
+  const std::string full = c.request.Param("full");
   if (!full.empty() && full != "true" && full != "false") {
     return ErrorResponse(ApiError::kInvalidParameter, "parameter 'full' must be 'true' or 'false'");
   }
@@ -26,9 +26,9 @@ HttpResponse Api::StartReindex(const HttpRequest& request) {
   return Json({{"job", *id}, {"status", "running"}, {"url", "/api/v1/admin/reindex/" + *id}}, 202);
 }
 
-HttpResponse Api::ReindexStatus(const std::string& id) {
-  const auto job = reindex_.Get(id);
-  if (!job) return ErrorResponse(ApiError::kNotFound, fmt::format("no reindex job '{}'", id));
+HttpResponse Api::ReindexStatus(const RequestContext& c) {
+  const auto job = reindex_.Get(std::string(c.capture));
+  if (!job) return ErrorResponse(ApiError::kNotFound, fmt::format("no reindex job '{}'", c.capture));
   json errors = json::array();
   for (const Error& e : job->errors) {
     errors.push_back({{"path", e.where().path.empty() ? json(nullptr) : json(e.where().path)},

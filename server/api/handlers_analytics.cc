@@ -18,8 +18,8 @@ Result<analytics::SummaryRequest> SummaryParams(const HttpRequest& request, std:
 
 }  // namespace
 
-HttpResponse Api::AnalyticsSummary(const HttpRequest& request) {
-  auto r = SummaryParams(request, window_ms_);
+HttpResponse Api::AnalyticsSummary(const RequestContext& c) {
+  auto r = SummaryParams(c.request, window_ms_);
   if (!r) return ErrorResponse(ApiError::kInvalidParameter, r.error().message());
   if (auto flushed = events_->Flush(); !flushed) return ErrorResponse(ApiError::kUnavailable, flushed.error().message());
   auto s = analytics::Summarise(*events_, *r);
@@ -27,11 +27,11 @@ HttpResponse Api::AnalyticsSummary(const HttpRequest& request) {
   return Json(analytics::SummaryJson(*s, *r));
 }
 
-HttpResponse Api::AnalyticsTimeseries(const HttpRequest& request) {
-  auto r = SummaryParams(request, window_ms_);
+HttpResponse Api::AnalyticsTimeseries(const RequestContext& c) {
+  auto r = SummaryParams(c.request, window_ms_);
   if (!r) return ErrorResponse(ApiError::kInvalidParameter, r.error().message());
-  const std::string metric = request.HasParam("metric") ? request.Param("metric") : "deflection_rate";
-  const std::string interval = request.HasParam("interval") ? request.Param("interval") : "day";
+  const std::string metric = c.request.HasParam("metric") ? c.request.Param("metric") : "deflection_rate";
+  const std::string interval = c.request.HasParam("interval") ? c.request.Param("interval") : "day";
   if (auto flushed = events_->Flush(); !flushed) return ErrorResponse(ApiError::kUnavailable, flushed.error().message());
   auto points = analytics::Timeseries(*events_, *r, metric, interval);
   if (!points) return ErrorResponse(ApiErrorFor(points.error()), points.error().message());

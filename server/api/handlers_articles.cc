@@ -10,7 +10,10 @@
 
 namespace kb::api {
 
-HttpResponse Api::Article(const HttpRequest& request, const std::string& id, search::Audience audience) {
+HttpResponse Api::Article(const RequestContext& c) {
+  const HttpRequest& request = c.request;
+  const std::string id(c.capture);
+  const search::Audience audience = c.audience;
   if (id.empty() || id.find('/') != std::string::npos || CheckId(id)) {
     return ErrorResponse(ApiError::kNotFound, fmt::format("no article '{}'", id));
   }

@@ -5,14 +5,14 @@
 
 namespace kb::api {
 
-HttpResponse Api::Healthz() { return Json({{"status", "ok"}}); }
+HttpResponse Api::Healthz(const RequestContext&) { return Json({{"status", "ok"}}); }
 
-HttpResponse Api::Ready() {
+HttpResponse Api::Ready(const RequestContext&) {
   const search::IndexStatus s = pool_->Status();
   return Json({{"status", "ready"}, {"generation", s.generation}, {"documents", s.documents}});
 }
 
-HttpResponse Api::MetricsPage() {
+HttpResponse Api::MetricsPage(const RequestContext&) {
   const search::IndexStatus s = pool_->Status();
   HttpResponse res;
   res.content_type = "text/plain; version=0.0.4";

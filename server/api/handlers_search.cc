@@ -90,7 +90,9 @@ std::string ResultsJson(const search::SearchResponse& response, int page, int pe
 
 }  // namespace
 
-HttpResponse Api::Search(const HttpRequest& request, search::Audience audience) {
+HttpResponse Api::Search(const RequestContext& c) {
+  const HttpRequest& request = c.request;
+  const search::Audience audience = c.audience;
   const auto start = Clock::now();
   if (!request.HasParam("q")) return ErrorResponse(ApiError::kInvalidQuery, "parameter 'q' is required");
   search::SearchRequest sr;
@@ -203,7 +205,9 @@ HttpResponse Api::Search(const HttpRequest& request, search::Audience audience) 
   return res;
 }
 
-HttpResponse Api::Suggest(const HttpRequest& request, search::Audience audience) {
+HttpResponse Api::Suggest(const RequestContext& c) {
+  const HttpRequest& request = c.request;
+  const search::Audience audience = c.audience;
   search::SuggestRequest sr;
   sr.query = request.Param("q");
   sr.audience = audience;

@@ -10,16 +10,27 @@
 
 namespace kb::api {
 
-HttpResponse Api::OpenApi() {
+HttpResponse Api::OpenApi(const RequestContext&) {
   HttpResponse res;
   res.content_type = "application/yaml";
   res.body = std::string(kOpenApiYaml);
   return res;
 }
 
-HttpResponse Api::StaticFile(std::string_view path, std::string_view relative) {
-  if (auto res = ServeStatic(config_.widgets_dir, relative)) return *res;
+namespace {
+
+// `relative`, a path below `root`, for a request for `path`.
+HttpResponse File(const std::string& root, std::string_view relative, std::string_view path) {
+  if (auto res = ServeStatic(root, relative)) return *res;
   return ErrorResponse(ApiError::kNotFound, fmt::format("no file {}", path));
 }
+
+}  // namespace
+
+HttpResponse Api::Page(const RequestContext& c, std::string_view file) {
+  return File(config_.widgets_dir, file, c.request.path);
+}
+
+HttpResponse Api::Widget(const RequestContext& c) { return File(config_.widgets_dir, c.capture, c.request.path); }
 
 }  // namespace kb::api
