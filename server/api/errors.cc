@@ -63,6 +63,8 @@ HttpResponse ErrorResponse(ApiError error, std::string_view message, std::string
   return res;
 }
 
+HttpResponse ErrorResponse(const Error& error) { return ErrorResponse(ApiErrorFor(error), error.message()); }
+
 ApiError ApiErrorFor(const Error& error) {
   // No default: a new ErrorCode is a -Wswitch warning here until mapped.
   switch (error.code()) {

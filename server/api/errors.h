@@ -42,6 +42,9 @@ HttpResponse ErrorResponse(ApiError error, std::string_view message);
 // The same, with "details": a JSON array (serialised) of what was wrong.
 HttpResponse ErrorResponse(ApiError error, std::string_view message, std::string_view details_json);
 
+// The response for a library error: ErrorResponse(ApiErrorFor(e), message).
+HttpResponse ErrorResponse(const Error& error);
+
 // The API error for a library error: invalid_argument -> invalid_parameter,
 // not_found -> not_found, failed_precondition (e.g. a reindex already
 // running) -> conflict, unavailable -> unavailable, data_loss and internal

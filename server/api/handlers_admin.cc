@@ -12,7 +12,7 @@ namespace kb::api {
 
 HttpResponse Api::Reload(const RequestContext&) {
   auto s = pool_->Reload(/*force=*/true);
-  if (!s) return ErrorResponse(ApiErrorFor(s.error()), s.error().message());
+  if (!s) return ErrorResponse(s.error());
   return Json({{"status", "reloaded"}, {"generation", s->generation}, {"documents", s->documents}});
 }
 
@@ -22,7 +22,7 @@ HttpResponse Api::StartReindex(const RequestContext& c) {
     return ErrorResponse(ApiError::kInvalidParameter, "parameter 'full' must be 'true' or 'false'");
   }
   auto id = reindex_.Start(config_.corpus_path, config_.index_path, full == "true");
-  if (!id) return ErrorResponse(ApiErrorFor(id.error()), id.error().message());
+  if (!id) return ErrorResponse(id.error());
   return Json({{"job", *id}, {"status", "running"}, {"url", "/api/v1/admin/reindex/" + *id}}, 202);
 }
 

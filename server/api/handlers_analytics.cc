@@ -23,7 +23,7 @@ HttpResponse Api::AnalyticsSummary(const RequestContext& c) {
   if (!r) return ErrorResponse(ApiError::kInvalidParameter, r.error().message());
   if (auto flushed = events_->Flush(); !flushed) return ErrorResponse(ApiError::kUnavailable, flushed.error().message());
   auto s = analytics::Summarise(*events_, *r);
-  if (!s) return ErrorResponse(ApiErrorFor(s.error()), s.error().message());
+  if (!s) return ErrorResponse(s.error());
   return Json(analytics::SummaryJson(*s, *r));
 }
 
@@ -34,7 +34,7 @@ HttpResponse Api::AnalyticsTimeseries(const RequestContext& c) {
   const std::string interval = c.request.HasParam("interval") ? c.request.Param("interval") : "day";
   if (auto flushed = events_->Flush(); !flushed) return ErrorResponse(ApiError::kUnavailable, flushed.error().message());
   auto points = analytics::Timeseries(*events_, *r, metric, interval);
-  if (!points) return ErrorResponse(ApiErrorFor(points.error()), points.error().message());
+  if (!points) return ErrorResponse(points.error());
   json out = json::array();
   for (const analytics::SeriesPoint& p : *points) {
     out.push_back({{"start", FormatTime(p.start_ms)}, {"value", p.value ? json(*p.value) : json(nullptr)}});

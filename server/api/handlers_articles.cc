@@ -11,24 +11,18 @@
 namespace kb::api {
 
 HttpResponse Api::Article(const RequestContext& c) {
-  const HttpRequest& request = c.request;
   const std::string id(c.capture);
-  const search::Audience audience = c.audience;
   if (id.empty() || id.find('/') != std::string::npos || CheckId(id)) {
     return ErrorResponse(ApiError::kNotFound, fmt::format("no article '{}'", id));
   }
-  search::ArticleRequest ar{.id = id, .locale = config_.default_locale, .audience = audience};
-  if (request.HasParam("locale")) {
-    auto locale = CanonicalLocale(request.Param("locale"));
-    if (!locale) return ErrorResponse(ApiError::kInvalidParameter, "parameter 'locale' must be a BCP 47 tag such as 'en' or 'de-AT'");
-    ar.locale = *locale;
-  }
+  auto locale = LocaleParam(c.request, config_.default_locale);
+  if (!locale) return locale.error();
   auto lease = pool_->Acquire();
   if (!lease) return ErrorResponse(ApiError::kUnavailable, lease.error().message());
-  auto a = (*lease)->GetArticle(ar);
-  if (!a) return ErrorResponse(ApiErrorFor(a.error()), a.error().message());
-  const std::string locale = a->locale;
-  const std::string body_html = RenderMarkdown(a->body_markdown, [&](std::string_view target) { return ArticleUrl(target, locale); });
+  auto a = (*lease)->GetArticle({.id = id, .locale = *locale, .audience = c.audience});
+  if (!a) return ErrorResponse(a.error());
+  const std::string body_html =
+      RenderMarkdown(a->body_markdown, [&](std::string_view target) { return ArticleUrl(target, a->locale); });
   return Json({{"id", a->id},
                {"title", a->title},
                {"locale", a->locale},

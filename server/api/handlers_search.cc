@@ -24,14 +24,6 @@ constexpr int kMaxPerPage = 50;
 constexpr int kMaxPage = 1000;
 constexpr int kMaxSuggestions = 10;
 
-// Parses a whole number in [lo, hi]; nullopt otherwise.
-std::optional<int> ParseInt(const std::string& s, int lo, int hi) {
-  if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-  const int v = std::stoi(s);
-  if (v < lo || v > hi) return std::nullopt;
-  return v;
-}
-
 std::vector<std::string> SplitTags(const std::string& s) {
   std::vector<std::string> tags;
   std::size_t start = 0;
@@ -55,6 +47,78 @@ std::optional<HttpResponse> CheckQueryLength(const std::string& q, int max_chars
                          fmt::format("query is {} characters long; the limit is {}", n, max_chars));
   }
   return std::nullopt;
+}
+
+// A search's parameters, checked.
+struct SearchParams {
+  search::SearchRequest search;
+  int page = 1;
+  int per_page = 10;
+  std::string tags;        // as given, for the cache key
+  std::string session_id;  // "": the search is not logged
+  std::optional<analytics::Channel> channel;
+};
+
+// The parameters of `request`, or the error for the first bad one.
+Parsed<SearchParams> ParseSearch(const HttpRequest& request, search::Audience audience, int max_query_chars) {
+  auto invalid = [](std::string_view message) {
+    return std::unexpected(ErrorResponse(ApiError::kInvalidParameter, message));
+  };
+  if (!request.HasParam("q")) return std::unexpected(ErrorResponse(ApiError::kInvalidQuery, "parameter 'q' is required"));
+  SearchParams p;
+  search::SearchRequest& sr = p.search;
+  sr.query = request.Param("q");
+  if (IsBlank(sr.query)) {
+    return std::unexpected(
+        ErrorResponse(ApiError::kInvalidQuery, "parameter 'q' is empty: type a few words to search for"));
+  }
+  if (auto too_long = CheckQueryLength(sr.query, max_query_chars)) return std::unexpected(*too_long);
+  auto page = IntParam(request, "page", 1, kMaxPage, 1);
+  if (!page) return std::unexpected(page.error());
+  auto per_page = IntParam(request, "per_page", 1, kMaxPerPage, 10);
+  if (!per_page) return std::unexpected(per_page.error());
+  p.page = *page;
+  p.per_page = *per_page;
+  // Searches that carry a session id are logged for analytics.
+  if (request.HasParam("channel")) {
+    p.channel = analytics::ParseChannel(request.Param("channel"));
+    if (!p.channel) return invalid("parameter 'channel' must be 'widget', 'contact_form' or 'agent'");
+  }
+  p.session_id = request.Param("session_id");
+  if (request.HasParam("session_id") && !analytics::IsClientId(p.session_id)) {
+    return invalid("parameter 'session_id' must be 1 to 128 of letters, digits and . _ : -");
+  }
+  auto locale = LocaleParam(request, "");
+  if (!locale) return std::unexpected(locale.error());
+  sr.locale = *locale;
+  sr.filters.type = request.Param("type");
+  if (!sr.filters.type.empty() && !IsValidArticleType(sr.filters.type)) {
+    return invalid("parameter 'type' must be 'faq' or 'troubleshooting'");
+  }
+  sr.filters.product = request.Param("product");
+  sr.filters.category = request.Param("category");
+  p.tags = request.Param("tags");
+  sr.filters.tags = SplitTags(p.tags);
+  sr.audience = audience;
+  sr.offset = (p.page - 1) * p.per_page;
+  sr.limit = p.per_page;
+  sr.facets = true;
+  return p;
+}
+
+// The query as the analyzer sees it.
+std::string Normalized(const std::string& query) {
+  std::string normalized;
+  for (const text::Token& t : text::Tokenize(query)) normalized += (normalized.empty() ? "" : " ") + t.term;
+  return normalized;
+}
+
+// Everything the results depend on, with the query as the analyzer sees it.
+std::string CacheKey(const SearchParams& p, const std::string& normalized) {
+  const search::SearchRequest& sr = p.search;
+  return fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", normalized, sr.locale, sr.filters.product,
+                     sr.filters.category, sr.filters.type, p.tags,
+                     sr.audience == search::Audience::kAgent ? "agent" : "public", p.page, p.per_page);
 }
 
 // The part of a search response that depends only on the results: the
@@ -88,142 +152,104 @@ std::string ResultsJson(const search::SearchResponse& response, int page, int pe
   return text.substr(1, text.size() - 2);
 }
 
-}  // namespace
+// The results from the cache, or from the index (and then cached).
+Parsed<ResultCache::Value> CachedSearch(ResultCache& cache, Metrics& metrics, search::SearcherPool& pool,
+                                        const SearchParams& p, const std::string& key) {
+  const std::uint64_t epoch = pool.Epoch();
+  if (ResultCache::Value hit = cache.Get(key, epoch)) {
+    metrics.CacheHit();
+    return hit;
+  }
+  metrics.CacheMiss();
+  auto lease = pool.Acquire();
+  if (!lease) return std::unexpected(ErrorResponse(ApiError::kUnavailable, lease.error().message()));
+  auto result = (*lease)->Search(p.search);
+  if (!result) return std::unexpected(ErrorResponse(result.error()));
+  auto value = std::make_shared<const CachedResults>(
+      CachedResults{ResultsJson(*result, p.page, p.per_page), result->total_estimate});
+  cache.Put(key, lease->epoch(), value);
+  return value;
+}
 
-HttpResponse Api::Search(const RequestContext& c) {
-  const HttpRequest& request = c.request;
-  const search::Audience audience = c.audience;
-  const auto start = Clock::now();
-  if (!request.HasParam("q")) return ErrorResponse(ApiError::kInvalidQuery, "parameter 'q' is required");
-  search::SearchRequest sr;
-  sr.query = request.Param("q");
-  if (IsBlank(sr.query)) return ErrorResponse(ApiError::kInvalidQuery, "parameter 'q' is empty: type a few words to search for");
-  if (auto too_long = CheckQueryLength(sr.query, config_.max_query_chars)) return *too_long;
+// The analytics event of a search that carries a session id.
+analytics::Event SearchEvent(const SearchParams& p, const std::string& query_id, std::int64_t now_ms,
+                             const std::string& normalized, std::int64_t result_count) {
+  const search::SearchRequest& sr = p.search;
+  analytics::Event e;
+  e.event_id = query_id;
+  e.type = analytics::EventType::kSearch;
+  e.session_id = p.session_id;
+  e.channel = p.channel.value_or(sr.audience == search::Audience::kAgent ? analytics::Channel::kAgent
+                                                                          : analytics::Channel::kWidget);
+  e.time_ms = now_ms;
+  e.locale = sr.locale;
+  e.query_id = query_id;
+  e.query = normalized;
+  const bool filtered = !sr.filters.product.empty() || !sr.filters.category.empty() || !sr.filters.type.empty() ||
+                        !sr.filters.tags.empty() || p.page > 1;
+  if (filtered) {
+    e.filters = json{{"product", sr.filters.product},
+                     {"category", sr.filters.category},
+                     {"type", sr.filters.type},
+                     {"tags", sr.filters.tags},
+                     {"page", p.page}}
+                    .dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  e.result_count = result_count;
+  return e;
+}
 
-  int page = 1, per_page = 10;
-  if (request.HasParam("page")) {
-    auto p = ParseInt(request.Param("page"), 1, kMaxPage);
-    if (!p) return ErrorResponse(ApiError::kInvalidParameter, fmt::format("parameter 'page' must be a whole number from 1 to {}", kMaxPage));
-    page = *p;
-  }
-  if (request.HasParam("per_page")) {
-    auto p = ParseInt(request.Param("per_page"), 1, kMaxPerPage);
-    if (!p) return ErrorResponse(ApiError::kInvalidParameter, fmt::format("parameter 'per_page' must be a whole number from 1 to {}", kMaxPerPage));
-    per_page = *p;
-  }
-  // Searches that carry a session id are logged for analytics.
-  std::optional<analytics::Channel> channel;
-  if (request.HasParam("channel")) {
-    channel = analytics::ParseChannel(request.Param("channel"));
-    if (!channel) {
-      return ErrorResponse(ApiError::kInvalidParameter, "parameter 'channel' must be 'widget', 'contact_form' or 'agent'");
-    }
-  }
-  const std::string session_id = request.Param("session_id");
-  if (request.HasParam("session_id") && !analytics::IsClientId(session_id)) {
-    return ErrorResponse(ApiError::kInvalidParameter,
-                         "parameter 'session_id' must be 1 to 128 of letters, digits and . _ : -");
-  }
-  if (request.HasParam("locale")) {
-    auto locale = CanonicalLocale(request.Param("locale"));
-    if (!locale) return ErrorResponse(ApiError::kInvalidParameter, "parameter 'locale' must be a BCP 47 tag such as 'en' or 'de-AT'");
-    sr.locale = *locale;
-  }
-  sr.filters.type = request.Param("type");
-  if (!sr.filters.type.empty() && !IsValidArticleType(sr.filters.type)) {
-    return ErrorResponse(ApiError::kInvalidParameter, "parameter 'type' must be 'faq' or 'troubleshooting'");
-  }
-  sr.filters.product = request.Param("product");
-  sr.filters.category = request.Param("category");
-  sr.filters.tags = SplitTags(request.Param("tags"));
-  sr.audience = audience;
-  sr.offset = (page - 1) * per_page;
-  sr.limit = per_page;
-  sr.facets = true;
-
-  // The cache key holds everything the result depends on, with the query as
-  // the analyzer sees it.
-  std::string normalized;
-  for (const text::Token& t : text::Tokenize(sr.query)) normalized += (normalized.empty() ? "" : " ") + t.term;
-  std::string key = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", normalized, sr.locale,
-                                sr.filters.product, sr.filters.category, sr.filters.type, request.Param("tags"),
-                                audience == search::Audience::kAgent ? "agent" : "public", page, per_page);
-
-  const std::uint64_t epoch = pool_->Epoch();
-  ResultCache::Value tail = cache_.Get(key, epoch);
-  if (tail) {
-    metrics_.CacheHit();
-  } else {
-    metrics_.CacheMiss();
-    auto lease = pool_->Acquire();
-    if (!lease) return ErrorResponse(ApiError::kUnavailable, lease.error().message());
-    auto result = (*lease)->Search(sr);
-    if (!result) return ErrorResponse(ApiErrorFor(result.error()), result.error().message());
-    tail = std::make_shared<const CachedResults>(CachedResults{ResultsJson(*result, page, per_page), result->total_estimate});
-    cache_.Put(key, lease->epoch(), tail);
-  }
-  const std::int64_t now_ms = NowMs();
-  // Query ids sort by time: the event store indexes them in that order.
-  const std::string query_id = TimeOrderedId(now_ms);
-  if (!session_id.empty()) {
-    analytics::Event e;
-    e.event_id = query_id;
-    e.type = analytics::EventType::kSearch;
-    e.session_id = session_id;
-    e.channel = channel.value_or(audience == search::Audience::kAgent ? analytics::Channel::kAgent
-                                                                     : analytics::Channel::kWidget);
-    e.time_ms = now_ms;
-    e.locale = sr.locale;
-    e.query_id = query_id;
-    e.query = normalized;
-    const bool filtered = !sr.filters.product.empty() || !sr.filters.category.empty() || !sr.filters.type.empty() ||
-                          !sr.filters.tags.empty() || page > 1;
-    if (filtered) {
-      e.filters = json{{"product", sr.filters.product},
-                       {"category", sr.filters.category},
-                       {"type", sr.filters.type},
-                       {"tags", sr.filters.tags},
-                       {"page", page}}
-                      .dump(-1, ' ', false, json::error_handler_t::replace);
-    }
-    e.result_count = tail->total;
-    std::vector<analytics::Event> one;
-    one.push_back(std::move(e));
-    events_->AppendLater(std::move(one));
-  }
-  // What differs per request goes in front of the cached part.
-  const double took_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+// What differs per request goes in front of the cached part.
+HttpResponse ResultsResponse(const std::string& query_id, const std::string& query, double took_ms,
+                            const CachedResults& results) {
   HttpResponse res;
-  res.body.reserve(tail->json.size() + sr.query.size() + 96);
+  res.body.reserve(results.json.size() + query.size() + 96);
   res.body += "{\"query_id\":\"";
   res.body += query_id;
   res.body += "\",\"query\":";
-  res.body += json(sr.query).dump(-1, ' ', false, json::error_handler_t::replace);
+  res.body += json(query).dump(-1, ' ', false, json::error_handler_t::replace);
   res.body += fmt::format(",\"took_ms\":{:.3f},", took_ms);
-  res.body += tail->json;
+  res.body += results.json;
   res.body += "}";
   return res;
 }
 
+}  // namespace
+
+HttpResponse Api::Search(const RequestContext& c) {
+  const auto start = Clock::now();
+  auto p = ParseSearch(c.request, c.audience, config_.max_query_chars);
+  if (!p) return p.error();
+  const std::string normalized = Normalized(p->search.query);
+  auto results = CachedSearch(cache_, metrics_, *pool_, *p, CacheKey(*p, normalized));
+  if (!results) return results.error();
+  const std::int64_t now_ms = NowMs();
+  // Query ids sort by time: the event store indexes them in that order.
+  const std::string query_id = TimeOrderedId(now_ms);
+  if (!p->session_id.empty()) {
+    std::vector<analytics::Event> one;
+    one.push_back(SearchEvent(*p, query_id, now_ms, normalized, (*results)->total));
+    events_->AppendLater(std::move(one));
+  }
+  const double took_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  return ResultsResponse(query_id, p->search.query, took_ms, **results);
+}
+
 HttpResponse Api::Suggest(const RequestContext& c) {
-  const HttpRequest& request = c.request;
-  const search::Audience audience = c.audience;
   search::SuggestRequest sr;
-  sr.query = request.Param("q");
-  sr.audience = audience;
+  sr.query = c.request.Param("q");
+  sr.audience = c.audience;
   sr.limit = kMaxSuggestions;
   if (auto too_long = CheckQueryLength(sr.query, config_.max_query_chars)) return *too_long;
-  if (request.HasParam("locale")) {
-    auto locale = CanonicalLocale(request.Param("locale"));
-    if (!locale) return ErrorResponse(ApiError::kInvalidParameter, "parameter 'locale' must be a BCP 47 tag such as 'en' or 'de-AT'");
-    sr.locale = *locale;
-  }
+  auto locale = LocaleParam(c.request, "");
+  if (!locale) return locale.error();
+  sr.locale = *locale;
   json suggestions = json::array();
   if (!IsBlank(sr.query)) {
     auto lease = pool_->Acquire();
     if (!lease) return ErrorResponse(ApiError::kUnavailable, lease.error().message());
     auto result = (*lease)->Suggest(sr);
-    if (!result) return ErrorResponse(ApiErrorFor(result.error()), result.error().message());
+    if (!result) return ErrorResponse(result.error());
     for (const search::Suggestion& s : *result) suggestions.push_back({{"text", s.text}, {"id", s.id}});
   }
   return Json({{"suggestions", suggestions}});
