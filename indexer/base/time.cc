@@ -96,7 +96,7 @@ Result<std::int64_t> ParseTime(std::string_view s, bool end_of_day) {
   return bad();
 }
 
-Result<std::int64_t> ParseDurationMs(std::string_view text) {
+Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   std::int64_t n = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
@@ -109,7 +109,7 @@ Result<std::int64_t> ParseDurationMs(std::string_view text) {
     return Fail(Error::InvalidArgument(
         fmt::format("'{}' is not a duration: use a positive number with s, m, h or d, such as 24h", text)));
   }
-  return n * scale;
+  return std::chrono::milliseconds(n * scale);
 }
 
 }  // namespace kb

@@ -3,6 +3,7 @@
 #ifndef KB_INDEXER_BASE_TIME_H_
 #define KB_INDEXER_BASE_TIME_H_
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -27,8 +28,9 @@ std::string FormatDate(std::int64_t ms);
 // first instant of the next day instead (for an inclusive "to").
 Result<std::int64_t> ParseTime(std::string_view text, bool end_of_day = false);
 
-// "24h", "30m", "90s", "2d" or a number of seconds.
-Result<std::int64_t> ParseDurationMs(std::string_view text);
+// "24h", "30m", "90s", "2d" or a number of seconds: positive, at most ten
+// years.
+Result<std::chrono::milliseconds> ParseDuration(std::string_view text);
 
 }  // namespace kb
 

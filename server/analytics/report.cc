@@ -169,12 +169,12 @@ int RunReport(const std::vector<std::string>& args, std::int64_t now_ms, std::os
   }
   std::int64_t window_ms = kDayMs;
   if (flags.contains("attribution-window")) {
-    auto w = ParseDurationMs(flag("attribution-window"));
+    auto w = ParseDuration(flag("attribution-window"));
     if (!w) {
       err << "kb-server report: --attribution-window: " << w.error().message() << "\n";
       return 2;
     }
-    window_ms = *w;
+    window_ms = w->count();
   }
   auto request = MakeSummaryRequest(flag("from"), flag("to"), flag("locale"), flag("channel"), now_ms, window_ms);
   if (!request) {

@@ -273,23 +273,56 @@ Result<Summary> Summarise(EventStore& store, const SummaryRequest& request) {
   return out;
 }
 
-Result<std::vector<SeriesPoint>> Timeseries(EventStore& store, const SummaryRequest& request, std::string_view metric,
-                                            std::string_view interval) {
-  if (std::find(std::begin(kSeriesMetrics), std::end(kSeriesMetrics), metric) == std::end(kSeriesMetrics)) {
-    std::string names;
-    for (std::string_view m : kSeriesMetrics) names += (names.empty() ? "" : ", ") + std::string(m);
-    return Fail(Error::InvalidArgument(fmt::format("unknown metric '{}': use one of {}", metric, names)));
+namespace {
+
+constexpr std::string_view kMetricNames[] = {
+    "deflection_rate", "self_service_ratio", "help_sessions",      "escalated_sessions", "resolutions",
+    "searches",        "search_ctr",         "avg_click_position", "zero_result_rate",   "no_click_rate",
+};
+static_assert(std::size(kMetricNames) == kMetricCount);
+constexpr std::string_view kIntervalNames[] = {"hour", "day", "week"};
+
+}  // namespace
+
+std::string_view MetricName(Metric metric) { return kMetricNames[static_cast<int>(metric)]; }
+
+Result<Metric> ParseMetric(std::string_view name) {
+  for (int i = 0; i < kMetricCount; ++i) {
+    if (kMetricNames[i] == name) return static_cast<Metric>(i);
   }
-  std::int64_t step = 0;
-  if (interval == "hour") {
-    step = kHourMs;
-  } else if (interval == "day") {
-    step = kDayMs;
-  } else if (interval == "week") {
-    step = 7 * kDayMs;
-  } else {
-    return Fail(Error::InvalidArgument(fmt::format("unknown interval '{}': use hour, day or week", interval)));
+  std::string names;
+  for (std::string_view m : kMetricNames) names += (names.empty() ? "" : ", ") + std::string(m);
+  return Fail(Error::InvalidArgument(fmt::format("unknown metric '{}': use one of {}", name, names)));
+}
+
+std::optional<double> MetricValue(const Summary& s, Metric metric) {
+  switch (metric) {
+    case Metric::kDeflectionRate: return s.deflection_rate;
+    case Metric::kSelfServiceRatio: return s.self_service_ratio;
+    case Metric::kHelpSessions: return static_cast<double>(s.help_sessions);
+    case Metric::kEscalatedSessions: return static_cast<double>(s.escalated_sessions);
+    case Metric::kResolutions: return static_cast<double>(s.resolutions);
+    case Metric::kSearches: return static_cast<double>(s.searches);
+    case Metric::kSearchCtr: return s.search_ctr;
+    case Metric::kAvgClickPosition: return s.avg_click_position;
+    case Metric::kZeroResultRate: return s.zero_result_rate;
+    case Metric::kNoClickRate: return s.no_click_rate;
   }
+  return std::nullopt;
+}
+
+std::string_view IntervalName(Interval interval) { return kIntervalNames[static_cast<int>(interval)]; }
+
+Result<Interval> ParseInterval(std::string_view name) {
+  for (int i = 0; i < 3; ++i) {
+    if (kIntervalNames[i] == name) return static_cast<Interval>(i);
+  }
+  return Fail(Error::InvalidArgument(fmt::format("unknown interval '{}': use hour, day or week", name)));
+}
+
+Result<std::vector<SeriesPoint>> Timeseries(EventStore& store, const SummaryRequest& request, Metric metric,
+                                            Interval interval) {
+  const std::int64_t step = interval == Interval::kHour ? kHourMs : interval == Interval::kDay ? kDayMs : 7 * kDayMs;
   const EventFilter& f = request.filter;
   if (f.to_ms <= f.from_ms) return Fail(Error::InvalidArgument("'from' must be before 'to'"));
   // Weeks start on Monday; the epoch, a Thursday, is 3 days into its week.
@@ -299,7 +332,7 @@ Result<std::vector<SeriesPoint>> Timeseries(EventStore& store, const SummaryRequ
   if (points > static_cast<std::int64_t>(kMaxSeriesPoints)) {
     return Fail(Error::InvalidArgument(
         fmt::format("{} intervals of one {} is too many (at most {}); choose a longer interval or a shorter range",
-                    points, interval, kMaxSeriesPoints)));
+                    points, IntervalName(interval), kMaxSeriesPoints)));
   }
   std::vector<SeriesPoint> out;
   for (std::int64_t start = first; start < f.to_ms; start += step) {
@@ -308,17 +341,7 @@ Result<std::vector<SeriesPoint>> Timeseries(EventStore& store, const SummaryRequ
     r.filter.to_ms = start + step;
     auto s = Summarise(store, r);
     if (!s) return Fail(s.error());
-    std::optional<double> v;
-    if (metric == "deflection_rate") v = s->deflection_rate;
-    if (metric == "self_service_ratio") v = s->self_service_ratio;
-    if (metric == "help_sessions") v = static_cast<double>(s->help_sessions);
-    if (metric == "escalated_sessions") v = static_cast<double>(s->escalated_sessions);
-    if (metric == "resolutions") v = static_cast<double>(s->resolutions);
-    if (metric == "searches") v = static_cast<double>(s->searches);
-    if (metric == "search_ctr") v = s->search_ctr;
-    if (metric == "avg_click_position") v = s->avg_click_position;
-    if (metric == "zero_result_rate") v = s->zero_result_rate;
-    if (metric == "no_click_rate") v = s->no_click_rate;
+    const std::optional<double> v = MetricValue(*s, metric);
     out.push_back({start, v});
   }
   return out;

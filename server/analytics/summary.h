@@ -80,21 +80,33 @@ struct Summary {
 
 Result<Summary> Summarise(EventStore& store, const SummaryRequest& request);
 
-// The metrics a time series can follow.
-inline constexpr std::string_view kSeriesMetrics[] = {
-    "deflection_rate", "self_service_ratio", "help_sessions",      "escalated_sessions", "resolutions",
-    "searches",        "search_ctr",         "avg_click_position", "zero_result_rate",   "no_click_rate",
+// The metrics a time series can follow, named as in the summary's JSON.
+enum class Metric : std::uint8_t {
+  kDeflectionRate, kSelfServiceRatio, kHelpSessions, kEscalatedSessions, kResolutions,
+  kSearches, kSearchCtr, kAvgClickPosition, kZeroResultRate, kNoClickRate,
 };
+inline constexpr int kMetricCount = 10;
+std::string_view MetricName(Metric metric);  // "deflection_rate", ...
+// kInvalidArgument naming the metrics there are when `name` is none of them.
+Result<Metric> ParseMetric(std::string_view name);
+// The metric's value in a summary; nullopt where it is undefined (a rate of
+// nothing).
+std::optional<double> MetricValue(const Summary& s, Metric metric);
+
+// The intervals of a time series.
+enum class Interval : std::uint8_t { kHour, kDay, kWeek };
+std::string_view IntervalName(Interval interval);  // "hour", "day", "week"
+Result<Interval> ParseInterval(std::string_view name);
 
 struct SeriesPoint {
   std::int64_t start_ms = 0;
   std::optional<double> value;
 };
 
-// One metric over consecutive intervals ("hour", "day" or "week") from
-// request.filter.from_ms (rounded down to the interval, UTC) to to_ms.
-Result<std::vector<SeriesPoint>> Timeseries(EventStore& store, const SummaryRequest& request, std::string_view metric,
-                                            std::string_view interval);
+// One metric over consecutive intervals from request.filter.from_ms
+// (rounded down to the interval, UTC; weeks start on Monday) to to_ms.
+Result<std::vector<SeriesPoint>> Timeseries(EventStore& store, const SummaryRequest& request, Metric metric,
+                                            Interval interval);
 
 // Most intervals a time series may have.
 inline constexpr std::size_t kMaxSeriesPoints = 2000;

@@ -63,7 +63,6 @@ Api::Api(ServerConfig config, std::unique_ptr<search::SearcherPool> pool, std::u
       pool_(std::move(pool)),
       events_(std::move(events)),
       reindex_([this] { (void)pool_->Reload(); }),
-      window_ms_(*ParseDurationMs(config_.attribution_window)),
       limiter_(config_.requests_per_second, config_.burst),
       cache_(static_cast<std::size_t>(std::max(0, config_.cache_entries))),
       log_(std::move(log)),
@@ -90,7 +89,6 @@ Result<std::unique_ptr<Api>> Api::Create(const ServerConfig& config) {
   if (auto list = text::SharedWordList(words); !list) return Fail(list.error());
   auto pool = search::SearcherPool::Open(options);
   if (!pool) return Fail(pool.error());
-  if (auto w = ParseDurationMs(config.attribution_window); !w) return Fail(w.error());
   auto events = analytics::OpenSqliteEventStore(config.events_path);
   if (!events) return Fail(events.error());
   auto log = AccessLog::Open(config.access_log);

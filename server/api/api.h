@@ -86,7 +86,6 @@ class Api {
   std::unique_ptr<search::SearcherPool> pool_;
   std::unique_ptr<analytics::EventStore> events_;
   ReindexJobs reindex_;
-  std::int64_t window_ms_;
   RateLimiter limiter_;
   ResultCache cache_;
   Metrics metrics_;

@@ -61,6 +61,15 @@ Result<void> Read(const toml::node& node, std::string_view key, double& out) {
   return Fail(ConfigError(node, fmt::format("'{}' must be a number", key)));
 }
 
+Result<void> Read(const toml::node& node, std::string_view key, std::chrono::milliseconds& out) {
+  auto v = node.value<std::string>();
+  if (!v) return Fail(ConfigError(node, fmt::format("'{}' must be a duration such as \"24h\"", key)));
+  auto d = ParseDuration(*v);
+  if (!d) return Fail(ConfigError(node, fmt::format("'{}': {}", key, d.error().message())));
+  out = *d;
+  return {};
+}
+
 Result<void> Read(const toml::node& node, std::string_view key, std::vector<std::string>& out) {
   const toml::array* array = node.as_array();
   if (array == nullptr) return Fail(ConfigError(node, fmt::format("'{}' must be an array of strings", key)));
@@ -140,9 +149,6 @@ Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
   }
   if (c.port < 0 || c.port > 65535) return Fail(Error::InvalidArgument(fmt::format("port must be 0-65535, got {}", c.port)));
   if (c.max_query_chars < 1) return Fail(Error::InvalidArgument("max_query_chars must be at least 1"));
-  if (auto w = ParseDurationMs(c.attribution_window); !w) {
-    return Fail(Error::InvalidArgument(fmt::format("[events] attribution_window: {}", w.error().message())));
-  }
   if (c.retention_days < 0) return Fail(Error::InvalidArgument("[events] retention_days must be 0 (keep all) or more"));
   return c;
 }
@@ -168,10 +174,9 @@ Result<ServerConfig> ConfigFromArgs(const std::vector<std::string>& args) {
   if (auto it = flags.find("host"); it != flags.end()) c.host = it->second;
   if (auto it = flags.find("events"); it != flags.end()) c.events_path = it->second;
   if (auto it = flags.find("attribution-window"); it != flags.end()) {
-    if (auto w = ParseDurationMs(it->second); !w) {
-      return Fail(Error::InvalidArgument(fmt::format("--attribution-window: {}", w.error().message())));
-    }
-    c.attribution_window = it->second;
+    auto w = ParseDuration(it->second);
+    if (!w) return Fail(Error::InvalidArgument(fmt::format("--attribution-window: {}", w.error().message())));
+    c.attribution_window = *w;
   }
   if (auto it = flags.find("port"); it != flags.end()) {
     try {

@@ -2,6 +2,7 @@
 #ifndef KB_SERVER_API_CONFIG_H_
 #define KB_SERVER_API_CONFIG_H_
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -37,8 +38,8 @@ struct ServerConfig {
   // [events]
   std::string events_path = "var/events.sqlite";
   // How long after a help session starts an escalation still counts
-  // against it: "24h", "30m", "90s", "2d".
-  std::string attribution_window = "24h";
+  // against it; written "24h", "30m", "90s", "2d".
+  std::chrono::milliseconds attribution_window = std::chrono::hours(24);
   // Events older than this many days are purged (hourly); 0 keeps all.
   int retention_days = 365;
   // [webhooks] Shared secret the help desk sends with ticket webhooks

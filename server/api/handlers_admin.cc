@@ -23,7 +23,7 @@ HttpResponse Api::StartReindex(const RequestContext& c) {
   }
   auto id = reindex_.Start(config_.corpus_path, config_.index_path, full == "true");
   if (!id) return ErrorResponse(id.error());
-  return Json({{"job", *id}, {"status", "running"}, {"url", "/api/v1/admin/reindex/" + *id}}, 202);
+  return Json({{"job", *id}, {"status", JobStatusName(JobStatus::kRunning)}, {"url", "/api/v1/admin/reindex/" + *id}}, 202);
 }
 
 HttpResponse Api::ReindexStatus(const RequestContext& c) {
@@ -44,7 +44,7 @@ HttpResponse Api::ReindexStatus(const RequestContext& c) {
               {"unchanged", s.unchanged},   {"seconds", s.seconds}};
   }
   return Json({{"job", job->id},
-               {"status", job->status},
+               {"status", JobStatusName(job->status)},
                {"full", job->full},
                {"started", FormatTime(job->started_ms)},
                {"finished", job->finished_ms ? json(FormatTime(job->finished_ms)) : json(nullptr)},

@@ -19,7 +19,7 @@ Result<analytics::SummaryRequest> SummaryParams(const HttpRequest& request, std:
 }  // namespace
 
 HttpResponse Api::AnalyticsSummary(const RequestContext& c) {
-  auto r = SummaryParams(c.request, window_ms_);
+  auto r = SummaryParams(c.request, config_.attribution_window.count());
   if (!r) return ErrorResponse(ApiError::kInvalidParameter, r.error().message());
   if (auto flushed = events_->Flush(); !flushed) return ErrorResponse(ApiError::kUnavailable, flushed.error().message());
   auto s = analytics::Summarise(*events_, *r);
@@ -28,19 +28,21 @@ HttpResponse Api::AnalyticsSummary(const RequestContext& c) {
 }
 
 HttpResponse Api::AnalyticsTimeseries(const RequestContext& c) {
-  auto r = SummaryParams(c.request, window_ms_);
+  auto r = SummaryParams(c.request, config_.attribution_window.count());
   if (!r) return ErrorResponse(ApiError::kInvalidParameter, r.error().message());
-  const std::string metric = c.request.HasParam("metric") ? c.request.Param("metric") : "deflection_rate";
-  const std::string interval = c.request.HasParam("interval") ? c.request.Param("interval") : "day";
+  auto metric = analytics::ParseMetric(c.request.HasParam("metric") ? c.request.Param("metric") : "deflection_rate");
+  if (!metric) return ErrorResponse(metric.error());
+  auto interval = analytics::ParseInterval(c.request.HasParam("interval") ? c.request.Param("interval") : "day");
+  if (!interval) return ErrorResponse(interval.error());
   if (auto flushed = events_->Flush(); !flushed) return ErrorResponse(ApiError::kUnavailable, flushed.error().message());
-  auto points = analytics::Timeseries(*events_, *r, metric, interval);
+  auto points = analytics::Timeseries(*events_, *r, *metric, *interval);
   if (!points) return ErrorResponse(points.error());
   json out = json::array();
   for (const analytics::SeriesPoint& p : *points) {
     out.push_back({{"start", FormatTime(p.start_ms)}, {"value", p.value ? json(*p.value) : json(nullptr)}});
   }
-  return Json({{"metric", metric},
-               {"interval", interval},
+  return Json({{"metric", analytics::MetricName(*metric)},
+               {"interval", analytics::IntervalName(*interval)},
                {"from", FormatTime(r->filter.from_ms)},
                {"to", FormatTime(r->filter.to_ms)},
                {"points", out}});

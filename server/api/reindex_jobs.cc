@@ -16,6 +16,15 @@ constexpr std::size_t kKeptJobs = 20;
 
 }  // namespace
 
+std::string_view JobStatusName(JobStatus status) {
+  switch (status) {
+    case JobStatus::kRunning: return "running";
+    case JobStatus::kSucceeded: return "succeeded";
+    case JobStatus::kFailed: return "failed";
+  }
+  return "failed";
+}
+
 ReindexJobs::~ReindexJobs() {
   if (worker_.joinable()) worker_.join();
 }
@@ -57,7 +66,7 @@ void ReindexJobs::Run(std::string id, std::string corpus_path, std::string index
   auto finish = [&](std::optional<BuildStats> result, std::vector<Error> errors) {
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = jobs_.find(id); it != jobs_.end()) {
-      it->second.status = result ? "succeeded" : "failed";
+      it->second.status = result ? JobStatus::kSucceeded : JobStatus::kFailed;
       it->second.finished_ms = NowMs();
       it->second.result = std::move(result);
       it->second.errors = std::move(errors);

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -19,9 +20,14 @@
 
 namespace kb::api {
 
+enum class JobStatus { kRunning, kSucceeded, kFailed };
+
+// "running", "succeeded", "failed": as the API reports it.
+std::string_view JobStatusName(JobStatus status);
+
 struct ReindexJob {
   std::string id;
-  std::string status = "running";  // "running", "succeeded" or "failed"
+  JobStatus status = JobStatus::kRunning;
   std::int64_t started_ms = 0;
   std::int64_t finished_ms = 0;  // 0 while running
   bool full = false;             // asked for a full rebuild

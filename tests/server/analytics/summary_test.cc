@@ -292,25 +292,25 @@ TEST_F(SummaryTest, TimeseriesHasOnePointPerInterval) {
   Store(s);
   SummaryRequest r;
   r.filter = {kT0 + kHourMs, kT0 + 3 * kDayMs, std::nullopt, ""};
-  auto points = Timeseries(*store_, r, "deflection_rate", "day");
+  auto points = Timeseries(*store_, r, Metric::kDeflectionRate, Interval::kDay);
   ASSERT_TRUE(points.has_value()) << points.error().ToString();
   ASSERT_EQ(points->size(), 3u);
   EXPECT_EQ((*points)[0].start_ms, kT0);  // rounded down to the day
   EXPECT_DOUBLE_EQ(*(*points)[0].value, 0.0);
   EXPECT_DOUBLE_EQ(*(*points)[1].value, 0.5);
   EXPECT_FALSE((*points)[2].value.has_value());
-  auto week = Timeseries(*store_, r, "help_sessions", "week");
+  auto week = Timeseries(*store_, r, Metric::kHelpSessions, Interval::kWeek);
   ASSERT_TRUE(week.has_value());
   ASSERT_EQ(week->size(), 2u);
   EXPECT_EQ(FormatTime((*week)[0].start_ms), "2026-10-26T00:00:00.000Z");  // weeks start on Monday
   EXPECT_DOUBLE_EQ(*(*week)[0].value, 1.0);
   EXPECT_EQ(FormatTime((*week)[1].start_ms), "2026-11-02T00:00:00.000Z");
   EXPECT_DOUBLE_EQ(*(*week)[1].value, 2.0);
-  EXPECT_EQ(Timeseries(*store_, r, "happiness", "day").error().message(),
+  EXPECT_EQ(ParseMetric("happiness").error().message(),
             "unknown metric 'happiness': use one of deflection_rate, self_service_ratio, help_sessions, "
             "escalated_sessions, resolutions, searches, search_ctr, avg_click_position, zero_result_rate, "
             "no_click_rate");
-  EXPECT_EQ(Timeseries(*store_, r, "searches", "minute").error().message(),
+  EXPECT_EQ(ParseInterval("minute").error().message(),
             "unknown interval 'minute': use hour, day or week");
 }
 
@@ -362,12 +362,12 @@ TEST(SummaryTimeTest, ParsesIsoDatesAndTimes) {
 }
 
 TEST(SummaryTimeTest, ParsesDurations) {
-  EXPECT_EQ(*ParseDurationMs("24h"), kDayMs);
-  EXPECT_EQ(*ParseDurationMs("2d"), 2 * kDayMs);
-  EXPECT_EQ(*ParseDurationMs("30m"), 30 * kMin);
-  EXPECT_EQ(*ParseDurationMs("90s"), 90'000);
-  EXPECT_EQ(*ParseDurationMs("5"), 5'000);
-  for (const char* bad : {"", "0h", "-1h", "h", "24 h", "1w"}) EXPECT_FALSE(ParseDurationMs(bad).has_value()) << bad;
+  EXPECT_EQ(ParseDuration("24h")->count(), kDayMs);
+  EXPECT_EQ(ParseDuration("2d")->count(), 2 * kDayMs);
+  EXPECT_EQ(ParseDuration("30m")->count(), 30 * kMin);
+  EXPECT_EQ(ParseDuration("90s")->count(), 90'000);
+  EXPECT_EQ(ParseDuration("5")->count(), 5'000);
+  for (const char* bad : {"", "0h", "-1h", "h", "24 h", "1w"}) EXPECT_FALSE(ParseDuration(bad).has_value()) << bad;
 }
 
 TEST(SummaryRequestTest, DefaultsToTheLast30Days) {

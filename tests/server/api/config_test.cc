@@ -59,7 +59,7 @@ max_body_bytes = 2048
   EXPECT_EQ(c->cache_entries, 10);
   EXPECT_EQ(c->index_path, "/srv/index");
   EXPECT_EQ(c->events_path, "/srv/events.sqlite");
-  EXPECT_EQ(c->attribution_window, "2h");
+  EXPECT_EQ(c->attribution_window, std::chrono::hours(2));
   EXPECT_EQ(c->retention_days, 90);
   EXPECT_EQ(c->ticket_secret, "s3cret");
   EXPECT_EQ(c->agent_keys, (std::vector<std::string>{"a1", "a2"}));
@@ -75,14 +75,14 @@ TEST(ConfigTest, AnalyticsSettingsAreChecked) {
   auto c = ParseConfig("[events]\nattribution_window = \"a day\"\n", ServerConfig{});
   ASSERT_FALSE(c.has_value());
   EXPECT_EQ(c.error().message(),
-            "[events] attribution_window: 'a day' is not a duration: use a positive number with s, m, h or d, such as "
-            "24h");
+            "'attribution_window': 'a day' is not a duration: use a positive number with s, m, h or d, such as 24h");
+  EXPECT_EQ(c.error().where().line, 2);
   c = ParseConfig("[events]\nretention_days = -1\n", ServerConfig{});
   ASSERT_FALSE(c.has_value());
   EXPECT_EQ(c.error().message(), "[events] retention_days must be 0 (keep all) or more");
   auto flags = ConfigFromArgs({"--attribution-window", "30m", "--events", "/tmp/e.sqlite"});
   ASSERT_TRUE(flags.has_value());
-  EXPECT_EQ(flags->attribution_window, "30m");
+  EXPECT_EQ(flags->attribution_window, std::chrono::minutes(30));
   EXPECT_EQ(flags->events_path, "/tmp/e.sqlite");
   flags = ConfigFromArgs({"--attribution-window", "never"});
   ASSERT_FALSE(flags.has_value());

@@ -71,7 +71,7 @@ class ReindexJobsTest : public ::testing::Test {
         ADD_FAILURE() << "job " << id << " is gone";
         return {};
       }
-      if (job->status != "running") return *job;
+      if (job->status != JobStatus::kRunning) return *job;
       if (std::chrono::steady_clock::now() > deadline) {
         ADD_FAILURE() << "job " << id << " still running";
         return *job;
@@ -107,7 +107,7 @@ TEST_F(ReindexJobsTest, AJobIndexesTheCorpusAndReportsWhatItDid) {
   EXPECT_EQ(id.size(), 16u);
   ReindexJob job = Wait(jobs, id);
   EXPECT_EQ(job.id, id);
-  EXPECT_EQ(job.status, "succeeded");
+  EXPECT_EQ(job.status, JobStatus::kSucceeded);
   EXPECT_FALSE(job.full);
   EXPECT_GE(job.started_ms, before_ms);
   EXPECT_GE(job.finished_ms, job.started_ms);
@@ -129,7 +129,7 @@ TEST_F(ReindexJobsTest, AJobIndexesTheCorpusAndReportsWhatItDid) {
   const std::string second = StartOk(jobs);
   EXPECT_NE(second, id);
   job = Wait(jobs, second);
-  EXPECT_EQ(job.status, "succeeded");
+  EXPECT_EQ(job.status, JobStatus::kSucceeded);
   ASSERT_TRUE(job.result.has_value());
   EXPECT_FALSE(job.result->full);
   EXPECT_EQ(job.result->generation, "gen-000001");
@@ -141,7 +141,7 @@ TEST_F(ReindexJobsTest, AJobIndexesTheCorpusAndReportsWhatItDid) {
   // The first job is still there, as it ended.
   std::optional<ReindexJob> first = jobs.Get(id);
   ASSERT_TRUE(first.has_value());
-  EXPECT_EQ(first->status, "succeeded");
+  EXPECT_EQ(first->status, JobStatus::kSucceeded);
   ASSERT_TRUE(first->result.has_value());
   EXPECT_EQ(Counts(*first->result), std::tuple(3, 0, 0, 0));
 }
@@ -149,9 +149,9 @@ TEST_F(ReindexJobsTest, AJobIndexesTheCorpusAndReportsWhatItDid) {
 TEST_F(ReindexJobsTest, AFullJobBuildsANewGeneration) {
   WriteArticle("a0", "Kangaroo feeding", "Kangaroos eat grass.");
   ReindexJobs jobs([&] { after_calls_.fetch_add(1); });
-  ASSERT_EQ(Wait(jobs, StartOk(jobs)).status, "succeeded");
+  ASSERT_EQ(Wait(jobs, StartOk(jobs)).status, JobStatus::kSucceeded);
   const ReindexJob job = Wait(jobs, StartOk(jobs, /*full=*/true));
-  EXPECT_EQ(job.status, "succeeded");
+  EXPECT_EQ(job.status, JobStatus::kSucceeded);
   EXPECT_TRUE(job.full);
   ASSERT_TRUE(job.result.has_value());
   EXPECT_TRUE(job.result->full);
@@ -178,7 +178,7 @@ TEST_F(ReindexJobsTest, ASecondStartWhileOneRunsNamesTheRunningJob) {
   ASSERT_TRUE(gate.Reached(60s));  // the index is written; the job is not finished yet
   std::optional<ReindexJob> running = jobs.Get(id);
   ASSERT_TRUE(running.has_value());
-  EXPECT_EQ(running->status, "running");
+  EXPECT_EQ(running->status, JobStatus::kRunning);
   EXPECT_EQ(running->finished_ms, 0);
   EXPECT_FALSE(running->result.has_value());
   EXPECT_EQ(std::tuple(running->done, running->total), std::tuple(1u, 1u));
@@ -190,11 +190,11 @@ TEST_F(ReindexJobsTest, ASecondStartWhileOneRunsNamesTheRunningJob) {
 
   gate.Open();
   const ReindexJob done = Wait(jobs, id);
-  EXPECT_EQ(done.status, "succeeded");
+  EXPECT_EQ(done.status, JobStatus::kSucceeded);
   EXPECT_EQ(after_calls_.load(), 1);
   // Free again: the next job runs (and passes the open gate).
   const ReindexJob next = Wait(jobs, StartOk(jobs));
-  EXPECT_EQ(next.status, "succeeded");
+  EXPECT_EQ(next.status, JobStatus::kSucceeded);
   ASSERT_TRUE(next.result.has_value());
   EXPECT_EQ(Counts(*next.result), std::tuple(0, 0, 0, 1));
   EXPECT_EQ(after_calls_.load(), 2);
@@ -204,14 +204,14 @@ TEST_F(ReindexJobsTest, ABadCorpusFailsTheJobWithEveryProblemAndLeavesTheIndexAl
   WriteArticle("a0", "Kangaroo feeding", "Kangaroos eat grass.");
   WriteArticle("a1", "Kangaroo sleeping", "Kangaroos sleep in the shade.");
   ReindexJobs jobs([&] { after_calls_.fetch_add(1); });
-  ASSERT_EQ(Wait(jobs, StartOk(jobs)).status, "succeeded");
+  ASSERT_EQ(Wait(jobs, StartOk(jobs)).status, JobStatus::kSucceeded);
   const std::uint64_t revision = Xapian::Database(index_).get_revision();
 
   WriteArticle("a1", "Kangaroo sleeping", "Changed, but not to be indexed.");
   WriteFile(corpus_, "en/misc/bad.md", "---\ntitle: \"No id\"\n---\nBody.\n");
   WriteFile(corpus_, "synonyms/en.txt", "roo, kangaroo\nlonely\n");
   const ReindexJob job = Wait(jobs, StartOk(jobs));
-  EXPECT_EQ(job.status, "failed");
+  EXPECT_EQ(job.status, JobStatus::kFailed);
   EXPECT_GT(job.finished_ms, 0);
   EXPECT_FALSE(job.result.has_value());
   EXPECT_EQ(std::tuple(job.done, job.total), std::tuple(0u, 0u));
@@ -237,7 +237,7 @@ TEST_F(ReindexJobsTest, AMissingCorpusFailsTheJob) {
   auto id = jobs.Start(tmp_.path() + "/missing", index_, false);
   ASSERT_TRUE(id.has_value()) << id.error().ToString();
   const ReindexJob job = Wait(jobs, *id);
-  EXPECT_EQ(job.status, "failed");
+  EXPECT_EQ(job.status, JobStatus::kFailed);
   ASSERT_EQ(job.errors.size(), 1u);
   EXPECT_EQ(job.errors[0].code(), ErrorCode::kNotFound);
   EXPECT_EQ(job.errors[0].message(), "corpus not found: " + tmp_.path() + "/missing");
@@ -250,7 +250,7 @@ TEST_F(ReindexJobsTest, ADirectoryThatIsNotAnIndexFailsTheJobAndKeepsItsFiles) {
   WriteFile(index_, "precious.txt", "keep me");
   ReindexJobs jobs([&] { after_calls_.fetch_add(1); });
   const ReindexJob job = Wait(jobs, StartOk(jobs));
-  EXPECT_EQ(job.status, "failed");
+  EXPECT_EQ(job.status, JobStatus::kFailed);
   ASSERT_EQ(job.errors.size(), 1u);
   EXPECT_EQ(job.errors[0].code(), ErrorCode::kFailedPrecondition);
   EXPECT_EQ(job.errors[0].message(),
@@ -270,20 +270,20 @@ TEST_F(ReindexJobsTest, OnlyTheLastTwentyJobsAreKept) {
   ReindexJobs jobs([&] { after_calls_.fetch_add(1); });
   std::vector<std::string> ids;
   ids.push_back(StartOk(jobs));
-  ASSERT_EQ(Wait(jobs, ids[0]).status, "succeeded");
+  ASSERT_EQ(Wait(jobs, ids[0]).status, JobStatus::kSucceeded);
   // Twenty more, failing fast on a missing corpus.
   for (int i = 0; i < 20; ++i) {
     auto id = jobs.Start(tmp_.path() + "/missing", index_, false);
     ASSERT_TRUE(id.has_value()) << "job " << i + 1 << ": " << id.error().ToString();
     ids.push_back(*id);
-    ASSERT_EQ(Wait(jobs, *id).status, "failed");
+    ASSERT_EQ(Wait(jobs, *id).status, JobStatus::kFailed);
   }
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 21u);
   EXPECT_FALSE(jobs.Get(ids[0]).has_value());  // the oldest is forgotten
   for (std::size_t i = 1; i < ids.size(); ++i) {
     std::optional<ReindexJob> job = jobs.Get(ids[i]);
     ASSERT_TRUE(job.has_value()) << "job " << i;
-    EXPECT_EQ(job->status, "failed");
+    EXPECT_EQ(job->status, JobStatus::kFailed);
   }
   EXPECT_EQ(after_calls_.load(), 1);
 }

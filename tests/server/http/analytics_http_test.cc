@@ -35,7 +35,7 @@ class AnalyticsHttpTest : public ::testing::Test {
     config.ticket_secret = "hook";
     config.requests_per_second = 0;
     config.threads = 4;
-    config.attribution_window = "1s";  // short, so "outside the window" can be waited for
+    config.attribution_window = std::chrono::seconds(1);  // short, so "outside the window" can be waited for
     ASSERT_TRUE(server_.Start(config));
     port_ = server_.port();
   }
