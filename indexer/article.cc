@@ -5,8 +5,25 @@
 
 namespace kb {
 
-bool IsValidArticleType(std::string_view type) { return type == "faq" || type == "troubleshooting"; }
-bool IsValidAudience(std::string_view audience) { return audience == "public" || audience == "internal"; }
+std::string_view ArticleTypeName(ArticleType type) {
+  return type == ArticleType::kTroubleshooting ? "troubleshooting" : "faq";
+}
+
+std::optional<ArticleType> ParseArticleType(std::string_view name) {
+  if (name == "faq") return ArticleType::kFaq;
+  if (name == "troubleshooting") return ArticleType::kTroubleshooting;
+  return std::nullopt;
+}
+
+std::string_view AudienceName(ArticleAudience audience) {
+  return audience == ArticleAudience::kInternal ? "internal" : "public";
+}
+
+std::optional<ArticleAudience> ParseAudience(std::string_view name) {
+  if (name == "public") return ArticleAudience::kPublic;
+  if (name == "internal") return ArticleAudience::kInternal;
+  return std::nullopt;
+}
 
 std::optional<std::string> CheckId(std::string_view id) {
   if (id.empty()) return "id is empty";

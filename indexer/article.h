@@ -3,6 +3,7 @@
 #ifndef KB_INDEXER_ARTICLE_H_
 #define KB_INDEXER_ARTICLE_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,15 +13,27 @@
 
 namespace kb {
 
+// What an article is: an answer to a question, or steps that fix a problem.
+enum class ArticleType : std::uint8_t { kFaq, kTroubleshooting };
+// Who may see it: everyone, or support agents only.
+enum class ArticleAudience : std::uint8_t { kPublic, kInternal };
+
+// Names as the corpus and the API write them: "faq", "troubleshooting";
+// "public", "internal". Parse* take exactly those names.
+std::string_view ArticleTypeName(ArticleType type);
+std::optional<ArticleType> ParseArticleType(std::string_view name);
+std::string_view AudienceName(ArticleAudience audience);
+std::optional<ArticleAudience> ParseAudience(std::string_view name);
+
 struct Article {
   std::string id;                 // stable slug; unique per locale (translations share it)
   std::string title;
-  std::string type = "faq";       // "faq" or "troubleshooting"
+  ArticleType type = ArticleType::kFaq;
   std::string locale;             // BCP 47, canonical case ("de-AT")
   std::string product;
   std::string category;
   std::vector<std::string> tags;
-  std::string audience = "public";  // "public" or "internal" (agents only)
+  ArticleAudience audience = ArticleAudience::kPublic;
   std::string updated;            // "YYYY-MM-DD", or empty when not given
   std::vector<std::string> questions;  // alternative phrasings customers use
   std::string body_markdown;      // the body as written
@@ -35,10 +48,6 @@ struct Article {
 
 // Validation and canonical forms of article fields, shared by all readers
 // (so that Markdown and JSONL articles obey the same rules) and by the API.
-
-// Field values the readers accept.
-bool IsValidArticleType(std::string_view type);
-bool IsValidAudience(std::string_view audience);
 
 // An id is a non-empty string without whitespace or control characters.
 // Returns a message saying what is wrong, or nullopt.

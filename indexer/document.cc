@@ -102,12 +102,12 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
   if (language != article.locale) AddBoolean(doc, kLocale, language);
   AddBoolean(doc, kProduct, article.product);
   AddBoolean(doc, kCategory, article.category);
-  AddBoolean(doc, kType, article.type);
-  AddBoolean(doc, kAudience, article.audience);
+  AddBoolean(doc, kType, ArticleTypeName(article.type));
+  AddBoolean(doc, kAudience, AudienceName(article.audience));
   for (const std::string& tag : article.tags) AddBoolean(doc, kTag, tag);
 
   if (!article.category.empty()) doc.add_value(kSlotCategory, article.category);
-  doc.add_value(kSlotType, article.type);
+  doc.add_value(kSlotType, std::string(ArticleTypeName(article.type)));
   if (!article.product.empty()) doc.add_value(kSlotProduct, article.product);
   if (!article.tags.empty()) {
     std::string tags;
@@ -127,9 +127,9 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
   // long fields in the document data: the data record is compressed, and a
   // result list should not pay for inflating every body.
   const nlohmann::json summary = {
-      {"id", article.id},           {"title", article.title},       {"type", article.type},
+      {"id", article.id},           {"title", article.title},       {"type", ArticleTypeName(article.type)},
       {"locale", article.locale},   {"product", article.product},   {"category", article.category},
-      {"tags", article.tags},       {"audience", article.audience}, {"updated", article.updated},
+      {"tags", article.tags},       {"audience", AudienceName(article.audience)}, {"updated", article.updated},
   };
   const nlohmann::json content = {
       {"questions", article.questions},
@@ -150,12 +150,13 @@ Article StoredArticle(const Xapian::Document& doc, StoredParts parts) {
     auto str = [&](const char* key) { return summary.value(key, std::string()); };
     a.id = str("id");
     a.title = str("title");
-    a.type = str("type");
+    a.type = ParseArticleType(str("type")).value_or(ArticleType::kFaq);
     a.locale = str("locale");
     a.product = str("product");
     a.category = str("category");
     a.tags = summary.value("tags", std::vector<std::string>());
-    a.audience = str("audience");
+    // Anything unreadable is internal: it must not reach a customer.
+    a.audience = ParseAudience(str("audience")).value_or(ArticleAudience::kInternal);
     a.updated = str("updated");
   }
   if (parts == StoredParts::kSummary) return a;

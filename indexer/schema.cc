@@ -76,8 +76,8 @@ std::uint64_t ArticleHash(const Article& a) {
   ContentHash h;
   h.Add(kSchemaVersion);
   for (std::string_view s : {std::string_view(a.id), std::string_view(a.locale), std::string_view(a.title),
-                             std::string_view(a.type), std::string_view(a.product), std::string_view(a.category),
-                             std::string_view(a.audience), std::string_view(a.updated),
+                             ArticleTypeName(a.type), std::string_view(a.product), std::string_view(a.category),
+                             AudienceName(a.audience), std::string_view(a.updated),
                              std::string_view(a.body_markdown), std::string_view(a.body_text)}) {
     h.Add(s);
   }

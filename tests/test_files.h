@@ -22,9 +22,9 @@ inline kb::Article MakeArticle(std::string id, std::string locale, std::string t
   a.title = std::move(title);
   a.body_text = ExtractMarkdown(body).text;
   a.body_markdown = std::move(body);
-  a.audience = std::move(audience);
+  a.audience = *ParseAudience(audience);
   a.category = std::move(category);
-  a.type = std::move(type);
+  a.type = *ParseArticleType(type);
   a.product = "web";
   a.updated = "2026-01-02";
   return a;

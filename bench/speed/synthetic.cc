@@ -104,10 +104,10 @@ std::vector<Article> MakeSyntheticCorpus(const SyntheticOptions& options) {
     a.id = fmt::format("syn-{:07d}", i);
     a.locale = "en";
     a.title = Sentence(vocab, zipf, rng, rng.Between(4, 10));
-    a.type = rng.Uniform() < 0.3 ? "troubleshooting" : "faq";
+    a.type = rng.Uniform() < 0.3 ? ArticleType::kTroubleshooting : ArticleType::kFaq;
     a.category = kCategories[rng.Next() % std::size(kCategories)];
     a.product = rng.Uniform() < 0.5 ? "desktop" : "web";
-    a.audience = rng.Uniform() < 0.1 ? "internal" : "public";
+    a.audience = rng.Uniform() < 0.1 ? ArticleAudience::kInternal : ArticleAudience::kPublic;
     a.updated = fmt::format("2026-{:02d}-{:02d}", rng.Between(1, 12), rng.Between(1, 28));
     for (int q = rng.Between(0, 2); q > 0; --q) a.questions.push_back(Sentence(vocab, zipf, rng, rng.Between(5, 9)));
     // Body: 3 to 8 paragraphs of 20 to 60 words (60 to 480 words).

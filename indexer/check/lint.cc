@@ -126,7 +126,7 @@ class Linter {
         auto it = by_locale_id_.find(std::make_pair(locale, target));
         if (it == by_locale_id_.end()) continue;
         if (any == nullptr) any = it->second;
-        if (a.audience != "public" || it->second->audience == "public") {
+        if (a.audience != ArticleAudience::kPublic || it->second->audience == ArticleAudience::kPublic) {
           visible = it->second;
           break;
         }
@@ -149,7 +149,7 @@ class Linter {
       Add(a.source, Severity::kWarning, "empty body: the article has a title but nothing to read");
       return;
     }
-    if (a.type == "troubleshooting" && a.steps.empty()) {
+    if (a.type == ArticleType::kTroubleshooting && a.steps.empty()) {
       Add(a.source, Severity::kWarning,
           "troubleshooting article without steps: expected a numbered list under a 'Steps' heading");
     }

@@ -101,7 +101,7 @@ int Build(const Flags& flags, std::ostream& out, std::ostream& err) {
   int internal = 0;
   for (const Article& a : corpus->articles) {
     ++per_locale[a.locale];
-    internal += a.audience == "internal";
+    internal += a.audience == ArticleAudience::kInternal;
   }
   std::string locales;
   for (const auto& [locale, n] : per_locale) locales += fmt::format("{}{}={}", locales.empty() ? "" : " ", locale, n);

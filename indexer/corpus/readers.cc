@@ -88,16 +88,18 @@ void Validate(const RawArticle& raw, const ArticleDefaults& defaults, ReadResult
   }
   if (auto title = scalar({"title"}, defaults.title_required)) a.title = *title;
   if (auto type = scalar({"type"}, false); type && !type->empty()) {
-    if (!IsValidArticleType(*type)) {
+    if (auto parsed = ParseArticleType(*type)) {
+      a.type = *parsed;
+    } else {
       fail(line_of("type"), fmt::format("unknown type '{}': expected 'faq' or 'troubleshooting'", *type));
     }
-    a.type = *type;
   }
   if (auto audience = scalar({"audience"}, false); audience && !audience->empty()) {
-    if (!IsValidAudience(*audience)) {
+    if (auto parsed = ParseAudience(*audience)) {
+      a.audience = *parsed;
+    } else {
       fail(line_of("audience"), fmt::format("unknown audience '{}': expected 'public' or 'internal'", *audience));
     }
-    a.audience = *audience;
   }
   std::string locale = defaults.locale;
   if (auto l = scalar({"locale"}, false); l && !l->empty()) locale = *l;

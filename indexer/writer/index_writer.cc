@@ -78,7 +78,8 @@ std::vector<const Article*> InDocidOrder(const std::vector<Article>& articles) {
   order.reserve(articles.size());
   for (const Article& a : articles) order.push_back(&a);
   std::stable_sort(order.begin(), order.end(), [](const Article* a, const Article* b) {
-    const bool a_internal = a->audience == "internal", b_internal = b->audience == "internal";
+    const bool a_internal = a->audience == ArticleAudience::kInternal;
+    const bool b_internal = b->audience == ArticleAudience::kInternal;
     return std::tie(a_internal, a->locale) < std::tie(b_internal, b->locale);
   });
   return order;

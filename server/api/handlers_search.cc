@@ -91,9 +91,9 @@ Parsed<SearchParams> ParseSearch(const HttpRequest& request, search::Audience au
   auto locale = LocaleParam(request, "");
   if (!locale) return std::unexpected(locale.error());
   sr.locale = *locale;
-  sr.filters.type = request.Param("type");
-  if (!sr.filters.type.empty() && !IsValidArticleType(sr.filters.type)) {
-    return invalid("parameter 'type' must be 'faq' or 'troubleshooting'");
+  if (const std::string type = request.Param("type"); !type.empty()) {
+    sr.filters.type = ParseArticleType(type);
+    if (!sr.filters.type) return invalid("parameter 'type' must be 'faq' or 'troubleshooting'");
   }
   sr.filters.product = request.Param("product");
   sr.filters.category = request.Param("category");
@@ -117,7 +117,7 @@ std::string Normalized(const std::string& query) {
 std::string CacheKey(const SearchParams& p, const std::string& normalized) {
   const search::SearchRequest& sr = p.search;
   return fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", normalized, sr.locale, sr.filters.product,
-                     sr.filters.category, sr.filters.type, p.tags,
+                     sr.filters.category, sr.filters.type ? ArticleTypeName(*sr.filters.type) : "", p.tags,
                      sr.audience == search::Audience::kAgent ? "agent" : "public", p.page, p.per_page);
 }
 
@@ -133,8 +133,8 @@ std::string ResultsJson(const search::SearchResponse& response, int page, int pe
                        {"score", h.score},
                        {"locale", h.locale},
                        {"category", h.category},
-                       {"type", h.type},
-                       {"audience", h.audience},
+                       {"type", ArticleTypeName(h.type)},
+                       {"audience", AudienceName(h.audience)},
                        {"updated", h.updated.empty() ? json(nullptr) : json(h.updated)}});
   }
   json facets = json::object();
@@ -185,12 +185,12 @@ analytics::Event SearchEvent(const SearchParams& p, const std::string& query_id,
   e.locale = sr.locale;
   e.query_id = query_id;
   e.query = normalized;
-  const bool filtered = !sr.filters.product.empty() || !sr.filters.category.empty() || !sr.filters.type.empty() ||
+  const bool filtered = !sr.filters.product.empty() || !sr.filters.category.empty() || sr.filters.type ||
                         !sr.filters.tags.empty() || p.page > 1;
   if (filtered) {
     e.filters = json{{"product", sr.filters.product},
                      {"category", sr.filters.category},
-                     {"type", sr.filters.type},
+                     {"type", sr.filters.type ? ArticleTypeName(*sr.filters.type) : ""},
                      {"tags", sr.filters.tags},
                      {"page", p.page}}
                     .dump(-1, ' ', false, json::error_handler_t::replace);

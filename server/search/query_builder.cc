@@ -303,7 +303,7 @@ Xapian::Query Restrict(const Xapian::Database& db, Xapian::Query query, const st
   if (!locale.empty()) must(schema::BooleanTerm(schema::kLocale, text::LanguageOf(locale)));
   if (!f.product.empty()) must(schema::BooleanTerm(schema::kProduct, f.product));
   if (!f.category.empty()) must(schema::BooleanTerm(schema::kCategory, f.category));
-  if (!f.type.empty()) must(schema::BooleanTerm(schema::kType, f.type));
+  if (f.type) must(schema::BooleanTerm(schema::kType, ArticleTypeName(*f.type)));
   for (const std::string& tag : f.tags) must(schema::BooleanTerm(schema::kTag, tag));
   if (!musts.empty()) {
     query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(Xapian::Query::OP_AND, musts.begin(), musts.end()));

@@ -194,9 +194,9 @@ struct Searcher::Impl {
       hit.title = std::move(a.title);
       hit.locale = std::move(a.locale);
       hit.category = std::move(a.category);
-      hit.type = std::move(a.type);
+      hit.type = a.type;
       hit.updated = std::move(a.updated);
-      hit.audience = std::move(a.audience);
+      hit.audience = a.audience;
       response.hits.push_back(std::move(hit));
     }
     return response;
@@ -272,7 +272,7 @@ Result<Article> Searcher::GetArticle(const ArticleRequest& request) {
           Xapian::PostingIterator p = impl_->db.postlist_begin(term);
           if (p == impl_->db.postlist_end(term)) continue;
           Article a = schema::StoredArticle(impl_->db.get_document(*p), schema::StoredParts::kAll);
-          if (request.audience == Audience::kPublic && a.audience != "public") continue;
+          if (request.audience == Audience::kPublic && a.audience != ArticleAudience::kPublic) continue;
           return a;
         }
         break;

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,7 +34,7 @@ enum class Audience {
 struct SearchFilters {
   std::string product;            // exact product, or empty for any
   std::string category;           // exact category, or empty for any
-  std::string type;               // "faq" / "troubleshooting", or empty for any
+  std::optional<ArticleType> type;  // or any
   std::vector<std::string> tags;  // every tag must be present
 };
 
@@ -71,9 +72,9 @@ struct SearchHit {
   std::string snippet;  // HTML-escaped, matches in <mark>
   std::string locale;
   std::string category;
-  std::string type;
+  ArticleType type = ArticleType::kFaq;
   std::string updated;
-  std::string audience;
+  ArticleAudience audience = ArticleAudience::kPublic;
   std::vector<TermExplanation> explanation;  // when the request asks for it
 };
 

@@ -17,8 +17,8 @@ TEST(BundledCorpusTest, ReadsWithoutErrorsAndHasTheRequiredMix) {
   int internal = 0, troubleshooting = 0, with_steps = 0;
   for (const Article& a : corpus->articles) {
     ++per_locale[a.locale];
-    internal += a.audience == "internal";
-    if (a.type == "troubleshooting") {
+    internal += a.audience == ArticleAudience::kInternal;
+    if (a.type == ArticleType::kTroubleshooting) {
       ++troubleshooting;
       with_steps += !a.steps.empty();
       EXPECT_FALSE(a.steps.empty()) << a.source.path << ": troubleshooting article without steps";

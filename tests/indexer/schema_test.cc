@@ -13,11 +13,11 @@ Article Sample() {
   a.id = "reset-password";
   a.title = "Reset your password";
   a.locale = "de-AT";
-  a.type = "faq";
+  a.type = ArticleType::kFaq;
   a.product = "web";
   a.category = "account";
   a.tags = {"login"};
-  a.audience = "internal";
+  a.audience = ArticleAudience::kInternal;
   a.updated = "2026-08-14";
   a.questions = {"forgot password"};
   a.body_text = "Open the sign-in page.";
@@ -40,10 +40,10 @@ TEST(SchemaTest, ArticleHashChangesWithEveryField) {
       [](Article& a) { a.id += "x"; },
       [](Article& a) { a.locale = "de"; },
       [](Article& a) { a.title += "!"; },
-      [](Article& a) { a.type = "troubleshooting"; },
+      [](Article& a) { a.type = ArticleType::kTroubleshooting; },
       [](Article& a) { a.product = "desktop"; },
       [](Article& a) { a.category = "billing"; },
-      [](Article& a) { a.audience = "public"; },
+      [](Article& a) { a.audience = ArticleAudience::kPublic; },
       [](Article& a) { a.updated = "2026-08-15"; },
       [](Article& a) { a.body_markdown += " "; },
       [](Article& a) { a.body_text[0] = 'o'; },  // one letter inside the first eight bytes
@@ -52,7 +52,7 @@ TEST(SchemaTest, ArticleHashChangesWithEveryField) {
       [](Article& a) { a.questions.clear(); },
       [](Article& a) { a.steps[1] = "three"; },
       // Text moved between fields, or between values of one field.
-      [](Article& a) { a.title = "Reset your"; a.type = "password faq"; },
+      [](Article& a) { a.title = "Reset your"; a.product = "password web"; },
       [](Article& a) { a.steps = {"onetwo"}; },
       [](Article& a) { a.steps = {"one", "two", ""}; },
       [](Article& a) { std::swap(a.questions, a.tags); },

@@ -53,12 +53,12 @@ TEST(MarkdownReaderTest, ReadsEveryField) {
   const Article& a = r.articles[0];
   EXPECT_EQ(a.id, "login-error-401");
   EXPECT_EQ(a.title, "Login fails with error 401");
-  EXPECT_EQ(a.type, "troubleshooting");
+  EXPECT_EQ(a.type, ArticleType::kTroubleshooting);
   EXPECT_EQ(a.locale, "en");
   EXPECT_EQ(a.product, "web");
   EXPECT_EQ(a.category, "account");  // from the defaults (the path)
   EXPECT_EQ(a.tags, (std::vector<std::string>{"login", "401"}));
-  EXPECT_EQ(a.audience, "public");
+  EXPECT_EQ(a.audience, ArticleAudience::kPublic);
   EXPECT_EQ(a.updated, "2026-08-14");
   EXPECT_EQ(a.questions, (std::vector<std::string>{"can't sign in", "error 401 when logging in"}));
   EXPECT_EQ(a.steps, (std::vector<std::string>{"Sign out of every tab.", "Clear cookies for driftbox.example.",
@@ -82,8 +82,8 @@ TEST(MarkdownReaderTest, AppliesDefaults) {
   ReadResult r = ParseMarkdownArticle("---\nid: x\ntitle: T\n---\nBody.\n", ArticleDefaults{.locale = "de-at"});
   ASSERT_EQ(r.articles.size(), 1u);
   EXPECT_EQ(r.articles[0].locale, "de-AT");
-  EXPECT_EQ(r.articles[0].type, "faq");
-  EXPECT_EQ(r.articles[0].audience, "public");
+  EXPECT_EQ(r.articles[0].type, ArticleType::kFaq);
+  EXPECT_EQ(r.articles[0].audience, ArticleAudience::kPublic);
   EXPECT_EQ(r.articles[0].body_text, "Body.");
 }
 
@@ -208,7 +208,7 @@ TEST(JsonlReaderTest, ReadsArticlesAndIgnoresUnknownKeys) {
   EXPECT_EQ(r.articles[0].source.line, 1);
   EXPECT_EQ(r.articles[1].id, "faq-2");
   EXPECT_EQ(r.articles[1].body_text, "");
-  EXPECT_EQ(r.articles[1].audience, "internal");
+  EXPECT_EQ(r.articles[1].audience, ArticleAudience::kInternal);
   EXPECT_EQ(r.articles[1].locale, "de");
   EXPECT_EQ(r.articles[1].source.line, 3);
 }

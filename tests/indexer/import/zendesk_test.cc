@@ -321,18 +321,18 @@ TEST_F(ZendeskImportTest, WrittenFilesReadBackWithTheCorpusReader) {
   const Article& login = corpus->articles[1];
   EXPECT_EQ(login.id, "zd-360001111111");
   EXPECT_EQ(login.title, "Login fails with error 401");
-  EXPECT_EQ(login.type, "troubleshooting");
+  EXPECT_EQ(login.type, ArticleType::kTroubleshooting);
   EXPECT_EQ(login.locale, "en-US");
   EXPECT_EQ(login.category, "zendesk-360000100001");
   EXPECT_EQ(login.tags, (std::vector<std::string>{"login", "401"}));
-  EXPECT_EQ(login.audience, "public");
+  EXPECT_EQ(login.audience, ArticleAudience::kPublic);
   EXPECT_EQ(login.updated, "2026-08-14");
   EXPECT_EQ(login.steps, (std::vector<std::string>{"Sign out of every tab.", "Clear cookies for driftbox.example.",
                                                    "Sign in again, or ask an agent."}));
   const Article& refund = corpus->articles[2];
   EXPECT_EQ(refund.id, "zd-360002222222");
-  EXPECT_EQ(refund.type, "faq");
-  EXPECT_EQ(refund.audience, "internal");
+  EXPECT_EQ(refund.type, ArticleType::kFaq);
+  EXPECT_EQ(refund.audience, ArticleAudience::kInternal);
   EXPECT_TRUE(refund.steps.empty());
   EXPECT_NE(refund.body_text.find("Basic"), std::string::npos);
 }

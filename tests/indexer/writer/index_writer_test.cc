@@ -112,7 +112,7 @@ TEST(IndexWriterTest, LargeBuildsAreWrittenInShardsAndMergedInOrder) {
     a.body_text = "Plain words here. You can log in from the app.";
     if (i == 0) a.body_text += " Zanzibar.";
     if (i == 2399) a.body_text += " Quixotic.";
-    if (i % 2 == 0) a.audience = "internal";  // every other one, to check the docid order
+    if (i % 2 == 0) a.audience = ArticleAudience::kInternal;  // every other one, to check the docid order
     articles.push_back(a);
   }
   const Synonyms synonyms = {{"en", {{"sign in", "log in"}}}};

@@ -25,7 +25,7 @@ std::vector<Article> Corpus(int extra) {
     a.locale = "en";
     a.title = std::move(title);
     a.body_text = a.body_markdown = std::move(body);
-    a.audience = std::move(audience);
+    a.audience = *ParseAudience(audience);
     a.category = "account";
     out.push_back(a);
   };

@@ -119,7 +119,7 @@ TEST_F(SearcherTest, HitsCarryTheirMetadata) {
   EXPECT_EQ(h.title, "Login fails with error 401");
   EXPECT_EQ(h.locale, "en");
   EXPECT_EQ(h.category, "account");
-  EXPECT_EQ(h.type, "troubleshooting");
+  EXPECT_EQ(h.type, ArticleType::kTroubleshooting);
   EXPECT_EQ(h.updated, "2026-01-02");
   EXPECT_GT(h.score, 0);
   EXPECT_EQ(h.snippet,
@@ -131,7 +131,7 @@ TEST_F(SearcherTest, FiltersByCategoryAndType) {
   r.filters.category = "billing";
   EXPECT_EQ(Ids(r), (std::vector<std::string>{"billing-intro@en"}));
   r.filters = {};
-  r.filters.type = "troubleshooting";
+  r.filters.type = ArticleType::kTroubleshooting;
   EXPECT_EQ(Ids(r), (std::vector<std::string>{}));
   r.query = "sign in";
   EXPECT_EQ(Ids(r), (std::vector<std::string>{"login-401@en"}));
@@ -296,7 +296,7 @@ TEST_F(SearcherTest, InternalArticlesAreNotFoundForThePublic) {
   EXPECT_EQ(a.error().message(), "no article 'refund-limits'");
   a = searcher_->GetArticle(ArticleRequest{.id = "refund-limits", .locale = "en", .audience = Audience::kAgent});
   ASSERT_TRUE(a.has_value());
-  EXPECT_EQ(a->audience, "internal");
+  EXPECT_EQ(a->audience, ArticleAudience::kInternal);
   EXPECT_EQ(searcher_->DocumentCount(), 6);
 }
 
