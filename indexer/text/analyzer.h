@@ -65,7 +65,6 @@ class Analyzer {
   Analyzer& operator=(const Analyzer&) = delete;
   ~Analyzer();
 
-  const std::string& language() const { return language_; }
   bool stems() const { return stems_; }
 
   // The stem of a normalised term (the term itself when not stemming).

@@ -107,7 +107,7 @@ HttpResponse Api::Handle(const HttpRequest& request) {
   HttpResponse res;
   try {
     res = Dispatch(request, route);
-  } catch (const std::exception& e) {
+  } catch (const std::exception&) {
     res = ErrorResponse(ApiError::kInternal, "internal error");
   }
   const std::string origin = request.Header("origin");
