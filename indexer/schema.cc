@@ -113,6 +113,35 @@ bool IsSpellable(std::string_view word) {
   return Utf8Length(word) >= kMinSpellingChars;
 }
 
+std::string InternalSpelling(std::string_view word) {
+  std::string out;
+  for (char32_t c : DecodeUtf8(word)) {
+    if (c >= 0xFFFE) return {};
+    AppendUtf8(out, c + kInternalSpellingShift);
+  }
+  return out;
+}
+
+std::string FromInternalSpelling(std::string_view spelling) {
+  std::string out;
+  for (char32_t c : DecodeUtf8(spelling)) {
+    if (c < kInternalSpellingShift || c >= kInternalSpellingShift + 0xFFFE) return {};
+    AppendUtf8(out, c - kInternalSpellingShift);
+  }
+  return out;
+}
+
+bool HasInternalSpelling(std::string_view word) {
+  for (char32_t c : DecodeUtf8(word)) {
+    if (c >= kInternalSpellingShift && c < kInternalSpellingShift + 0x10000) return true;
+  }
+  return false;
+}
+
+std::string SpellingEntry(std::string_view word, ArticleAudience audience) {
+  return audience == ArticleAudience::kPublic ? std::string(word) : InternalSpelling(word);
+}
+
 std::vector<std::string> SpellingWords(const Article& article) {
   std::unordered_set<std::string> words;
   ForEachField(article, [&](std::string_view text, Field, std::string_view) {

@@ -74,6 +74,30 @@ std::vector<std::string> SpellingWords(const Article& article);
 // Whether a normalised word may be spell-checked at all.
 bool IsSpellable(std::string_view word);
 
+// Internal articles' words go into the spelling data too, so that agents'
+// typos are corrected to them, but spelled in an alphabet of their own:
+// each character moved by kInternalSpellingShift into Unicode's
+// Supplementary Private Use Area-A. Xapian proposes only words that share
+// an n-gram with the word looked up, and no customer's word shares one with
+// these, so a public lookup never reaches them (the searcher also refuses
+// any proposal in this alphabet for a public request). An agent's lookup
+// asks in both alphabets. Words with a character outside the Basic
+// Multilingual Plane have no internal spelling.
+inline constexpr char32_t kInternalSpellingShift = 0xF0000;
+
+// `word` in the internal alphabet, or "" when it has none.
+std::string InternalSpelling(std::string_view word);
+
+// The word an internal spelling stands for; "" if `spelling` is not one.
+std::string FromInternalSpelling(std::string_view spelling);
+
+// Whether `word` has a character of the internal alphabet.
+bool HasInternalSpelling(std::string_view word);
+
+// The spelling-data entry for `word` of an article of `audience`: the word
+// itself for public articles, its internal spelling for the others.
+std::string SpellingEntry(std::string_view word, ArticleAudience audience);
+
 // Boolean filter prefixes.
 inline constexpr std::string_view kId = "Q";
 inline constexpr std::string_view kLocale = "L";

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace kb {
@@ -26,6 +27,13 @@ inline std::size_t Utf8Length(std::string_view text) {
   for (unsigned char c : text) n += (c & 0xC0) != 0x80;
   return n;
 }
+
+// The code points of `text`; each byte of an invalid sequence becomes
+// U+FFFD.
+std::u32string DecodeUtf8(std::string_view text);
+
+// Appends code point `cp` (at most U+10FFFF, not a surrogate) as UTF-8.
+void AppendUtf8(std::string& out, char32_t cp);
 
 }  // namespace kb
 

@@ -155,6 +155,15 @@ Result<void> WriteArticles(Xapian::WritableDatabase& db, const std::vector<const
       }
       std::vector<std::string> words;
       Xapian::Document doc = schema::MakeDocument(*a, *analyzer, average, positional, &words);
+      if (a->audience != ArticleAudience::kPublic) {
+        std::vector<std::string> internal;
+        for (const std::string& word : words) {
+          if (std::string entry = schema::SpellingEntry(word, a->audience); !entry.empty()) {
+            internal.push_back(std::move(entry));
+          }
+        }
+        words = std::move(internal);
+      }
       if (spelling_counts != nullptr) {
         for (std::string& word : words) ++(*spelling_counts)[std::move(word)];
       } else if (spelling) {
@@ -206,7 +215,9 @@ std::unordered_map<std::string, Stored> StoredArticles(const Xapian::Database& d
 // Removes the spelling data the stored document `docid` contributed.
 void ForgetSpelling(Xapian::WritableDatabase& db, Xapian::docid docid) {
   const Article old = schema::StoredArticle(db.get_document(docid), schema::StoredParts::kAll);
-  for (const std::string& word : schema::SpellingWords(old)) db.remove_spelling(word);
+  for (const std::string& word : schema::SpellingWords(old)) {
+    if (std::string entry = schema::SpellingEntry(word, old.audience); !entry.empty()) db.remove_spelling(entry);
+  }
 }
 
 }  // namespace

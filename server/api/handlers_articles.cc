@@ -21,8 +21,12 @@ HttpResponse Api::Article(const RequestContext& c) {
   if (!lease) return ErrorResponse(ApiError::kUnavailable, lease.error().message());
   auto a = (*lease)->GetArticle({.id = id, .locale = *locale, .audience = c.audience});
   if (!a) return ErrorResponse(a.error());
-  const std::string body_html =
-      RenderMarkdown(a->body_markdown, [&](std::string_view target) { return ArticleUrl(target, a->locale); });
+  // A kb: link to an article this reader may not see is shown as its text
+  // alone: neither its id nor its existence reaches a customer.
+  const std::string body_html = RenderMarkdown(a->body_markdown, [&](std::string_view target) -> std::string {
+    auto linked = (*lease)->GetArticle({.id = std::string(target), .locale = a->locale, .audience = c.audience});
+    return linked ? ArticleUrl(target, a->locale) : std::string();
+  });
   return Json({{"id", a->id},
                {"title", a->title},
                {"locale", a->locale},

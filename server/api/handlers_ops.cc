@@ -7,16 +7,26 @@ namespace kb::api {
 
 HttpResponse Api::Healthz(const RequestContext&) { return Json({{"status", "ok"}}); }
 
-HttpResponse Api::Ready(const RequestContext&) {
-  const search::IndexStatus s = pool_->Status();
-  return Json({{"status", "ready"}, {"generation", s.generation}, {"documents", s.documents}});
+namespace {
+
+// A request without a key learns how many public articles there are, not how
+// many agent-only ones.
+std::int64_t VisibleDocuments(const search::IndexStatus& s, search::Audience audience) {
+  return audience == search::Audience::kAgent ? s.documents : s.public_documents;
 }
 
-HttpResponse Api::MetricsPage(const RequestContext&) {
+}  // namespace
+
+HttpResponse Api::Ready(const RequestContext& c) {
+  const search::IndexStatus s = pool_->Status();
+  return Json({{"status", "ready"}, {"generation", s.generation}, {"documents", VisibleDocuments(s, c.audience)}});
+}
+
+HttpResponse Api::MetricsPage(const RequestContext& c) {
   const search::IndexStatus s = pool_->Status();
   HttpResponse res;
   res.content_type = "text/plain; version=0.0.4";
-  res.body = metrics_.Render(s.documents, s.generation);
+  res.body = metrics_.Render(VisibleDocuments(s, c.audience), s.generation);
   return res;
 }
 

@@ -62,7 +62,7 @@ std::string Metrics::Render(std::int64_t documents, const std::string& generatio
   out += "# HELP kb_search_cache_misses_total Searches that ran against the index.\n";
   out += "# TYPE kb_search_cache_misses_total counter\n";
   out += fmt::format("kb_search_cache_misses_total {}\n", cache_misses_.load());
-  out += "# HELP kb_index_documents Articles in the served index.\n";
+  out += "# HELP kb_index_documents Articles in the served index (public ones only, unless the request has a key).\n";
   out += "# TYPE kb_index_documents gauge\n";
   out += fmt::format("kb_index_documents {}\n", documents);
   out += "# HELP kb_index_generation_info The served index generation.\n";

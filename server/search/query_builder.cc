@@ -25,11 +25,11 @@ constexpr double kK1 = 3.0;
 // typed without a space between ("resetpassword"), as stems; empty when
 // there is none, or `term` is a real word of the language. Of several
 // splits, the one whose rarer half is the most common.
-std::vector<std::string> SplitInTwo(const Xapian::Database& db, const text::Analyzer& analyzer, const std::string& term,
+std::vector<std::string> SplitInTwo(const Vocabulary& vocabulary, const text::Analyzer& analyzer, const std::string& term,
                                const std::string& stem, const text::WordList* words) {
   constexpr std::size_t kMinPiece = 2;
   const std::string z(schema::kStemmed);
-  if (term.size() < 2 * kMinPiece || db.get_termfreq(z + stem) > 0 || (words != nullptr && words->Contains(term))) {
+  if (term.size() < 2 * kMinPiece || vocabulary.Knows(z + stem) || (words != nullptr && words->Contains(term))) {
     return {};
   }
   std::vector<std::string> best;
@@ -39,7 +39,7 @@ std::vector<std::string> SplitInTwo(const Xapian::Database& db, const text::Anal
     const std::string left = term.substr(0, cut), right = term.substr(cut);
     if (analyzer.IsStopword(left) || analyzer.IsStopword(right)) continue;
     std::string a = analyzer.Stem(left), b = analyzer.Stem(right);
-    const Xapian::doccount freq = std::min(db.get_termfreq(z + a), db.get_termfreq(z + b));
+    const Xapian::doccount freq = std::min(vocabulary.TermFreq(z + a), vocabulary.TermFreq(z + b));
     if (freq > best_freq) {
       best_freq = freq;
       best = {std::move(a), std::move(b)};
@@ -133,13 +133,13 @@ std::vector<QueryWord> CorrectTypos(std::vector<QueryWord> words, const QueryCon
   // corrected even so ("threat" -> "thread").
   const bool finds_something =
       context.words != nullptr && std::any_of(words.begin(), words.end(), [&](const QueryWord& w) {
-        return !analyzer.IsStopword(w.term) && context.db.get_termfreq(z + w.typed_stem) > 0;
+        return !analyzer.IsStopword(w.term) && context.vocabulary.Knows(z + w.typed_stem);
       });
   for (QueryWord& w : words) {
     if (w.in_synonym || w.function_word) continue;
     // A word the index has never seen is most likely a typo: search for the
     // corpus word it is closest to instead, and tell the customer.
-    if (std::string fixed = Correction(context.db, w.term, w.stem, context.words, finds_something); !fixed.empty()) {
+    if (std::string fixed = Correction(context.vocabulary, w.term, w.stem, context.words, finds_something); !fixed.empty()) {
       w.stem = analyzer.Stem(fixed);
       w.correction = std::move(fixed);
     }
@@ -161,11 +161,11 @@ std::vector<QueryWord> FindCompounds(std::vector<QueryWord> words, const QueryCo
     // compared as typed, the first as corrected.
     if (i + 1 < words.size() && !analyzer.IsStopword(w.term)) {
       std::string joined = analyzer.Stem(w.term + words[i + 1].term);
-      if (joined != w.stem && joined != words[i + 1].typed_stem && context.db.get_termfreq(z + joined) > 0) {
+      if (joined != w.stem && joined != words[i + 1].typed_stem && context.vocabulary.Knows(z + joined)) {
         w.joined = std::move(joined);
       }
     }
-    if (w.correction.empty()) w.split = SplitInTwo(context.db, analyzer, w.term, w.stem, context.words);
+    if (w.correction.empty()) w.split = SplitInTwo(context.vocabulary, analyzer, w.term, w.stem, context.words);
   }
   return words;
 }
@@ -281,16 +281,12 @@ Xapian::Query AddProximity(Xapian::Query query, const std::vector<std::string>& 
 
 Xapian::BM25Weight Bm25() { return Xapian::BM25Weight(kK1 * schema::kWdfScale, 0.0, 1.0, 0.0, 0.5); }
 
-std::string Correction(const Xapian::Database& db, const std::string& term, const std::string& stem,
+std::string Correction(const Vocabulary& vocabulary, const std::string& term, const std::string& stem,
                        const text::WordList* words, bool keep_real_words) {
-  if (!schema::IsSpellable(term) || db.get_termfreq(std::string(schema::kStemmed) + stem) > 0) return {};
+  if (!schema::IsSpellable(term) || vocabulary.Knows(std::string(schema::kStemmed) + stem)) return {};
   if (keep_real_words && words != nullptr && words->Contains(term)) return {};
   const unsigned max_edits = Utf8Length(term) >= 8 ? 2 : 1;
-  try {
-    return db.get_spelling_suggestion(term, max_edits);
-  } catch (const Xapian::UnimplementedError&) {
-    return {};  // no spelling data in this backend
-  }
+  return vocabulary.SpellingSuggestion(term, max_edits);
 }
 
 Xapian::Query Restrict(const Xapian::Database& db, Xapian::Query query, const std::string& locale,

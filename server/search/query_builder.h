@@ -34,6 +34,7 @@
 #include "indexer/text/word_list.h"
 #include "server/search/searcher.h"
 #include "server/search/synonym_table.h"
+#include "server/search/vocabulary.h"
 
 namespace kb::search {
 
@@ -45,7 +46,9 @@ struct QueryContext {
   // The language's real words, which typo correction and word splitting
   // leave alone; nullptr: none.
   const text::WordList* words = nullptr;
-  const Xapian::Database& db;  // its vocabulary and spelling data decide corrections and compounds
+  // The index's words as the request's audience may see them: they decide
+  // corrections, compounds and splits.
+  const Vocabulary& vocabulary;
 };
 
 // A built query.
@@ -151,7 +154,7 @@ Xapian::BM25Weight Bm25();
 // A real word of the language (on `words`, the locale's word list) is left
 // alone when `keep_real_words`: a corpus that lacks "constrain" has not
 // made it a misspelling of "contain".
-std::string Correction(const Xapian::Database& db, const std::string& term, const std::string& stem,
+std::string Correction(const Vocabulary& vocabulary, const std::string& term, const std::string& stem,
                        const text::WordList* words, bool keep_real_words);
 
 // Restricts `query` to what a request may see. Filter terms that every

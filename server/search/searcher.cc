@@ -132,11 +132,12 @@ struct Searcher::Impl {
       // commit under us is retried from there.
       for (int attempt = 0;; ++attempt) {
         try {
+          const Vocabulary vocabulary(db, request.audience);
           const AnalyzedQuery q = BuildQuery(request.query, QueryContext{.analyzer = analyzer,
                                                                          .ranking = options.ranking,
                                                                          .synonyms = SynonymsFor(request.locale),
                                                                          .words = WordsFor(request.locale),
-                                                                         .db = db});
+                                                                         .vocabulary = vocabulary});
           if (q.query.empty()) return response;
           response = Run(request, analyzer, q);
           response.did_you_mean = q.did_you_mean;
@@ -287,6 +288,10 @@ Result<Article> Searcher::GetArticle(const ArticleRequest& request) {
   return Fail(Error::NotFound(fmt::format("no article '{}'", request.id)));
 }
 
-std::int64_t Searcher::DocumentCount() const { return impl_->db.get_doccount(); }
+std::int64_t Searcher::DocumentCount(Audience audience) const {
+  const Xapian::Database& db = impl_->db;
+  if (audience == Audience::kAgent) return db.get_doccount();
+  return db.get_doccount() - db.get_termfreq(schema::BooleanTerm(schema::kAudience, "internal"));
+}
 
 }  // namespace kb::search

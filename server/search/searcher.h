@@ -188,8 +188,9 @@ class Searcher {
   // existence does not leak).
   Result<Article> GetArticle(const ArticleRequest& request);
 
-  // Number of articles in the index.
-  std::int64_t DocumentCount() const;
+  // Number of articles in the index that `audience` may see: all of them
+  // for agents.
+  std::int64_t DocumentCount(Audience audience = Audience::kAgent) const;
 
  private:
   friend std::unique_ptr<Searcher> SearcherFromDatabase(Xapian::Database db, const SearcherOptions& options);

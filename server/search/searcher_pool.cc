@@ -61,6 +61,7 @@ Result<IndexStatus> SearcherPool::Reload(bool force) {
   status_.generation = generation;
   status_.revision = revision;
   status_.documents = (*searcher)->DocumentCount();
+  status_.public_documents = (*searcher)->DocumentCount(Audience::kPublic);
   ++status_.epoch;
   epoch_.store(status_.epoch, std::memory_order_release);
   idle_.clear();

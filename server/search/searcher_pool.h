@@ -30,6 +30,7 @@ struct IndexStatus {
   std::string generation;  // "" for a path that is not a kbsearch index directory
   std::uint64_t revision = 0;  // the live database's Xapian revision
   std::int64_t documents = 0;
+  std::int64_t public_documents = 0;  // of `documents`, those customers may see
   std::uint64_t epoch = 0;  // changes whenever a different index is served
 };
 

@@ -27,6 +27,7 @@ Result<std::vector<Suggestion>> SuggestTitles(const SuggestRequest& request, con
   }
   const std::vector<text::Token> tokens = analyzer.Tokenize(request.query);
   if (tokens.empty()) return out;
+  const Vocabulary vocabulary(db, request.audience);
   const std::string title_term = std::string(schema::kStemmed) + std::string(schema::kTitle);
   // The last word is a prefix: of the word as typed, and of its stem
   // ("configure" is indexed as "configur").
@@ -42,7 +43,7 @@ Result<std::vector<Suggestion>> SuggestTitles(const SuggestRequest& request, con
   // word it most likely misspells, as in search ("pasword re").
   auto whole = [&](const std::string& word) {
     std::string stem = analyzer.Stem(word);
-    if (std::string fixed = Correction(db, word, stem, words, /*keep_real_words=*/true); !fixed.empty()) {
+    if (std::string fixed = Correction(vocabulary, word, stem, words, /*keep_real_words=*/true); !fixed.empty()) {
       stem = analyzer.Stem(fixed);
     }
     return Xapian::Query(title_term + stem);
@@ -82,7 +83,7 @@ Result<std::vector<Suggestion>> SuggestTitles(const SuggestRequest& request, con
         if (out.empty()) {
           // No title has a word starting so: the last word may hold a typo
           // ("invocie", "passwrd"). Complete the word it is closest to.
-          if (std::string fixed = Correction(db, last, analyzer.Stem(last), words, /*keep_real_words=*/false);
+          if (std::string fixed = Correction(vocabulary, last, analyzer.Stem(last), words, /*keep_real_words=*/false);
               !fixed.empty()) {
             run(query_for(prefix_of(fixed)));
           }

@@ -1,5 +1,6 @@
 #include "indexer/document.h"
 #include "indexer/schema.h"
+#include "indexer/base/utf8.h"
 
 #include <algorithm>
 
@@ -228,6 +229,27 @@ TEST(SchemaTest, StoredArticleRoundTrips) {
   EXPECT_EQ(all.body_markdown, a.body_markdown);
   EXPECT_EQ(all.questions, a.questions);
   EXPECT_EQ(all.steps, a.steps);
+}
+
+}  // namespace
+}  // namespace kb::schema
+
+namespace kb::schema {
+namespace {
+
+TEST(InternalSpellingTest, MovesEachCharacterIntoItsOwnAlphabetAndBack) {
+  const std::string s = InternalSpelling("dunning");
+  EXPECT_EQ(Utf8Length(s), 7u);
+  EXPECT_EQ(s.size(), 28u);  // four bytes a character
+  EXPECT_TRUE(HasInternalSpelling(s));
+  EXPECT_FALSE(HasInternalSpelling("dunning"));
+  EXPECT_EQ(FromInternalSpelling(s), "dunning");
+  EXPECT_EQ(FromInternalSpelling(InternalSpelling("zurücksetzen")), "zurücksetzen");
+  EXPECT_EQ(FromInternalSpelling(InternalSpelling("パスワード")), "パスワード");
+  EXPECT_EQ(FromInternalSpelling("dunning"), "");
+  EXPECT_EQ(InternalSpelling("emoji\xF0\x9F\x98\x80"), "");  // outside the Basic Multilingual Plane
+  EXPECT_EQ(SpellingEntry("refund", ArticleAudience::kPublic), "refund");
+  EXPECT_EQ(SpellingEntry("refund", ArticleAudience::kInternal), InternalSpelling("refund"));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "indexer/base/temp_dir.h"
+#include "indexer/schema.h"
 #include "tests/test_files.h"
 
 namespace kb {
@@ -102,6 +103,26 @@ TEST(IndexWriterTest, UpdatesTheLiveGenerationInPlace) {
   EXPECT_EQ(stats->generation, "gen-000002");
 }
 
+TEST(IndexWriterTest, AnArticlesSpellingMovesWithItsAudience) {
+  TempDir tmp("writer");
+  const std::string dir = tmp.path() + "/index";
+  std::vector<Article> articles = Articles({{"a", "Quarterly dunning"}});
+  articles[0].audience = ArticleAudience::kInternal;
+  ASSERT_TRUE(UpdateIndex(articles, dir).has_value());
+  {
+    Xapian::Database db(dir);
+    EXPECT_EQ(db.get_spelling_suggestion("dunnig"), "");
+    EXPECT_EQ(db.get_spelling_suggestion(schema::InternalSpelling("dunnig")), schema::InternalSpelling("dunning"));
+  }
+  articles[0].audience = ArticleAudience::kPublic;  // published: an update in place
+  auto stats = UpdateIndex(articles, dir);
+  ASSERT_TRUE(stats.has_value()) << stats.error().ToString();
+  ASSERT_FALSE(stats->full);
+  Xapian::Database db(dir);
+  EXPECT_EQ(db.get_spelling_suggestion("dunnig"), "dunning");
+  EXPECT_EQ(db.get_spelling_suggestion(schema::InternalSpelling("dunnig")), "");
+}
+
 TEST(IndexWriterTest, LargeBuildsAreWrittenInShardsAndMergedInOrder) {
   TempDir tmp("writer");
   const std::string dir = tmp.path() + "/index";
@@ -124,8 +145,10 @@ TEST(IndexWriterTest, LargeBuildsAreWrittenInShardsAndMergedInOrder) {
   const Xapian::docid first_internal = *db.postlist_begin("XAinternal");
   EXPECT_EQ(first_internal, 1201u);
   EXPECT_EQ(db.get_termfreq("XAinternal"), 1200u);
-  // The spelling data of both shards is there.
-  EXPECT_EQ(db.get_spelling_suggestion("zanzibat"), "zanzibar");
+  // The spelling data of both shards is there; an internal article's words
+  // only in the internal alphabet.
+  EXPECT_EQ(db.get_spelling_suggestion("zanzibat"), "");
+  EXPECT_EQ(db.get_spelling_suggestion(schema::InternalSpelling("zanzibat")), schema::InternalSpelling("zanzibar"));
   EXPECT_EQ(db.get_spelling_suggestion("quixotik"), "quixotic");
   // Positions are kept for the words of phrase synonyms only.
   EXPECT_NE(db.positionlist_begin(1, "Zlog"), db.positionlist_end(1, "Zlog"));

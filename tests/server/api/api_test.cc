@@ -334,14 +334,19 @@ TEST_F(ApiTest, ServesWidgetsButNothingOutsideThem) {
 
 TEST_F(ApiTest, OperationsEndpoints) {
   EXPECT_EQ(Body(Get("/healthz")), (json{{"status", "ok"}}));
-  EXPECT_EQ(Body(Get("/readyz")), (json{{"status", "ready"}, {"generation", "gen-000001"}, {"documents", 4}}));
+  // Without a key, the public articles are counted; with one, all.
+  EXPECT_EQ(Body(Get("/readyz")), (json{{"status", "ready"}, {"generation", "gen-000001"}, {"documents", 3}}));
+  EXPECT_EQ(Body(Get("/readyz", {}, {{"authorization", "Bearer agent-key-1"}})),
+            (json{{"status", "ready"}, {"generation", "gen-000001"}, {"documents", 4}}));
+  EXPECT_NE(Get("/metrics", {}, {{"authorization", "Bearer admin-key-1"}}).body.find("\nkb_index_documents 4\n"),
+            std::string::npos);
   Get("/api/v1/search", {{"q", "refund"}});
   Get("/api/v1/search", {{"q", "Refund!"}});  // same words: a cache hit
   const std::string metrics = Get("/metrics").body;
   EXPECT_NE(metrics.find("kb_http_requests_total{route=\"search\",status=\"200\"} 2\n"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("kb_search_cache_hits_total 1\n"), std::string::npos);
   EXPECT_NE(metrics.find("kb_search_cache_misses_total 1\n"), std::string::npos);
-  EXPECT_NE(metrics.find("kb_index_documents 4\n"), std::string::npos);
+  EXPECT_NE(metrics.find("kb_index_documents 3\n"), std::string::npos);
   EXPECT_NE(metrics.find("kb_index_generation_info{generation=\"gen-000001\"} 1\n"), std::string::npos);
   EXPECT_NE(metrics.find("kb_http_request_duration_seconds_bucket{route=\"search\",le=\"+Inf\"} 2\n"), std::string::npos);
   HttpResponse openapi = Get("/api/v1/openapi.yaml");

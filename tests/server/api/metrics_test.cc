@@ -7,7 +7,7 @@ namespace kb::api {
 namespace {
 
 constexpr std::string_view kTail =
-    "# HELP kb_index_documents Articles in the served index.\n"
+    "# HELP kb_index_documents Articles in the served index (public ones only, unless the request has a key).\n"
     "# TYPE kb_index_documents gauge\n"
     "kb_index_documents 4\n"
     "# HELP kb_index_generation_info The served index generation.\n"

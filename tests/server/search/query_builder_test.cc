@@ -30,17 +30,19 @@ class QueryBuilderTest : public ::testing::Test {
     ASSERT_TRUE(BuildIndex(articles, tmp_->path() + "/index",
                            Synonyms{{"en", {{"sign in", "log in", "login"}, {"invoice", "bill"}}}}));
     db_ = new Xapian::Database(tmp_->path() + "/index");
+    vocabulary_ = new Vocabulary(*db_, Audience::kAgent);
     synonyms_ =
         new SynonymTable(SynonymTable::FromJson(db_->get_metadata(std::string(schema::kMetaSynonymsPrefix) + "en")));
   }
   static void TearDownTestSuite() {
     delete synonyms_;
+    delete vocabulary_;
     delete db_;
     delete tmp_;
   }
 
   QueryContext Context(RankingOptions ranking = {}, const text::WordList* words = nullptr) const {
-    return QueryContext{.analyzer = en_, .ranking = ranking, .synonyms = synonyms_, .words = words, .db = *db_};
+    return QueryContext{.analyzer = en_, .ranking = ranking, .synonyms = synonyms_, .words = words, .vocabulary = *vocabulary_};
   }
 
   std::vector<QueryWord> Words(std::string_view text) const { return SplitIntoWords(text, en_); }
@@ -51,12 +53,14 @@ class QueryBuilderTest : public ::testing::Test {
 
   static TempDir* tmp_;
   static Xapian::Database* db_;
+  static Vocabulary* vocabulary_;
   static SynonymTable* synonyms_;
   text::Analyzer en_{"en"};
 };
 
 TempDir* QueryBuilderTest::tmp_ = nullptr;
 Xapian::Database* QueryBuilderTest::db_ = nullptr;
+Vocabulary* QueryBuilderTest::vocabulary_ = nullptr;
 SynonymTable* QueryBuilderTest::synonyms_ = nullptr;
 
 // The words of `words` for which `has` holds.
