@@ -218,6 +218,64 @@ TEST_F(RouteTableTest, AMissingOrWrongCredentialIs401) {
   }
 }
 
+// Every route against every kind of credential: the status each gets, with
+// no parameters and no body. A malformed Authorization header is refused
+// like an unknown key, whatever is wrong with it. (Spaces after "Bearer"
+// are allowed: RFC 7235 has one or more.)
+TEST_F(RouteTableTest, EveryRouteAgainstEveryCredential) {
+  struct Credential {
+    const char* name;
+    std::vector<Headers> variants;
+  };
+  const std::vector<Credential> credentials = {
+      {"none", {{}}},
+      {"agent", {{{"authorization", "Bearer agent-key"}}}},
+      {"admin", {{{"authorization", "Bearer admin-key"}}}},
+      {"wrong", {{{"authorization", "Bearer no-such-key"}}, {{"authorization", "Bearer admin-key2"}}}},
+      {"malformed",
+       {{{"authorization", "Basic YWRtaW4ta2V5"}},
+        {{"authorization", "Bearer"}},
+        {{"authorization", "admin-key"}},
+        {{"authorization", "Bearer admin-key\r\nX: y"}},
+        {{"authorization", std::string("Bearer admin\0key", 16)}},
+        {{"authorization", "Bearer \xff\xfe"}}}},
+  };
+  //                                             none agent admin wrong malformed
+  const std::map<std::string, std::vector<int>> expected = {
+      {"GET /healthz", {200, 200, 200, 401, 401}},
+      {"GET /readyz", {200, 200, 200, 401, 401}},
+      {"GET /metrics", {200, 200, 200, 401, 401}},
+      {"GET /api/v1/search", {400, 400, 400, 401, 401}},
+      {"GET /api/v1/suggest", {200, 200, 200, 401, 401}},
+      {"GET /api/v1/articles/{id}", {404, 404, 404, 401, 401}},
+      {"GET /api/v1/openapi.yaml", {200, 200, 200, 401, 401}},
+      {"POST /api/v1/events", {400, 400, 400, 401, 401}},
+      {"POST /api/v1/webhooks/ticket", {401, 401, 401, 401, 401}},
+      {"GET /api/v1/analytics/summary", {401, 401, 200, 401, 401}},
+      {"GET /api/v1/analytics/timeseries", {401, 401, 200, 401, 401}},
+      {"POST /api/v1/admin/reload", {401, 401, 200, 401, 401}},
+      {"POST /api/v1/admin/reindex", {401, 401, 202, 401, 401}},
+      {"GET /api/v1/admin/reindex/{job}", {401, 401, 404, 401, 401}},
+      {"GET /", {200, 200, 200, 401, 401}},
+      {"GET /contact", {200, 200, 200, 401, 401}},
+      {"POST /contact", {200, 200, 200, 401, 401}},
+      {"GET /agent", {200, 200, 200, 401, 401}},
+      {"GET /dashboard", {200, 200, 200, 401, 401}},
+      {"GET /widgets/{path}", {404, 404, 404, 401, 401}},
+  };
+  ASSERT_EQ(expected.size(), api_->routes().size());
+  for (const RouteSpec& route : api_->routes()) {
+    const std::string row = std::string(route.method) + " " + std::string(route.pattern);
+    ASSERT_TRUE(expected.contains(row)) << row;
+    for (std::size_t column = 0; column < credentials.size(); ++column) {
+      for (const Headers& headers : credentials[column].variants) {
+        const HttpResponse r = Send(route.method, SamplePath(route), headers);
+        EXPECT_EQ(r.status, expected.at(row)[column]) << row << " with " << credentials[column].name << ": " << r.body;
+      }
+    }
+  }
+}
+
 TEST_F(RouteTableTest, ARouteWhoseSecretIsNotSetIsOff) {
   config_.ticket_secret.clear();
   Recreate();
