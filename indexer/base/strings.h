@@ -9,6 +9,13 @@ namespace kb {
 // True when `s` holds only ASCII white space (or nothing).
 inline bool IsBlank(std::string_view s) { return s.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos; }
 
+// `s` without the ASCII white space at its ends.
+inline std::string_view TrimBlanks(std::string_view s) {
+  const std::size_t first = s.find_first_not_of(" \t\r\n\f\v");
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t\r\n\f\v") - first + 1);
+}
+
 }  // namespace kb
 
 #endif  // KB_INDEXER_BASE_STRINGS_H_

@@ -33,12 +33,12 @@ AccessLog::~AccessLog() {
   if (own_) std::fclose(file_);
 }
 
-void AccessLog::Request(const HttpRequest& request, Route route, int status, double seconds) {
+void AccessLog::Request(const HttpRequest& request, std::string_view client, Route route, int status, double seconds) {
   if (file_ == nullptr) return;
-  const std::string client = fmt::format("{:016x}", std::hash<std::string>{}(client_salt_ + request.client));
+  const std::string hash = fmt::format("{:016x}", std::hash<std::string>{}(client_salt_ + std::string(client)));
   const json line = {{"ts", FormatTime(NowMs())},          {"method", request.method}, {"path", request.path},
                      {"route", RouteName(route)},          {"status", status},         {"ms", std::round(seconds * 1e6) / 1e3},
-                     {"client", client}};
+                     {"client", hash}};
   Write(line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
 }
 

@@ -27,8 +27,8 @@ class AccessLog {
   AccessLog(const AccessLog&) = delete;
   AccessLog& operator=(const AccessLog&) = delete;
 
-  // Logs one answered request.
-  void Request(const HttpRequest& request, Route route, int status, double seconds);
+  // Logs one answered request from `client` (Api::ClientOf), as its hash.
+  void Request(const HttpRequest& request, std::string_view client, Route route, int status, double seconds);
 
   // Logs a problem of the server's own, e.g. {"ts":"...","purge_error":"..."}.
   void Problem(std::string_view key, std::string_view message);

@@ -104,9 +104,10 @@ void Api::Flush() {
 HttpResponse Api::Handle(const HttpRequest& request) {
   const auto start = Clock::now();
   Route route = Route::kUnmatched;
+  const std::string client = ClientOf(request);
   HttpResponse res;
   try {
-    res = Dispatch(request, route);
+    res = Dispatch(request, client, route);
   } catch (const std::exception&) {
     res = ErrorResponse(ApiError::kInternal, "internal error");
   }
@@ -117,11 +118,15 @@ HttpResponse Api::Handle(const HttpRequest& request) {
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   metrics_.Record(route, res.status, seconds);
-  log_->Request(request, route, res.status, seconds);
+  log_->Request(request, client, route, res.status, seconds);
   return res;
 }
 
-HttpResponse Api::Dispatch(const HttpRequest& request, Route& route) {
+std::string Api::ClientOf(const HttpRequest& request) const {
+  return config_.trusted_proxies.ClientOf(request.client, request.Header("x-forwarded-for"), request.Header("forwarded"));
+}
+
+HttpResponse Api::Dispatch(const HttpRequest& request, const std::string& client, Route& route) {
   // Text we cannot read is refused before anything looks at it.
   if (FindInvalidUtf8(request.path)) return ErrorResponse(ApiError::kInvalidUtf8, "the path is not valid UTF-8");
   for (const auto& [key, value] : request.params) {
@@ -147,7 +152,7 @@ HttpResponse Api::Dispatch(const HttpRequest& request, Route& route) {
   const RouteMatch match = FindRoute(routes_, request.path);
   const RouteSpec* const resource = match.rows.empty() ? nullptr : match.rows.front();
   if (resource == nullptr || resource->limit == RateLimit::kPerClient) {
-    if (const int wait_s = limiter_.Take(request.client); wait_s > 0) {
+    if (const int wait_s = limiter_.Take(client); wait_s > 0) {
       route = Route::kRateLimited;
       HttpResponse res = ErrorResponse(ApiError::kRateLimited,
                                        fmt::format("too many requests; try again in {} s", wait_s));

@@ -38,6 +38,11 @@ class Api {
 
   HttpResponse Handle(const HttpRequest& request);
 
+  // The client `request` comes from: its peer, or behind a trusted proxy
+  // the address the proxy forwarded for (TrustedProxies::ClientOf). Rate
+  // limits and the access log use it.
+  std::string ClientOf(const HttpRequest& request) const;
+
   // Writes buffered log lines and queued events out; called on shutdown.
   void Flush();
 
@@ -53,7 +58,7 @@ class Api {
       std::unique_ptr<AccessLog> log);
 
   std::vector<RouteSpec> MakeRoutes();
-  HttpResponse Dispatch(const HttpRequest& request, Route& route);
+  HttpResponse Dispatch(const HttpRequest& request, const std::string& client, Route& route);
   // The 404 or 401 when the caller lacks what `need` asks for.
   std::optional<HttpResponse> Refuse(Access need, const HttpRequest& request, bool is_agent, bool is_admin) const;
 

@@ -83,6 +83,20 @@ Result<void> Read(const toml::node& node, std::string_view key, std::vector<std:
   return {};
 }
 
+// CIDR blocks, each checked where it is written.
+Result<void> Read(const toml::node& node, std::string_view key, TrustedProxies& out) {
+  std::vector<std::string> texts;
+  if (auto r = Read(node, key, texts); !r) return r;
+  std::vector<CidrBlock> blocks;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    auto block = ParseCidrBlock(texts[i]);
+    if (!block) return Fail(ConfigError(*node.as_array()->get(i), fmt::format("'{}': {}", key, block.error().message())));
+    blocks.push_back(*block);
+  }
+  out = TrustedProxies(std::move(blocks));
+  return {};
+}
+
 Result<void> ReadSection(const toml::table& section, std::string_view name,
                          std::initializer_list<std::pair<std::string_view, std::function<Result<void>(const toml::node&)>>> fields) {
   for (const auto& [key, node] : section) {
@@ -125,7 +139,8 @@ Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
                       {field("host", c.host), field("port", c.port), field("threads", c.threads),
                        field("default_locale", c.default_locale), field("dictionary_dir", c.dictionary_dir),
                        field("widgets_dir", c.widgets_dir),
-                       field("access_log", c.access_log), field("cache_entries", c.cache_entries)});
+                       field("access_log", c.access_log), field("cache_entries", c.cache_entries),
+                       field("trusted_proxies", c.trusted_proxies)});
     } else if (n == "index") {
       r = ReadSection(*section, n, {field("path", c.index_path), field("corpus", c.corpus_path)});
     } else if (n == "events") {

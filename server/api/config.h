@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "indexer/base/error.h"
+#include "server/api/client_address.h"
 
 namespace kb::api {
 
@@ -31,6 +32,9 @@ struct ServerConfig {
   std::string access_log = "-";
   // Search results kept in the result cache. 0 turns it off.
   int cache_entries = 4096;
+  // Reverse proxies (CIDR blocks) whose X-Forwarded-For and Forwarded
+  // headers are believed; see TrustedProxies::ClientOf. Default: none.
+  TrustedProxies trusted_proxies;
   // [index]
   std::string index_path = "var/index";
   // The corpus POST /api/v1/admin/reindex reads.

@@ -15,11 +15,12 @@ namespace {
 
 using json = nlohmann::json;
 
-HttpRequest Request(std::string method, std::string path, std::string client) {
+// A request whose connection comes from `peer`; the log is told its client.
+HttpRequest Request(std::string method, std::string path, std::string peer = "10.0.0.2") {
   HttpRequest r;
   r.method = std::move(method);
   r.path = std::move(path);
-  r.client = std::move(client);
+  r.client = std::move(peer);
   r.params = {{"q", "reset password"}};  // never logged
   return r;
 }
@@ -39,13 +40,15 @@ TEST(AccessLogTest, OneLinePerRequestWithTheClientHashed) {
   const std::string path = tmp.path() + "/access.log";
   auto log = AccessLog::Open(path);
   ASSERT_TRUE(log.has_value()) << log.error().ToString();
-  (*log)->Request(Request("GET", "/api/v1/search", "192.0.2.7"), Route::kSearch, 200, 0.0012345);
-  (*log)->Request(Request("POST", "/api/v1/events", "192.0.2.7"), Route::kEvents, 202, 0.5);
-  (*log)->Request(Request("GET", "/nope", "198.51.100.9"), Route::kUnmatched, 404, 0);
+  (*log)->Request(Request("GET", "/api/v1/search"), "192.0.2.7", Route::kSearch, 200, 0.0012345);
+  (*log)->Request(Request("POST", "/api/v1/events"), "192.0.2.7", Route::kEvents, 202, 0.5);
+  (*log)->Request(Request("GET", "/nope"), "198.51.100.9", Route::kUnmatched, 404, 0);
+  // The client is what counts, not the connection's peer (a proxy).
+  (*log)->Request(Request("GET", "/", "10.0.0.3"), "192.0.2.7", Route::kStatic, 200, 0);
   (*log)->Flush();
 
   const std::vector<json> lines = Lines(path);
-  ASSERT_EQ(lines.size(), 3u);
+  ASSERT_EQ(lines.size(), 4u);
   json first = lines[0];
   EXPECT_TRUE(std::regex_match(first["ts"].get<std::string>(), kTimestamp)) << first;
   EXPECT_TRUE(std::regex_match(first["client"].get<std::string>(), kHash)) << first;
@@ -58,8 +61,10 @@ TEST(AccessLogTest, OneLinePerRequestWithTheClientHashed) {
   // One client's requests share a hash; another client's differs.
   EXPECT_EQ(lines[0]["client"], lines[1]["client"]);
   EXPECT_NE(lines[0]["client"], lines[2]["client"]);
+  EXPECT_EQ(lines[0]["client"], lines[3]["client"]);
   const std::string text = ReadFile(path).value_or("");
   EXPECT_EQ(text.find("192.0.2.7"), std::string::npos) << text;
+  EXPECT_EQ(text.find("10.0.0."), std::string::npos) << text;
   EXPECT_EQ(text.find("reset password"), std::string::npos) << text;
 }
 
@@ -68,8 +73,8 @@ TEST(AccessLogTest, TheSaltIsNewForEachLog) {
   auto a = AccessLog::Open(tmp.path() + "/a.log");
   auto b = AccessLog::Open(tmp.path() + "/b.log");
   ASSERT_TRUE(a.has_value() && b.has_value());
-  (*a)->Request(Request("GET", "/", "192.0.2.7"), Route::kStatic, 200, 0);
-  (*b)->Request(Request("GET", "/", "192.0.2.7"), Route::kStatic, 200, 0);
+  (*a)->Request(Request("GET", "/"), "192.0.2.7", Route::kStatic, 200, 0);
+  (*b)->Request(Request("GET", "/"), "192.0.2.7", Route::kStatic, 200, 0);
   a->reset();  // flushes and closes
   b->reset();
   EXPECT_NE(Lines(tmp.path() + "/a.log")[0]["client"], Lines(tmp.path() + "/b.log")[0]["client"]);
@@ -95,7 +100,7 @@ TEST(AccessLogTest, AppendsToWhatIsThere) {
   for (int i = 0; i < 2; ++i) {
     auto log = AccessLog::Open(path);
     ASSERT_TRUE(log.has_value());
-    (*log)->Request(Request("GET", "/healthz", "192.0.2.7"), Route::kHealthz, 200, 0);
+    (*log)->Request(Request("GET", "/healthz"), "192.0.2.7", Route::kHealthz, 200, 0);
   }
   EXPECT_EQ(Lines(path).size(), 2u);
 }
@@ -103,7 +108,7 @@ TEST(AccessLogTest, AppendsToWhatIsThere) {
 TEST(AccessLogTest, NoTargetLogsNothing) {
   auto log = AccessLog::Open("");
   ASSERT_TRUE(log.has_value());
-  (*log)->Request(Request("GET", "/", "192.0.2.7"), Route::kStatic, 200, 0);
+  (*log)->Request(Request("GET", "/"), "192.0.2.7", Route::kStatic, 200, 0);
   (*log)->Problem("purge_error", "x");
   (*log)->Flush();
 }

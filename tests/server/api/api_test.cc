@@ -5,12 +5,15 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "indexer/base/file.h"
 #include "indexer/base/temp_dir.h"
 #include "indexer/corpus/fields.h"
 #include "indexer/writer/index_writer.h"
@@ -286,6 +289,71 @@ TEST_F(ApiTest, RateLimited) {
   ExpectError(r, 429, "rate_limited", "too many requests; try again in 1 s");
   EXPECT_EQ(r.Header("Retry-After"), "1");
   EXPECT_EQ(Get("/healthz").status, 200);  // operations endpoints are never limited
+}
+
+TrustedProxies Trust(const char* block) { return TrustedProxies({*ParseCidrBlock(block)}); }
+
+// The client hash of each line of the access log at `path`.
+std::vector<std::string> LoggedClients(const std::string& path) {
+  std::vector<std::string> clients;
+  std::istringstream in(ReadFile(path).value_or(""));
+  for (std::string line; std::getline(in, line);) clients.push_back(json::parse(line)["client"]);
+  return clients;
+}
+
+TEST_F(ApiTest, BehindATrustedProxyEachClientHasItsOwnBucket) {
+  config_.requests_per_second = 1;
+  config_.burst = 2;
+  config_.trusted_proxies = Trust("10.0.0.0/8");  // the requests' peer, 10.1.2.3, is a proxy
+  config_.access_log = tmp_.path() + "/access.log";
+  Recreate();
+  const auto from = [](const char* address) { return std::map<std::string, std::string>{{"x-forwarded-for", address}}; };
+  EXPECT_EQ(Get("/api/v1/search", {{"q", "refund"}}, from("203.0.113.1")).status, 200);
+  EXPECT_EQ(Get("/api/v1/search", {{"q", "refund"}}, from("198.51.100.7, 203.0.113.1")).status, 200);
+  ExpectError(Get("/api/v1/search", {{"q", "refund"}}, from("203.0.113.1")), 429, "rate_limited",
+              "too many requests; try again in 1 s");
+  // What a client puts left of the proxy's entry does not get it a new bucket.
+  EXPECT_EQ(Get("/api/v1/search", {{"q", "refund"}}, from("192.0.2.99, 203.0.113.1")).status, 429);
+  // Other clients behind the same proxy have buckets of their own, and so
+  // has the proxy itself.
+  EXPECT_EQ(Get("/api/v1/search", {{"q", "refund"}}, from("203.0.113.2")).status, 200);
+  EXPECT_EQ(Get("/api/v1/search", {{"q", "refund"}}, {{"forwarded", "for=\"[2001:db8::7]:4711\""}}).status, 200);
+  EXPECT_EQ(Get("/api/v1/search", {{"q", "refund"}}).status, 200);
+  api_->Flush();
+  // The access log tells the clients apart, as hashes.
+  const std::vector<std::string> clients = LoggedClients(config_.access_log);
+  ASSERT_EQ(clients.size(), 7u);
+  EXPECT_EQ(clients[0], clients[1]);
+  EXPECT_EQ(clients[0], clients[3]);
+  EXPECT_EQ(std::set<std::string>(clients.begin(), clients.end()).size(), 4u);
+  const std::string log = ReadFile(config_.access_log).value_or("");
+  for (const char* address : {"203.0.113", "198.51.100.7", "2001:db8", "10.1.2.3"}) {
+    EXPECT_EQ(log.find(address), std::string::npos) << address;
+  }
+  EXPECT_EQ(api_->ClientOf(HttpRequest{.headers = from("203.0.113.1"), .client = "10.1.2.3"}), "203.0.113.1");
+}
+
+TEST_F(ApiTest, SpoofedForwardingHeadersFromAPeerThatIsNotTrustedAreIgnored) {
+  config_.requests_per_second = 1;
+  config_.burst = 2;
+  config_.trusted_proxies = Trust("192.0.2.0/24");  // not the requests' peer, 10.1.2.3
+  config_.access_log = tmp_.path() + "/access.log";
+  Recreate();
+  EXPECT_EQ(Get("/api/v1/search", {{"q", "refund"}}, {{"x-forwarded-for", "203.0.113.1"}}).status, 200);
+  EXPECT_EQ(Get("/api/v1/search", {{"q", "refund"}}, {{"x-forwarded-for", "203.0.113.2"}}).status, 200);
+  for (const std::map<std::string, std::string>& spoof :
+       std::vector<std::map<std::string, std::string>>{{{"x-forwarded-for", "203.0.113.3"}},
+                                                       {{"forwarded", "for=203.0.113.4"}},
+                                                       {{"x-forwarded-for", "192.0.2.1"}},
+                                                       {}}) {
+    EXPECT_EQ(Get("/api/v1/search", {{"q", "refund"}}, spoof).status, 429);
+  }
+  api_->Flush();
+  const std::vector<std::string> clients = LoggedClients(config_.access_log);
+  ASSERT_EQ(clients.size(), 6u);
+  EXPECT_EQ(std::set<std::string>(clients.begin(), clients.end()).size(), 1u);
+  EXPECT_EQ(api_->ClientOf(HttpRequest{.headers = {{"x-forwarded-for", "203.0.113.1"}}, .client = "10.1.2.3"}),
+            "10.1.2.3");
 }
 
 TEST_F(ApiTest, CorsFromTheAllowList) {

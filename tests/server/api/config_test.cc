@@ -144,6 +144,39 @@ TEST(ConfigTest, BadFlags) {
   EXPECT_EQ(c.error().ToString(), file + ":2: error: 'max_body_bytes' must be a non-negative integer");
 }
 
+TEST(ConfigTest, TrustedProxiesAreCidrBlocks) {
+  EXPECT_TRUE(ServerConfig{}.trusted_proxies.empty());
+  auto c = ParseConfig("[server]\ntrusted_proxies = [\"10.0.0.0/8\", \"2001:db8::/32\", \"192.0.2.7\"]\n", ServerConfig{});
+  ASSERT_TRUE(c.has_value()) << c.error().ToString();
+  EXPECT_EQ(c->trusted_proxies.blocks().size(), 3u);
+  EXPECT_TRUE(c->trusted_proxies.Contains("10.20.30.40"));
+  EXPECT_TRUE(c->trusted_proxies.Contains("2001:db8::1"));
+  EXPECT_TRUE(c->trusted_proxies.Contains("192.0.2.7"));
+  EXPECT_FALSE(c->trusted_proxies.Contains("192.0.2.8"));
+
+  // Each block is checked where it is written.
+  TempDir tmp("config");
+  const std::string file = testing::WriteFile(tmp.path(), "kb.toml",
+                                              "[server]\ntrusted_proxies = [\n  \"10.0.0.0/8\",\n  \"10.0.0.0/33\",\n]\n");
+  auto flags = ConfigFromArgs({"--config", file});
+  ASSERT_FALSE(flags.has_value());
+  EXPECT_EQ(flags.error().ToString(),
+            file + ":4: error: 'trusted_proxies': '10.0.0.0/33': the prefix of an IPv4 block is 0 to 32 bits");
+  c = ParseConfig("[server]\ntrusted_proxies = [\"proxy.internal\"]\n", ServerConfig{});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().where().line, 2);
+  EXPECT_EQ(c.error().message(),
+            "'trusted_proxies': 'proxy.internal' is not an IP address or CIDR block such as 10.0.0.0/8 or 2001:db8::/32");
+  c = ParseConfig("\n[server]\ntrusted_proxies = [\"2001:db8::1/32\"]\n", ServerConfig{});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().where().line, 3);
+  EXPECT_EQ(c.error().message(), "'trusted_proxies': '2001:db8::1/32' has bits set past its /32 prefix; write 2001:db8::/32");
+  c = ParseConfig("[server]\ntrusted_proxies = \"10.0.0.0/8\"\n", ServerConfig{});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().where().line, 2);
+  EXPECT_EQ(c.error().message(), "'trusted_proxies' must be an array of strings");
+}
+
 TEST(ConfigTest, TheExampleFileParses) {
   auto c = ConfigFromArgs({"--config", std::string(KB_SOURCE_DIR) + "/kb.example.toml"});
   ASSERT_TRUE(c.has_value()) << c.error().ToString();
