@@ -98,7 +98,7 @@
       rows.map((r) => columns.map((c) => c.get(r)))) }, 'Export CSV');
     return el('section', { class: 'panel', 'aria-label': title },
       el('h2', {}, title, el('span', { class: 'spacer' }), exportButton),
-      el('table', {}, el('caption', { class: 'muted', style: 'text-align:left' }, 'Select a column heading to sort.'),
+      el('table', {}, el('caption', { class: 'muted' }, 'Select a column heading to sort.'),
         el('thead', {}, el('tr', {}, ...heads)), tbody));
   }
 

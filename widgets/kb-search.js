@@ -136,6 +136,20 @@
     return f;
   }
 
+  // Styles a shadow root. A constructed stylesheet is not inline style, so
+  // pages whose Content-Security-Policy has no 'unsafe-inline' (kbsearch's
+  // own, and customers' strict ones) apply it; a browser without them gets
+  // a <style> element.
+  function adoptStyles(root, css) {
+    if ('adoptedStyleSheets' in root && typeof CSSStyleSheet.prototype.replaceSync === 'function') {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      root.adoptedStyleSheets = [sheet];
+    } else {
+      root.append(el('style', {}, css));
+    }
+  }
+
   const BASE_CSS = `
     :host { --_accent: var(--kb-accent, #1f4fd1); --_text: var(--kb-text, #1d2330); --_muted: var(--kb-muted, #4a5163);
       --_bg: var(--kb-bg, #fff); --_border: var(--kb-border, #d5d9e3); --_mark: var(--kb-mark, #ffe58a);
@@ -193,7 +207,7 @@
       this.active = -1;
       this.queryId = null;
       const root = this.attachShadow({ mode: 'open' });
-      const style = el('style', {}, BASE_CSS + `
+      adoptStyles(root, BASE_CSS + `
         .box { position: relative; }
         input { width: 100%; font: inherit; font-size: 1.05rem; padding: .75rem 1rem; border: 1px solid var(--_border);
           border-radius: var(--_radius); background: var(--_bg); color: var(--_text); }
@@ -247,7 +261,7 @@
       this.panel = el('div', { class: 'panel', hidden: true }, this.note, this.list, this.empty);
       this.status = el('div', { class: 'sr', role: 'status', 'aria-live': 'polite' });
       this.articleView = el('div', { class: 'article', hidden: true, role: 'region', 'aria-label': 'Article' });
-      root.append(style, el('div', { class: 'box' }, this.input, this.panel, this.status), this.articleView);
+      root.append(el('div', { class: 'box' }, this.input, this.panel, this.status), this.articleView);
       this.articleView.addEventListener('keydown', (e) => {
         if (e.key !== 'Escape') return;
         this.articleView.hidden = true;
@@ -387,13 +401,13 @@
       super();
       this.shown = [];  // query ids whose results the customer saw
       const root = this.attachShadow({ mode: 'open' });
-      root.append(el('style', {}, BASE_CSS + `
+      adoptStyles(root, BASE_CSS + `
         .box { border: 1px solid var(--_border); border-radius: var(--_radius); background: var(--_bg); padding: .8rem 1rem; }
         h2 { font-size: 1rem; margin: 0 0 .4rem; }
         ul { margin: 0; padding-left: 1.1rem; }
         li { margin: .25rem 0; }
         a { color: var(--_accent); cursor: pointer; }
-        .article { margin-top: .6rem; }`));
+        .article { margin-top: .6rem; }`);
       this.list = el('ul');
       this.articleView = el('div', { class: 'article', hidden: true, role: 'region', 'aria-label': 'Suggested article' });
       this.box = el('div', { class: 'box', hidden: true, role: 'region', 'aria-label': 'Suggested articles' },

@@ -16,6 +16,20 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The Content-Security-Policy of anything that is not an HTML page (JSON,
+// YAML, scripts, styles): nothing in it may load or run, nor be framed.
+constexpr std::string_view kNonPagePolicy = "default-src 'none'; frame-ancestors 'none'";
+
+// The pages' policy: scripts, styles, images and API calls from this server
+// only, no inline script or style, and frames only by `frame_ancestors`.
+std::string PagePolicy(const std::vector<std::string>& frame_ancestors) {
+  std::string sources;
+  for (const std::string& s : frame_ancestors) sources += (sources.empty() ? "" : " ") + s;
+  return fmt::format("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+                     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {}",
+                     sources);
+}
+
 }  // namespace
 
 // The routes. Patterns do not overlap, so their order only sets the order
@@ -66,6 +80,7 @@ Api::Api(ServerConfig config, std::unique_ptr<search::SearcherPool> pool, std::u
       limiter_(config_.requests_per_second, config_.burst),
       cache_(static_cast<std::size_t>(std::max(0, config_.cache_entries))),
       log_(std::move(log)),
+      page_policy_(PagePolicy(config_.frame_ancestors)),
       routes_(MakeRoutes()) {
   if (config_.retention_days > 0) {
     retention_ = std::make_unique<analytics::RetentionPurge>(
@@ -116,6 +131,12 @@ HttpResponse Api::Handle(const HttpRequest& request) {
     res.headers.emplace_back("Access-Control-Allow-Origin", origin);
     res.headers.emplace_back("Vary", "Origin");
   }
+  // Every response: no content sniffing, no referrer to other sites, and a
+  // CSP (the pages' own, or one that lets nothing run).
+  res.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  res.headers.emplace_back("Referrer-Policy", "same-origin");
+  res.headers.emplace_back("Content-Security-Policy",
+                           res.content_type.starts_with("text/html") ? page_policy_ : std::string(kNonPagePolicy));
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   metrics_.Record(route, res.status, seconds);
   log_->Request(request, client, route, res.status, seconds);

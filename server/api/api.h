@@ -36,6 +36,10 @@ class Api {
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
 
+  // Every response carries X-Content-Type-Options, Referrer-Policy and a
+  // Content-Security-Policy: HTML pages get the pages' policy (with
+  // [server] frame_ancestors), everything else one that lets nothing load,
+  // run or frame it.
   HttpResponse Handle(const HttpRequest& request);
 
   // The client `request` comes from: its peer, or behind a trusted proxy
@@ -95,6 +99,7 @@ class Api {
   ResultCache cache_;
   Metrics metrics_;
   std::unique_ptr<AccessLog> log_;
+  const std::string page_policy_;  // the pages' Content-Security-Policy
   std::unique_ptr<analytics::RetentionPurge> retention_;  // null: events are kept
   const std::vector<RouteSpec> routes_;
 };

@@ -97,6 +97,36 @@ Result<void> Read(const toml::node& node, std::string_view key, TrustedProxies& 
   return {};
 }
 
+// A source of a CSP source list: 'self', 'none', a scheme ("https:") or a
+// host with an optional scheme, port and path, and nothing that could end
+// the directive or the header.
+bool IsCspSource(std::string_view s) {
+  if (s == "'self'" || s == "'none'") return true;
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-._~:/*%").find(c) != std::string_view::npos;
+  });
+}
+
+Result<void> ReadFrameAncestors(const toml::node& node, std::string_view key, std::vector<std::string>& out) {
+  std::vector<std::string> sources;
+  if (auto r = Read(node, key, sources); !r) return r;
+  if (sources.empty()) {
+    return Fail(ConfigError(node, fmt::format("'{}' is empty: write [\"'none'\"] to let no page frame them", key)));
+  }
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    const toml::node& item = *node.as_array()->get(i);
+    if (!IsCspSource(sources[i])) {
+      return Fail(ConfigError(
+          item, fmt::format("'{}': '{}' is not a CSP source such as 'self' or https://help.example.com", key, sources[i])));
+    }
+    if (sources[i] == "'none'" && sources.size() > 1) {
+      return Fail(ConfigError(item, fmt::format("'{}': 'none' cannot be combined with other sources", key)));
+    }
+  }
+  out = std::move(sources);
+  return {};
+}
+
 Result<void> ReadSection(const toml::table& section, std::string_view name,
                          std::initializer_list<std::pair<std::string_view, std::function<Result<void>(const toml::node&)>>> fields) {
   for (const auto& [key, node] : section) {
@@ -140,7 +170,9 @@ Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
                        field("default_locale", c.default_locale), field("dictionary_dir", c.dictionary_dir),
                        field("widgets_dir", c.widgets_dir),
                        field("access_log", c.access_log), field("cache_entries", c.cache_entries),
-                       field("trusted_proxies", c.trusted_proxies)});
+                       field("trusted_proxies", c.trusted_proxies),
+                       {"frame_ancestors",
+                        [&c](const toml::node& n) { return ReadFrameAncestors(n, "frame_ancestors", c.frame_ancestors); }}});
     } else if (n == "index") {
       r = ReadSection(*section, n, {field("path", c.index_path), field("corpus", c.corpus_path)});
     } else if (n == "events") {

@@ -35,6 +35,9 @@ struct ServerConfig {
   // Reverse proxies (CIDR blocks) whose X-Forwarded-For and Forwarded
   // headers are believed; see TrustedProxies::ClientOf. Default: none.
   TrustedProxies trusted_proxies;
+  // The CSP frame-ancestors sources of the HTML pages: who may show them in
+  // a frame. Default: 'self'.
+  std::vector<std::string> frame_ancestors = {"'self'"};
   // [index]
   std::string index_path = "var/index";
   // The corpus POST /api/v1/admin/reindex reads.

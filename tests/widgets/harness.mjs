@@ -117,7 +117,9 @@ const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 // Serious and critical accessibility violations on the page, as
 // "rule: target" lines (empty when there are none).
 export async function axeViolations(page) {
-  await page.addScriptTag({ content: axeSource });
+  // Evaluated by the browser's debugger protocol, which the page's
+  // Content-Security-Policy does not govern (an inline <script> it refuses).
+  await page.evaluate(axeSource);
   const result = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
     const r = await axe.run(document, { resultTypes: ['violations'] });
@@ -133,9 +135,10 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 }
 
-// Records every dialog and page error, so a test can assert none ran.
+// Records every dialog, page error and Content-Security-Policy refusal, so
+// a test can assert none happened.
 export function watchForScript(page) {
-  const seen = [];
+  const seen = watchForCspViolations(page);
   page.on('dialog', (d) => {
     seen.push(`dialog: ${d.message()}`);
     d.dismiss();
@@ -161,6 +164,37 @@ export async function composeWithInputMethod(page, kana) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Input.imeSetComposition', { text: kana, selectionStart: kana.length, selectionEnd: kana.length });
   return (text) => cdp.send('Input.insertText', { text });
+}
+
+// Collects what the browser refuses under a page's Content-Security-Policy
+// (an inline script or style, a load from elsewhere) into `into`, as
+// "url: message" lines.
+export function watchForCspViolations(page, into = []) {
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) into.push(`${page.url()}: ${m.text()}`);
+  });
+  return into;
+}
+
+// Inline script, inline style and event-handler attributes left in the
+// page's document and its widgets' shadow roots, as "what: where" lines.
+export async function inlineCode(page) {
+  return page.evaluate(() => {
+    const found = [];
+    const walk = (root, where) => {
+      for (const e of root.querySelectorAll('*')) {
+        const tag = e.tagName.toLowerCase();
+        if (tag === 'script' && !e.src) found.push(`inline script: ${where}`);
+        if (tag === 'style') found.push(`style element: ${where} ${e.parentNode === root ? '' : tag}`.trim());
+        for (const a of e.getAttributeNames()) {
+          if (a === 'style' || a.startsWith('on')) found.push(`${a} attribute on <${tag}>: ${where}`);
+        }
+        if (e.shadowRoot) walk(e.shadowRoot, `${where} > ${tag}`);
+      }
+    };
+    walk(document, 'document');
+    return found;
+  });
 }
 
 // Registers the file's set-up: one server and one browser for all its

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ADMIN_KEY, AGENT_KEY, axeViolations, screenshot, summary, waitForEvents, watchForScript, watchSearches, composeWithInputMethod, useServerAndBrowser } from './harness.mjs';
+import { ADMIN_KEY, AGENT_KEY, axeViolations, inlineCode, screenshot, summary, waitForEvents, watchForCspViolations, watchForScript, watchSearches, composeWithInputMethod, useServerAndBrowser } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -291,5 +291,60 @@ test('the dashboard draws its chart and tables, sorts them, and exports CSV', as
   assert.equal(csv.length - 2, s.top_queries.length);
   await screenshot(page, 'dashboard');
   assert.deepEqual(await axeViolations(page), []);
+  await context.close();
+});
+
+test('every page works under its Content-Security-Policy: no inline script, style or handler', async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const refused = watchForCspViolations(page);
+  const policy = async (path) => {
+    const res = await page.goto(`${env.server.url}${path}`);
+    assert.equal(res.status(), 200, path);
+    const csp = res.headers()['content-security-policy'];
+    assert.match(csp, /script-src 'self';/, path);
+    assert.match(csp, /style-src 'self';/, path);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/, path);
+    assert.equal(res.headers()['x-content-type-options'], 'nosniff', path);
+  };
+
+  await policy('/');
+  const search = page.locator('kb-search');
+  await search.locator('input[role=combobox]').fill('reset password');
+  await search.locator('li[role=option]').first().click();
+  await search.locator('.article-title').waitFor();
+  // The shadow DOM's styles apply: the widget's box is laid out by them.
+  assert.equal(await search.locator('input[role=combobox]').evaluate((e) => getComputedStyle(e).borderTopLeftRadius), '9.6px');
+  assert.deepEqual(await inlineCode(page), []);
+
+  await policy('/contact');
+  await page.fill('#subject', 'Files not syncing on my Mac');
+  await deflect(page).getByRole('link').first().click();
+  await deflect(page).locator('.article-title').waitFor();
+  assert.deepEqual(await inlineCode(page), []);
+  await page.fill('#email', 'pat@example.com');
+  await page.fill('#description', 'They stopped yesterday.');
+  await page.click('button[type=submit]');
+  await page.locator('h1', { hasText: 'Thanks, we have your request' }).waitFor();
+  assert.deepEqual(await inlineCode(page), []);
+
+  await policy('/agent');
+  await page.getByLabel('Key').fill(AGENT_KEY);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('combobox', { name: 'Search articles' }).fill('refund approval limit');
+  await page.locator('#results li[role=option]').first().click();
+  await page.locator('section.article h2').waitFor();
+  assert.equal(await page.locator('header.bar .keys').evaluate((e) => getComputedStyle(e).color), 'rgb(201, 207, 221)');
+  assert.deepEqual(await inlineCode(page), []);
+
+  await policy('/dashboard');
+  await page.getByLabel('Key').fill(ADMIN_KEY);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.locator('.tiles').waitFor();
+  await page.locator('caption').first().waitFor();
+  assert.equal(await page.locator('caption').first().evaluate((e) => getComputedStyle(e).textAlign), 'left');
+  assert.deepEqual(await inlineCode(page), []);
+
+  assert.deepEqual(refused, []);
   await context.close();
 });

@@ -356,6 +356,39 @@ TEST_F(ApiTest, SpoofedForwardingHeadersFromAPeerThatIsNotTrustedAreIgnored) {
             "10.1.2.3");
 }
 
+TEST_F(ApiTest, EveryResponseCarriesTheSecurityHeaders) {
+  const std::string page_policy =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+      "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
+  const std::string other_policy = "default-src 'none'; frame-ancestors 'none'";
+  auto expect = [](const HttpResponse& r, const std::string& policy, const std::string& what) {
+    EXPECT_EQ(r.Header("Content-Security-Policy"), policy) << what;
+    EXPECT_EQ(r.Header("X-Content-Type-Options"), "nosniff") << what;
+    EXPECT_EQ(r.Header("Referrer-Policy"), "same-origin") << what;
+  };
+  for (const char* page : {"/", "/contact", "/agent", "/dashboard", "/widgets/index.html"}) {
+    expect(Get(page), page_policy, page);
+  }
+  expect(Post("/contact", "subject=help"), page_policy, "POST /contact");
+  expect(Get("/widgets/kb-search.js"), other_policy, "a script");
+  expect(Get("/api/v1/search", {{"q", "refund"}}), other_policy, "a search");
+  expect(Get("/api/v1/openapi.yaml"), other_policy, "openapi");
+  expect(Get("/nope"), other_policy, "a 404");
+  expect(Get("/widgets/missing.html"), other_policy, "a missing page's JSON 404");
+  expect(Post("/api/v1/search", ""), other_policy, "a 405");
+  HttpRequest pre;
+  pre.method = "OPTIONS";
+  pre.path = "/api/v1/search";
+  expect(api_->Handle(pre), other_policy, "a preflight");
+
+  // Who may frame the pages is a setting.
+  config_.frame_ancestors = {"'self'", "https://help.example.com"};
+  Recreate();
+  EXPECT_EQ(Get("/").Header("Content-Security-Policy"),
+            page_policy.substr(0, page_policy.size() - 6) + "'self' https://help.example.com");
+  EXPECT_EQ(Get("/api/v1/search", {{"q", "refund"}}).Header("Content-Security-Policy"), other_policy);
+}
+
 TEST_F(ApiTest, CorsFromTheAllowList) {
   HttpRequest pre;
   pre.method = "OPTIONS";

@@ -177,6 +177,37 @@ TEST(ConfigTest, TrustedProxiesAreCidrBlocks) {
   EXPECT_EQ(c.error().message(), "'trusted_proxies' must be an array of strings");
 }
 
+TEST(ConfigTest, FrameAncestorsAreCspSources) {
+  EXPECT_EQ(ServerConfig{}.frame_ancestors, (std::vector<std::string>{"'self'"}));
+  auto c = ParseConfig("[server]\nframe_ancestors = [\"'self'\", \"https://help.example.com\", \"https://*.example.org:8443\"]\n",
+                       ServerConfig{});
+  ASSERT_TRUE(c.has_value()) << c.error().ToString();
+  EXPECT_EQ(c->frame_ancestors,
+            (std::vector<std::string>{"'self'", "https://help.example.com", "https://*.example.org:8443"}));
+  c = ParseConfig("[server]\nframe_ancestors = [\"'none'\"]\n", ServerConfig{});
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->frame_ancestors, (std::vector<std::string>{"'none'"}));
+
+  auto expect = [](const std::string& toml, int line, const std::string& message) {
+    auto r = ParseConfig(toml, ServerConfig{});
+    ASSERT_FALSE(r.has_value()) << toml;
+    EXPECT_EQ(r.error().where().line, line) << toml;
+    EXPECT_EQ(r.error().message(), message) << toml;
+  };
+  expect("[server]\nframe_ancestors = [\"'self'\",\n  \"https://a.example; script-src *\"]\n", 3,
+         "'frame_ancestors': 'https://a.example; script-src *' is not a CSP source such as 'self' or "
+         "https://help.example.com");
+  expect("[server]\nframe_ancestors = [\"self\", \"'unsafe-inline'\"]\n", 2,
+         "'frame_ancestors': ''unsafe-inline'' is not a CSP source such as 'self' or https://help.example.com");
+  expect("[server]\nframe_ancestors = [\"https://a.example\\r\\nX-Evil: 1\"]\n", 2,
+         "'frame_ancestors': 'https://a.example\r\nX-Evil: 1' is not a CSP source such as 'self' or "
+         "https://help.example.com");
+  expect("[server]\nframe_ancestors = [\"'self'\", \"'none'\"]\n", 2,
+         "'frame_ancestors': 'none' cannot be combined with other sources");
+  expect("[server]\nframe_ancestors = []\n", 2, "'frame_ancestors' is empty: write [\"'none'\"] to let no page frame them");
+  expect("[server]\nframe_ancestors = \"'self'\"\n", 2, "'frame_ancestors' must be an array of strings");
+}
+
 TEST(ConfigTest, TheExampleFileParses) {
   auto c = ConfigFromArgs({"--config", std::string(KB_SOURCE_DIR) + "/kb.example.toml"});
   ASSERT_TRUE(c.has_value()) << c.error().ToString();
