@@ -28,7 +28,10 @@ int main(int argc, char** argv) {
     }
     auto config = kb::api::ConfigFromArgs(std::vector<std::string>(argv + 1, argv + argc));
     if (!config) {
-      std::cerr << "kb-server: " << config.error().ToString() << "\n" << kb::api::kServerUsage;
+      // The usage helps with a bad flag, not with a file that is wrong.
+      const kb::Error& e = config.error();
+      const bool flag_problem = e.code() == kb::ErrorCode::kInvalidArgument && e.where().path.empty();
+      std::cerr << "kb-server: " << e.ToString() << "\n" << (flag_problem ? kb::api::kServerUsage : "");
       return 2;
     }
     // SIGTERM and SIGINT are taken by one thread that stops the server, so

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <tuple>
 #include <thread>
 
 #include <fmt/core.h>
@@ -10,6 +11,8 @@
 
 #include "indexer/base/file.h"
 #include "indexer/base/flags.h"
+#include "indexer/base/lines.h"
+#include "indexer/base/strings.h"
 #include "indexer/base/time.h"
 
 namespace kb::api {
@@ -182,7 +185,9 @@ Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
     } else if (n == "webhooks") {
       r = ReadSection(*section, n, {field("ticket_secret", c.ticket_secret)});
     } else if (n == "auth") {
-      r = ReadSection(*section, n, {field("agent_keys", c.agent_keys), field("admin_keys", c.admin_keys)});
+      r = ReadSection(*section, n,
+                      {field("agent_keys", c.agent_keys), field("admin_keys", c.admin_keys),
+                       field("agent_keys_file", c.agent_keys_file), field("admin_keys_file", c.admin_keys_file)});
     } else if (n == "cors") {
       r = ReadSection(*section, n, {field("allowed_origins", c.allowed_origins)});
     } else if (n == "rate_limit") {
@@ -197,7 +202,39 @@ Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
   if (c.port < 0 || c.port > 65535) return Fail(Error::InvalidArgument(fmt::format("port must be 0-65535, got {}", c.port)));
   if (c.max_query_chars < 1) return Fail(Error::InvalidArgument("max_query_chars must be at least 1"));
   if (c.retention_days < 0) return Fail(Error::InvalidArgument("[events] retention_days must be 0 (keep all) or more"));
+  for (const auto& [keys, file, what] : {std::tuple{&c.agent_keys, &c.agent_keys_file, "agent"},
+                                         std::tuple{&c.admin_keys, &c.admin_keys_file, "admin"}}) {
+    if (!keys->empty() && !file->empty()) {
+      return Fail(Error::InvalidArgument(
+          fmt::format("[auth] {0}_keys and {0}_keys_file are both set: keep the {0} keys in one place", what)));
+    }
+  }
   return c;
+}
+
+Result<std::vector<std::string>> ParseKeys(std::string_view text) {
+  std::vector<std::string> keys;
+  LineReader lines(text);
+  std::string_view line;
+  while (lines.Next(line)) {
+    line = TrimBlanks(line);
+    if (line.empty() || line.front() == '#') continue;
+    const bool printable = std::all_of(line.begin(), line.end(), [](char ch) { return ch > ' ' && ch < 0x7f; });
+    if (!printable) {
+      return Fail(Error::InvalidArgument("a key must be printable ASCII without spaces (the line is not shown)",
+                                         SourceLocation{"", lines.number(), 0}));
+    }
+    keys.emplace_back(line);
+  }
+  return keys;
+}
+
+Result<std::vector<std::string>> ReadKeysFile(const std::string& path) {
+  auto text = ReadFile(path);
+  if (!text) return Fail(text.error());
+  auto keys = ParseKeys(*text);
+  if (!keys) return Fail(keys.error().WithPath(path));
+  return keys;
 }
 
 Result<ServerConfig> ConfigFromArgs(const std::vector<std::string>& args) {
@@ -233,6 +270,16 @@ Result<ServerConfig> ConfigFromArgs(const std::vector<std::string>& args) {
     } catch (...) {
       return Fail(Error::InvalidArgument(fmt::format("--port must be a number from 0 to 65535, got '{}'", it->second)));
     }
+  }
+  for (const auto& [keys, file, name] : {std::tuple{&c.agent_keys, &c.agent_keys_file, "agent_keys_file"},
+                                         std::tuple{&c.admin_keys, &c.admin_keys_file, "admin_keys_file"}}) {
+    if (file->empty()) continue;
+    auto read = ReadKeysFile(*file);
+    if (!read) {
+      const Error& e = read.error();
+      return Fail(e.where().line > 0 ? e : Error(e.code(), fmt::format("[auth] {}: {}", name, e.message())));
+    }
+    *keys = std::move(*read);
   }
   return c;
 }

@@ -52,9 +52,12 @@ struct ServerConfig {
   // [webhooks] Shared secret the help desk sends with ticket webhooks
   // (Authorization: Bearer SECRET). Empty turns the webhook off.
   std::string ticket_secret;
-  // [auth]
+  // [auth] Keys inline, or (not both) in a file each: one key a line,
+  // read by ConfigFromArgs (see ReadKeysFile).
   std::vector<std::string> agent_keys;
   std::vector<std::string> admin_keys;
+  std::string agent_keys_file;
+  std::string admin_keys_file;
   // [cors]; "*" allows any origin.
   std::vector<std::string> allowed_origins;
   // [rate_limit], per client address; requests_per_second = 0 turns it off.
@@ -71,9 +74,20 @@ struct ServerConfig {
 // keys, and values of the wrong type, are errors with their line.
 Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig base);
 
+// The keys in the text of a keys file: one key a line, surrounding blanks
+// dropped; blank lines and lines starting with '#' are skipped. A key is
+// printable ASCII without spaces; any other line is an error with its line
+// number, whose message never quotes the line.
+Result<std::vector<std::string>> ParseKeys(std::string_view text);
+
+// ParseKeys on the file at `path`; errors carry the path.
+Result<std::vector<std::string>> ReadKeysFile(const std::string& path);
+
 // Parses kb-server's command line (without the program name): --index DIR
 // [--host H] [--port N] [--events FILE] [--attribution-window D]
-// [--config FILE]. The config file is read first; flags override it.
+// [--config FILE]. The config file is read first; flags override it. Then
+// the keys files named in [auth] are read; a missing or unreadable one is
+// an error.
 Result<ServerConfig> ConfigFromArgs(const std::vector<std::string>& args);
 
 inline constexpr std::string_view kServerUsage =

@@ -208,6 +208,62 @@ TEST(ConfigTest, FrameAncestorsAreCspSources) {
   expect("[server]\nframe_ancestors = \"'self'\"\n", 2, "'frame_ancestors' must be an array of strings");
 }
 
+TEST(ConfigTest, KeysFilesHoldOneKeyALine) {
+  auto keys = ParseKeys("# agents\nkey-one\n\n  key-two\t\r\n   # retired: old-key\nkey#3\n");
+  ASSERT_TRUE(keys.has_value());
+  EXPECT_EQ(*keys, (std::vector<std::string>{"key-one", "key-two", "key#3"}));
+  keys = ParseKeys("");
+  ASSERT_TRUE(keys.has_value());
+  EXPECT_TRUE(keys->empty());
+  // A bad line is named by its number; the line itself is never shown.
+  for (const char* text : {"good\nsecret with space\n", "good\nsecr\x01t\n", "good\nsécret\n"}) {
+    keys = ParseKeys(text);
+    ASSERT_FALSE(keys.has_value()) << text;
+    EXPECT_EQ(keys.error().where().line, 2);
+    EXPECT_EQ(keys.error().message(), "a key must be printable ASCII without spaces (the line is not shown)");
+  }
+
+  TempDir tmp("config");
+  const std::string agents = testing::WriteFile(tmp.path(), "agent.keys", "agent-file-key\n");
+  const std::string admins = testing::WriteFile(tmp.path(), "admin.keys", "# admins\nadmin-file-key\nadmin-two\n");
+  std::string file = testing::WriteFile(tmp.path(), "kb.toml",
+                                        "[auth]\nagent_keys_file = \"" + agents + "\"\nadmin_keys_file = \"" + admins + "\"\n");
+  auto c = ConfigFromArgs({"--config", file});
+  ASSERT_TRUE(c.has_value()) << c.error().ToString();
+  EXPECT_EQ(c->agent_keys, (std::vector<std::string>{"agent-file-key"}));
+  EXPECT_EQ(c->admin_keys, (std::vector<std::string>{"admin-file-key", "admin-two"}));
+  EXPECT_EQ(c->agent_keys_file, agents);
+
+  // Inline keys and a file for the same role: one place only.
+  file = testing::WriteFile(tmp.path(), "both.toml",
+                            "[auth]\nagent_keys = [\"inline\"]\nagent_keys_file = \"" + agents + "\"\n");
+  c = ConfigFromArgs({"--config", file});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().ToString(),
+            file + ": error: [auth] agent_keys and agent_keys_file are both set: keep the agent keys in one place");
+  // Inline agent keys with an admin keys file are fine.
+  file = testing::WriteFile(tmp.path(), "mixed.toml",
+                            "[auth]\nagent_keys = [\"inline\"]\nadmin_keys_file = \"" + admins + "\"\n");
+  c = ConfigFromArgs({"--config", file});
+  ASSERT_TRUE(c.has_value()) << c.error().ToString();
+  EXPECT_EQ(c->agent_keys, (std::vector<std::string>{"inline"}));
+  EXPECT_EQ(c->admin_keys.size(), 2u);
+
+  // A missing file stops the start, naming the setting and the path.
+  file = testing::WriteFile(tmp.path(), "missing.toml", "[auth]\nadmin_keys_file = \"" + tmp.path() + "/none.keys\"\n");
+  c = ConfigFromArgs({"--config", file});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().ToString(),
+            "not_found: [auth] admin_keys_file: cannot read " + tmp.path() + "/none.keys: No such file or directory");
+  // A bad line: path:line.
+  const std::string bad = testing::WriteFile(tmp.path(), "bad.keys", "ok-key\n\nnot ok\n");
+  file = testing::WriteFile(tmp.path(), "bad.toml", "[auth]\nagent_keys_file = \"" + bad + "\"\n");
+  c = ConfigFromArgs({"--config", file});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().ToString(), bad + ":3: error: a key must be printable ASCII without spaces (the line is not shown)");
+  EXPECT_EQ(c.error().ToString().find("not ok"), std::string::npos);
+}
+
 TEST(ConfigTest, TheExampleFileParses) {
   auto c = ConfigFromArgs({"--config", std::string(KB_SOURCE_DIR) + "/kb.example.toml"});
   ASSERT_TRUE(c.has_value()) << c.error().ToString();

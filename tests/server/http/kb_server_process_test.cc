@@ -1,8 +1,12 @@
 // The kb-server executable as operators run it: flags, SIGTERM, kill -9.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -24,11 +28,13 @@ namespace {
 
 std::string Slurp(const std::string& path) { return ReadFile(path).value_or(""); }
 
-// Starts kb-server with `args`, stderr to `err_path`; returns its pid.
-pid_t Spawn(std::vector<std::string> args, const std::string& err_path) {
+// Starts kb-server with `args`, stderr to `err_path` (and stdout to
+// `out_path`, if given); returns its pid.
+pid_t Spawn(std::vector<std::string> args, const std::string& err_path, const std::string& out_path = "") {
   const pid_t pid = fork();
   if (pid == 0) {
     freopen(err_path.c_str(), "w", stderr);
+    if (!out_path.empty()) freopen(out_path.c_str(), "w", stdout);
     std::vector<char*> argv;
     std::string bin = KB_SERVER_BIN;
     argv.push_back(bin.data());
@@ -104,6 +110,25 @@ TEST(KbServerProcessTest, BadFlagsExitWithUsage) {
                         "                 [--attribution-window 24h] [--format table|csv|json]\n");
 }
 
+TEST(KbServerProcessTest, AKeysFileThatCannotBeReadStopsTheStart) {
+  TempDir tmp("kb-server");
+  testing::WriteFile(tmp.path(), "kb.toml", "[auth]\nagent_keys_file = \"" + tmp.path() + "/agent.keys\"\n");
+  const std::string err = tmp.path() + "/stderr";
+  pid_t pid = Spawn({"--config", tmp.path() + "/kb.toml"}, err);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  EXPECT_EQ(Slurp(err), "kb-server: not_found: [auth] agent_keys_file: cannot read " + tmp.path() +
+                            "/agent.keys: No such file or directory\n");
+  // A line that is not a key: path and line, not the line itself.
+  testing::WriteFile(tmp.path(), "agent.keys", "# agents\ngood-key\nsecret key\n");
+  pid = Spawn({"--config", tmp.path() + "/kb.toml"}, err);
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  EXPECT_EQ(Slurp(err), "kb-server: " + tmp.path() +
+                            "/agent.keys:3: error: a key must be printable ASCII without spaces (the line is not shown)\n");
+}
+
 TEST(KbServerProcessTest, MissingIndexExitsWithAClearError) {
   TempDir tmp("kb-server");
   const std::string err = tmp.path() + "/stderr";
@@ -170,6 +195,150 @@ TEST(KbServerProcessTest, AcknowledgedEventsSurviveKill9) {
   EXPECT_EQ(summary["articles"][0]["views"], kBatches * kPerBatch);
   kill(pid, SIGTERM);
   waitpid(pid, &status, 0);
+}
+
+// Sends `head_and_body` (a whole HTTP/1.1 request without "Connection" and
+// "Host") to 127.0.0.1:`port` from the loopback address `source`, and
+// returns the response's status and body, or {0, why}.
+std::pair<int, std::string> SendFrom(const std::string& source, int port, const std::string& head,
+                                     const std::string& body = "") {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return {0, "socket"};
+  timeval timeout{10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  inet_pton(AF_INET, source.c_str(), &from.sin_addr);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof(from)) != 0 ||
+      connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof(to)) != 0) {
+    close(fd);
+    return {0, "cannot connect from " + source};
+  }
+  const std::string request = head + "Host: 127.0.0.1\r\nConnection: close\r\n" +
+                              fmt::format("Content-Length: {}\r\n\r\n", body.size()) + body;
+  for (std::size_t sent = 0; sent < request.size();) {
+    const ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;
+    sent += static_cast<std::size_t>(n);
+  }
+  std::string response;
+  char buf[4096];
+  for (ssize_t n; (n = recv(fd, buf, sizeof(buf), 0)) > 0;) response.append(buf, static_cast<std::size_t>(n));
+  close(fd);
+  if (response.size() < 12 || !response.starts_with("HTTP/1.1 ")) return {0, response};
+  const std::size_t end_of_head = response.find("\r\n\r\n");
+  return {std::atoi(response.c_str() + 9), end_of_head == std::string::npos ? "" : response.substr(end_of_head + 4)};
+}
+
+// Keys and client addresses are what the server must never write down:
+// the test runs the real server with known keys, sends them (right and
+// wrong) everywhere a key is read, from known addresses, directly and
+// through a trusted proxy, and then reads every file the server wrote.
+TEST(KbServerProcessTest, NoKeyAndNoClientAddressIsEverWrittenToALog) {
+  TempDir tmp("kb-server");
+  OneArticleIndex(tmp.path() + "/index");
+  const std::string agent_key = "agent-key-7d1f3c9a5b", admin_key = "admin-key-2e8b6f4d0c";
+  const std::string inline_agent_key = "inline-agent-key-4f0a", ticket_secret = "ticket-secret-9a4c1e7f";
+  const std::string wrong_key = "wrong-key-5c3e8d1b";
+  const std::string keys_dir = tmp.path() + "/keys";
+  testing::WriteFile(keys_dir, "admin.keys", "# the admins\n" + admin_key + "\n");
+  testing::WriteFile(tmp.path(), "corpus/en/account/reset-password.md",
+                     testing::Article("reset-password", "Reset your password", "Choose Forgot password."));
+  testing::WriteFile(tmp.path(), "corpus/en/account/broken.md", "---\nid: broken\n---\nno title\n");
+  const std::string run = tmp.path() + "/run";  // everything the server writes
+  std::filesystem::create_directories(run);
+  testing::WriteFile(keys_dir, "kb.toml",
+                     fmt::format("[server]\nport = 0\naccess_log = \"{0}/access.log\"\n"
+                                 "trusted_proxies = [\"127.0.0.7\"]\n"
+                                 "[index]\npath = \"{1}/index\"\ncorpus = \"{1}/corpus\"\n"
+                                 "[events]\npath = \"{0}/events.sqlite\"\n"
+                                 "[webhooks]\nticket_secret = \"{2}\"\n"
+                                 "[auth]\nagent_keys = [\"{3}\"]\nadmin_keys_file = \"{4}/admin.keys\"\n",
+                                 run, tmp.path(), ticket_secret, inline_agent_key, keys_dir));
+  const std::string err = run + "/stderr", out = run + "/stdout";
+  const pid_t pid = Spawn({"--config", keys_dir + "/kb.toml"}, err, out);
+  ASSERT_GT(pid, 0);
+  const int port = WaitForPort(err);
+  ASSERT_GT(port, 0) << Slurp(err);
+
+  const std::string direct = "127.0.0.9", proxy = "127.0.0.7";
+  const std::string forwarded_v4 = "198.51.100.77", forwarded_v6 = "2001:db8::77";
+  const auto bearer = [](const std::string& key) { return "Authorization: Bearer " + key + "\r\n"; };
+  const std::string via_proxy = "X-Forwarded-For: " + forwarded_v4 + "\r\n";
+  const std::string via_forwarded = "Forwarded: for=\"[" + forwarded_v6 + "]:4711\"\r\n";
+  const std::string search = "GET /api/v1/search?q=password HTTP/1.1\r\n";
+  const std::string summary = "GET /api/v1/analytics/summary HTTP/1.1\r\n";
+  const std::string ticket = R"({"session_id": "s1", "ticket_id": 7})";
+  struct Case {
+    std::string from, head, body;
+    int status;
+  };
+  const std::vector<Case> cases = {
+      {direct, search, "", 200},
+      {direct, search + bearer(inline_agent_key), "", 200},
+      {direct, search + bearer(admin_key), "", 200},
+      {direct, search + bearer(wrong_key), "", 401},
+      {direct, search + "Authorization: Basic " + admin_key + "\r\n", "", 401},
+      {direct, search + "Authorization: " + agent_key + "\r\n", "", 401},
+      {direct, "GET /api/v1/search?q=password&key=" + admin_key + "&api_key=" + wrong_key + " HTTP/1.1\r\n", "", 200},
+      {direct, summary + bearer(inline_agent_key), "", 401},
+      {direct, summary + bearer(admin_key), "", 200},
+      {proxy, summary + via_proxy + bearer(admin_key), "", 200},
+      {proxy, summary + via_forwarded + bearer(wrong_key), "", 401},
+      {proxy, search + via_proxy + bearer(inline_agent_key), "", 200},
+      {direct, "POST /api/v1/webhooks/ticket HTTP/1.1\r\n" + bearer(ticket_secret), ticket, 202},
+      {proxy, "POST /api/v1/webhooks/ticket HTTP/1.1\r\n" + via_proxy + "X-Webhook-Secret: " + ticket_secret + "\r\n",
+       ticket, 202},
+      {direct, "POST /api/v1/webhooks/ticket HTTP/1.1\r\nX-Webhook-Secret: " + wrong_key + "\r\n", ticket, 401},
+      {direct, "POST /api/v1/webhooks/ticket HTTP/1.1\r\n" + bearer(admin_key), ticket, 401},
+      {direct, "POST /api/v1/events HTTP/1.1\r\n" + bearer(wrong_key),
+       R"({"events": [{"event_id": "e1", "type": "view", "session_id": "s1", "channel": "widget", "article_id": "reset-password"}]})",
+       401},
+      {proxy, "POST /api/v1/admin/reload HTTP/1.1\r\n" + via_forwarded + bearer(admin_key), "", 200},
+  };
+  for (const Case& c : cases) {
+    const auto [status, body] = SendFrom(c.from, port, c.head, c.body);
+    EXPECT_EQ(status, c.status) << c.head << body;
+  }
+  // A reindex job, which fails on the broken article and says why.
+  const auto [status, started] = SendFrom(proxy, port, "POST /api/v1/admin/reindex HTTP/1.1\r\n" + via_proxy + bearer(admin_key));
+  ASSERT_EQ(status, 202) << started;
+  const std::string job = nlohmann::json::parse(started)["job"];
+  nlohmann::json state;
+  int polls = 0;
+  for (; polls < 500;) {
+    ++polls;
+    state = nlohmann::json::parse(
+        SendFrom(direct, port, "GET /api/v1/admin/reindex/" + job + " HTTP/1.1\r\n" + bearer(admin_key)).second);
+    if (state["status"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(state["status"], "failed") << state;
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  int exit_status = 0;
+  ASSERT_EQ(waitpid(pid, &exit_status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(exit_status) && WEXITSTATUS(exit_status) == 0) << Slurp(err);
+
+  // The access log has a line per request, and no file the server wrote
+  // holds a key or an address of a client.
+  const std::string log = Slurp(run + "/access.log");
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), static_cast<long>(cases.size()) + 1 + polls) << log;
+  int files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(run)) {
+    if (!entry.is_regular_file()) continue;
+    ++files;
+    const std::string text = Slurp(entry.path().string());
+    for (const std::string& secret : {agent_key, admin_key, inline_agent_key, ticket_secret, wrong_key, direct, proxy,
+                                      forwarded_v4, forwarded_v6}) {
+      EXPECT_EQ(text.find(secret), std::string::npos) << entry.path() << " holds " << secret;
+    }
+  }
+  EXPECT_GE(files, 4) << "stdout, stderr, the access log and the event store";
+  EXPECT_NE(log.find("\"route\":\"admin_reindex\""), std::string::npos) << log;
 }
 
 }  // namespace
