@@ -2,6 +2,7 @@
 #ifndef KB_INDEXER_BASE_STRINGS_H_
 #define KB_INDEXER_BASE_STRINGS_H_
 
+#include <cstddef>
 #include <string_view>
 
 namespace kb {
@@ -14,6 +15,16 @@ inline std::string_view TrimBlanks(std::string_view s) {
   const std::size_t first = s.find_first_not_of(" \t\r\n\f\v");
   if (first == std::string_view::npos) return {};
   return s.substr(first, s.find_last_not_of(" \t\r\n\f\v") - first + 1);
+}
+
+// Equal but for the case of ASCII letters, as HTTP header names compare.
+inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
 }
 
 }  // namespace kb
