@@ -56,6 +56,8 @@ class Api {
   search::SearcherPool& pool() { return *pool_; }
   const ServerConfig& config() const { return config_; }
   analytics::EventStore& events() { return *events_; }
+  // Also counts what happens to connections (server/http).
+  Metrics& metrics() { return metrics_; }
 
  private:
   Api(ServerConfig config, std::unique_ptr<search::SearcherPool> pool, std::unique_ptr<analytics::EventStore> events,

@@ -170,6 +170,10 @@ Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
     if (n == "server") {
       r = ReadSection(*section, n,
                       {field("host", c.host), field("port", c.port), field("threads", c.threads),
+                       field("max_connections", c.max_connections),
+                       field("max_connections_per_client", c.max_connections_per_client),
+                       field("header_timeout", c.header_timeout), field("body_timeout", c.body_timeout),
+                       field("keep_alive_timeout", c.keep_alive_timeout),
                        field("default_locale", c.default_locale), field("dictionary_dir", c.dictionary_dir),
                        field("widgets_dir", c.widgets_dir),
                        field("access_log", c.access_log), field("cache_entries", c.cache_entries),

@@ -17,10 +17,25 @@ struct ServerConfig {
   // [server]
   std::string host = "127.0.0.1";
   int port = 8080;
-  // Worker threads. Each open keep-alive connection holds one, so this is
-  // also the number of connections served at once. Default: 0 = 16 per core,
-  // at least 64.
+  // Worker threads: requests handled at once. A connection holds one only
+  // while its request is read (once its head has arrived), handled and
+  // answered; slow and idle connections wait without one (server/http).
+  // Default: 0 = 16 per core, at least 64.
   int threads = 0;
+  // Open connections at most. When they are all taken, the connection idle
+  // the longest is closed for a new one; with none idle, the new one is
+  // answered 503. Default: 0 = half the open-file limit (which kb-server
+  // raises to its hard limit, up to 65536, at start).
+  std::size_t max_connections = 0;
+  // Open connections from one client address at most; over it, a client's
+  // oldest idle connection is closed, or the new one answered 503. 0: no cap.
+  std::size_t max_connections_per_client = 32;
+  // The whole request head must arrive within this, counted from its first
+  // byte; then the body within body_timeout. Late ones are answered 408.
+  std::chrono::milliseconds header_timeout = std::chrono::seconds(5);
+  std::chrono::milliseconds body_timeout = std::chrono::seconds(10);
+  // An idle keep-alive connection is closed after this long.
+  std::chrono::milliseconds keep_alive_timeout = std::chrono::seconds(5);
   std::string default_locale = "en";
   // Directory of the languages' word lists (Debian's wamerican, wngerman):
   // typo correction leaves real words alone. "" turns that off.

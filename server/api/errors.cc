@@ -24,8 +24,10 @@ constexpr Row kTable[] = {
     {ApiError::kUnauthorized, {"unauthorized", 401}},
     {ApiError::kNotFound, {"not_found", 404}},
     {ApiError::kMethodNotAllowed, {"method_not_allowed", 405}},
+    {ApiError::kRequestTimeout, {"request_timeout", 408}},
     {ApiError::kConflict, {"conflict", 409}},
     {ApiError::kRateLimited, {"rate_limited", 429}},
+    {ApiError::kHeadersTooLarge, {"headers_too_large", 431}},
     {ApiError::kInternal, {"internal", 500}},
     {ApiError::kUnavailable, {"unavailable", 503}},
 };

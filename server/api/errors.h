@@ -22,10 +22,12 @@ enum class ApiError {
   kUnauthorized,       // 401: a key is missing where needed, or unknown
   kNotFound,           // 404: no such route or article
   kMethodNotAllowed,   // 405
+  kRequestTimeout,     // 408: the request's head or body did not arrive in time
   kConflict,           // 409: a reindex is already running
   kRateLimited,        // 429: with Retry-After
+  kHeadersTooLarge,    // 431: the request head is over its size limit
   kInternal,           // 500
-  kUnavailable,        // 503: no index loaded; keep last (kApiErrorCount)
+  kUnavailable,        // 503: no index loaded, or too many connections; keep last (kApiErrorCount)
 };
 inline constexpr std::size_t kApiErrorCount = static_cast<std::size_t>(ApiError::kUnavailable) + 1;
 

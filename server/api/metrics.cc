@@ -62,6 +62,40 @@ std::string Metrics::Render(std::int64_t documents, const std::string& generatio
   out += "# HELP kb_search_cache_misses_total Searches that ran against the index.\n";
   out += "# TYPE kb_search_cache_misses_total counter\n";
   out += fmt::format("kb_search_cache_misses_total {}\n", cache_misses_.load());
+  out += "# HELP kb_http_connections_open Connections open now, by state.\n";
+  out += "# TYPE kb_http_connections_open gauge\n";
+  static constexpr std::array<std::string_view, kConnectionPlaceCount> kPlaces = {"reading", "idle", "serving",
+                                                                                 "closing"};
+  for (std::size_t i = 0; i < kPlaces.size(); ++i) {
+    out += fmt::format("kb_http_connections_open{{state=\"{}\"}} {}\n", kPlaces[i],
+                       connections_open_[i].load(std::memory_order_relaxed));
+  }
+  // Each counter of connection events, with its lines: a label (or none) per
+  // event counted.
+  struct Line {
+    std::string_view label;
+    ConnectionEvent event;
+  };
+  auto counter = [&](std::string_view name, std::string_view help, std::initializer_list<Line> lines) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} counter\n", name, help, name);
+    for (const Line& line : lines) {
+      const std::uint64_t n = connection_events_[static_cast<std::size_t>(line.event)].load(std::memory_order_relaxed);
+      out += line.label.empty() ? fmt::format("{} {}\n", name, n) : fmt::format("{}{{{}}} {}\n", name, line.label, n);
+    }
+  };
+  counter("kb_http_connections_rejected_total",
+          "Connections answered 503 and closed: over the per-client cap, or with every connection slot taken.",
+          {{"reason=\"per_client\"", ConnectionEvent::kRejectedPerClient},
+           {"reason=\"full\"", ConnectionEvent::kRejectedFull}});
+  counter("kb_http_request_timeouts_total",
+          "Requests answered 408 because their head or body did not arrive in time.",
+          {{"phase=\"head\"", ConnectionEvent::kHeadTimedOut}, {"phase=\"body\"", ConnectionEvent::kBodyTimedOut}});
+  counter("kb_http_request_heads_too_large_total", "Requests answered 431: a head over the size limit.",
+          {{"", ConnectionEvent::kHeadTooLarge}});
+  counter("kb_http_idle_connections_closed_total",
+          "Idle keep-alive connections closed: after keep_alive_timeout, or to make room for a new connection.",
+          {{"reason=\"timeout\"", ConnectionEvent::kIdleTimedOut},
+           {"reason=\"make_room\"", ConnectionEvent::kIdleEvicted}});
   out += "# HELP kb_index_documents Articles in the served index (public ones only, unless the request has a key).\n";
   out += "# TYPE kb_index_documents gauge\n";
   out += fmt::format("kb_index_documents {}\n", documents);

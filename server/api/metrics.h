@@ -20,6 +20,27 @@ enum class Route {
 inline constexpr int kRouteCount = static_cast<int>(Route::kUnmatched) + 1;
 std::string_view RouteName(Route route);
 
+// What the connection layer (server/http) counts, one counter each.
+enum class ConnectionEvent {
+  kRejectedPerClient,  // 503: over [server] max_connections_per_client
+  kRejectedFull,       // 503: every one of max_connections taken, none idle
+  kHeadTimedOut,       // 408: the head did not arrive within header_timeout
+  kBodyTimedOut,       // 408: the body did not arrive within body_timeout
+  kHeadTooLarge,       // 431
+  kIdleTimedOut,       // an idle keep-alive connection closed after keep_alive_timeout
+  kIdleEvicted,        // an idle keep-alive connection closed to make room for another
+};
+inline constexpr int kConnectionEventCount = static_cast<int>(ConnectionEvent::kIdleEvicted) + 1;
+
+// Where an open connection is, for the kb_http_connections_open gauge.
+enum class ConnectionPlace {
+  kReading,  // its request (head, or a short body) is arriving
+  kIdle,     // kept alive, between requests
+  kServing,  // a worker has its request (or will as soon as one is free)
+  kClosing,  // answered for the last time; read from until the client closes
+};
+inline constexpr int kConnectionPlaceCount = static_cast<int>(ConnectionPlace::kClosing) + 1;
+
 class Metrics {
  public:
   // Upper bounds of the latency histogram, in seconds.
@@ -31,6 +52,15 @@ class Metrics {
   void Record(Route route, int status, double seconds);
   void CacheHit() { cache_hits_.fetch_add(1, std::memory_order_relaxed); }
   void CacheMiss() { cache_misses_.fetch_add(1, std::memory_order_relaxed); }
+  void Count(ConnectionEvent event) {
+    connection_events_[static_cast<std::size_t>(event)].fetch_add(1, std::memory_order_relaxed);
+  }
+  void ConnectionEntered(ConnectionPlace place) {
+    connections_open_[static_cast<std::size_t>(place)].fetch_add(1, std::memory_order_relaxed);
+  }
+  void ConnectionLeft(ConnectionPlace place) {
+    connections_open_[static_cast<std::size_t>(place)].fetch_sub(1, std::memory_order_relaxed);
+  }
 
   // Renders everything, with the index's document count and generation.
   std::string Render(std::int64_t documents, const std::string& generation) const;
@@ -46,6 +76,8 @@ class Metrics {
   std::array<PerRoute, kRouteCount> routes_{};
   Counter cache_hits_{0};
   Counter cache_misses_{0};
+  std::array<Counter, kConnectionEventCount> connection_events_{};
+  std::array<std::atomic<std::int64_t>, kConnectionPlaceCount> connections_open_{};
 };
 
 }  // namespace kb::api

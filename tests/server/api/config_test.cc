@@ -14,6 +14,11 @@ TEST(ConfigTest, ReadsEverySection) {
 host = "0.0.0.0"
 port = 9000
 threads = 32
+max_connections = 5000
+max_connections_per_client = 8
+header_timeout = "3s"
+body_timeout = "20s"
+keep_alive_timeout = "1m"
 default_locale = "de"
 dictionary_dir = "/srv/dict"
 widgets_dir = "/srv/widgets"
@@ -52,6 +57,11 @@ max_body_bytes = 2048
   EXPECT_EQ(c->port, 9000);
   EXPECT_EQ(c->threads, 32);
   EXPECT_EQ(c->EffectiveThreads(), 32);
+  EXPECT_EQ(c->max_connections, 5000u);
+  EXPECT_EQ(c->max_connections_per_client, 8u);
+  EXPECT_EQ(c->header_timeout, std::chrono::seconds(3));
+  EXPECT_EQ(c->body_timeout, std::chrono::seconds(20));
+  EXPECT_EQ(c->keep_alive_timeout, std::chrono::minutes(1));
   EXPECT_EQ(c->default_locale, "de");
   EXPECT_EQ(c->dictionary_dir, "/srv/dict");
   EXPECT_EQ(c->widgets_dir, "/srv/widgets");
@@ -88,6 +98,35 @@ TEST(ConfigTest, AnalyticsSettingsAreChecked) {
   ASSERT_FALSE(flags.has_value());
   EXPECT_EQ(flags.error().message(),
             "--attribution-window: 'never' is not a duration: use a positive number with s, m, h or d, such as 24h");
+}
+
+TEST(ConfigTest, ConnectionLimitsHaveDefaultsAndAreChecked) {
+  const ServerConfig defaults;
+  EXPECT_EQ(defaults.max_connections, 0u);
+  EXPECT_EQ(defaults.max_connections_per_client, 32u);
+  EXPECT_EQ(defaults.header_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(defaults.body_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(defaults.keep_alive_timeout, std::chrono::seconds(5));
+
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"max_connections = -5", "'max_connections' must be a non-negative integer"},
+      {"max_connections = \"many\"", "'max_connections' must be a non-negative integer"},
+      {"max_connections_per_client = -1", "'max_connections_per_client' must be a non-negative integer"},
+      {"max_connections_per_client = 2.5", "'max_connections_per_client' must be a non-negative integer"},
+      {"header_timeout = 5", "'header_timeout' must be a duration such as \"24h\""},
+      {"header_timeout = \"soon\"",
+       "'header_timeout': 'soon' is not a duration: use a positive number with s, m, h or d, such as 24h"},
+      {"body_timeout = \"0s\"",
+       "'body_timeout': '0s' is not a duration: use a positive number with s, m, h or d, such as 24h"},
+      {"keep_alive_timeout = \"5 s\"",
+       "'keep_alive_timeout': '5 s' is not a duration: use a positive number with s, m, h or d, such as 24h"},
+  };
+  for (const auto& [line, message] : bad) {
+    auto c = ParseConfig("[server]\nport = 8080\n" + line + "\n", ServerConfig{});
+    ASSERT_FALSE(c.has_value()) << line;
+    EXPECT_EQ(c.error().message(), message) << line;
+    EXPECT_EQ(c.error().where().line, 3) << line;
+  }
 }
 
 TEST(ConfigTest, ErrorsNameTheLine) {

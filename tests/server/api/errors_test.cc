@@ -11,8 +11,9 @@ TEST(ErrorsTest, OneTableOfCodesAndStatuses) {
       {ApiError::kInvalidParameter, "invalid_parameter", 400}, {ApiError::kInvalidUtf8, "invalid_utf8", 400},
       {ApiError::kInvalidEvents, "invalid_events", 400},     {ApiError::kBodyTooLarge, "body_too_large", 400},
       {ApiError::kUnauthorized, "unauthorized", 401},        {ApiError::kNotFound, "not_found", 404},
-      {ApiError::kMethodNotAllowed, "method_not_allowed", 405}, {ApiError::kConflict, "conflict", 409},
-      {ApiError::kRateLimited, "rate_limited", 429},         {ApiError::kInternal, "internal", 500},
+      {ApiError::kMethodNotAllowed, "method_not_allowed", 405}, {ApiError::kRequestTimeout, "request_timeout", 408},
+      {ApiError::kConflict, "conflict", 409},                {ApiError::kRateLimited, "rate_limited", 429},
+      {ApiError::kHeadersTooLarge, "headers_too_large", 431}, {ApiError::kInternal, "internal", 500},
       {ApiError::kUnavailable, "unavailable", 503},
   };
   ASSERT_EQ(table.size(), kApiErrorCount);

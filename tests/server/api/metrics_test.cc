@@ -6,7 +6,33 @@
 namespace kb::api {
 namespace {
 
-constexpr std::string_view kTail =
+// The connection metrics as they are when nothing was counted.
+constexpr std::string_view kConnectionsNone =
+    "# HELP kb_http_connections_open Connections open now, by state.\n"
+    "# TYPE kb_http_connections_open gauge\n"
+    "kb_http_connections_open{state=\"reading\"} 0\n"
+    "kb_http_connections_open{state=\"idle\"} 0\n"
+    "kb_http_connections_open{state=\"serving\"} 0\n"
+    "kb_http_connections_open{state=\"closing\"} 0\n"
+    "# HELP kb_http_connections_rejected_total Connections answered 503 and closed: over the per-client cap, or with "
+    "every connection slot taken.\n"
+    "# TYPE kb_http_connections_rejected_total counter\n"
+    "kb_http_connections_rejected_total{reason=\"per_client\"} 0\n"
+    "kb_http_connections_rejected_total{reason=\"full\"} 0\n"
+    "# HELP kb_http_request_timeouts_total Requests answered 408 because their head or body did not arrive in time.\n"
+    "# TYPE kb_http_request_timeouts_total counter\n"
+    "kb_http_request_timeouts_total{phase=\"head\"} 0\n"
+    "kb_http_request_timeouts_total{phase=\"body\"} 0\n"
+    "# HELP kb_http_request_heads_too_large_total Requests answered 431: a head over the size limit.\n"
+    "# TYPE kb_http_request_heads_too_large_total counter\n"
+    "kb_http_request_heads_too_large_total 0\n"
+    "# HELP kb_http_idle_connections_closed_total Idle keep-alive connections closed: after keep_alive_timeout, or to "
+    "make room for a new connection.\n"
+    "# TYPE kb_http_idle_connections_closed_total counter\n"
+    "kb_http_idle_connections_closed_total{reason=\"timeout\"} 0\n"
+    "kb_http_idle_connections_closed_total{reason=\"make_room\"} 0\n";
+
+constexpr std::string_view kIndex =
     "# HELP kb_index_documents Articles in the served index (public ones only, unless the request has a key).\n"
     "# TYPE kb_index_documents gauge\n"
     "kb_index_documents 4\n"
@@ -27,7 +53,7 @@ TEST(MetricsTest, NothingRecordedYet) {
             "# HELP kb_search_cache_misses_total Searches that ran against the index.\n"
             "# TYPE kb_search_cache_misses_total counter\n"
             "kb_search_cache_misses_total 0\n" +
-                std::string(kTail));
+                std::string(kConnectionsNone) + std::string(kIndex));
 }
 
 TEST(MetricsTest, RequestsByRouteAndStatusWithLatencyHistograms) {
@@ -97,7 +123,7 @@ TEST(MetricsTest, RequestsByRouteAndStatusWithLatencyHistograms) {
             "# HELP kb_search_cache_misses_total Searches that ran against the index.\n"
             "# TYPE kb_search_cache_misses_total counter\n"
             "kb_search_cache_misses_total 1\n" +
-                std::string(kTail));
+                std::string(kConnectionsNone) + std::string(kIndex));
 }
 
 TEST(MetricsTest, EveryListedStatusHasItsOwnLine) {
@@ -116,6 +142,49 @@ TEST(MetricsTest, EveryListedStatusHasItsOwnLine) {
   ASSERT_NE(from, std::string::npos) << text;
   EXPECT_EQ(text.substr(from, to - from), expected);
   EXPECT_NE(text.find("kb_index_generation_info{generation=\"\"} 1\n"), std::string::npos);
+}
+
+TEST(MetricsTest, ConnectionEventsAndOpenConnections) {
+  Metrics m;
+  m.ConnectionEntered(ConnectionPlace::kReading);
+  m.ConnectionEntered(ConnectionPlace::kReading);
+  m.ConnectionLeft(ConnectionPlace::kReading);
+  m.ConnectionEntered(ConnectionPlace::kServing);
+  m.ConnectionEntered(ConnectionPlace::kIdle);
+  m.ConnectionEntered(ConnectionPlace::kIdle);
+  m.ConnectionEntered(ConnectionPlace::kIdle);
+  m.ConnectionEntered(ConnectionPlace::kClosing);
+  m.Count(ConnectionEvent::kRejectedPerClient);
+  m.Count(ConnectionEvent::kRejectedPerClient);
+  m.Count(ConnectionEvent::kRejectedFull);
+  m.Count(ConnectionEvent::kHeadTimedOut);
+  m.Count(ConnectionEvent::kHeadTimedOut);
+  m.Count(ConnectionEvent::kHeadTimedOut);
+  m.Count(ConnectionEvent::kBodyTimedOut);
+  m.Count(ConnectionEvent::kHeadTooLarge);
+  m.Count(ConnectionEvent::kIdleTimedOut);
+  m.Count(ConnectionEvent::kIdleTimedOut);
+  m.Count(ConnectionEvent::kIdleEvicted);
+  const std::string text = m.Render(0, "");
+  std::string values;
+  const std::size_t to = text.find("# HELP kb_index_documents");
+  for (std::size_t at = text.find("# HELP kb_http_connections_open"); at < to;) {
+    const std::size_t eol = text.find('\n', at);
+    if (text[at] != '#') values += text.substr(at, eol + 1 - at);
+    at = eol + 1;
+  }
+  EXPECT_EQ(values,
+            "kb_http_connections_open{state=\"reading\"} 1\n"
+            "kb_http_connections_open{state=\"idle\"} 3\n"
+            "kb_http_connections_open{state=\"serving\"} 1\n"
+            "kb_http_connections_open{state=\"closing\"} 1\n"
+            "kb_http_connections_rejected_total{reason=\"per_client\"} 2\n"
+            "kb_http_connections_rejected_total{reason=\"full\"} 1\n"
+            "kb_http_request_timeouts_total{phase=\"head\"} 3\n"
+            "kb_http_request_timeouts_total{phase=\"body\"} 1\n"
+            "kb_http_request_heads_too_large_total 1\n"
+            "kb_http_idle_connections_closed_total{reason=\"timeout\"} 2\n"
+            "kb_http_idle_connections_closed_total{reason=\"make_room\"} 1\n");
 }
 
 TEST(MetricsTest, EveryRouteHasAName) {

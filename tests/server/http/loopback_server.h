@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 #include <thread>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -22,12 +23,12 @@ class LoopbackServer {
   ~LoopbackServer() { Stop(); }
 
   // Serves `config` on a free port.
-  ::testing::AssertionResult Start(api::ServerConfig config) {
+  ::testing::AssertionResult Start(api::ServerConfig config, HttpServerOptions options = {}) {
     config.port = 0;
     auto created = api::Api::Create(config);
     if (!created) return ::testing::AssertionFailure() << created.error().ToString();
     api_ = std::move(*created);
-    server_ = std::make_unique<HttpServer>(*api_);
+    server_ = std::make_unique<HttpServer>(*api_, std::move(options));
     auto port = server_->Bind();
     if (!port) return ::testing::AssertionFailure() << port.error().ToString();
     port_ = *port;
@@ -36,6 +37,7 @@ class LoopbackServer {
     return ::testing::AssertionSuccess();
   }
 
+  // Returns once the server has stopped and every thread it started ended.
   void Stop() {
     if (server_) server_->Stop();
     if (thread_.joinable()) thread_.join();
