@@ -52,10 +52,20 @@ void Write(const api::HttpResponse& from, httplib::Response& to) {
 // the rest of their SYNs are dropped and retried a second later. The
 // listening socket is listened on again with room for a burst.
 constexpr int kListenBacklog = 1024;
+// A body up to this long is waited for before a worker takes the request.
+constexpr std::size_t kMaxWaitedBodyBytes = 64 * 1024;
 // Requests on one connection before it is closed.
 constexpr int kKeepAliveMaxCount = 10000;
 // A response must be written within this.
 constexpr auto kWriteTimeout = std::chrono::seconds(5);
+// After an answer, a worker with nothing else to do waits up to this long
+// for the connection's next request before it gives the connection back to
+// the waiting room: a client that asks again at once (a proxy's kept-alive
+// connection on the same machine, a benchmark) is served without the trip
+// through the room, and an idle one costs the worker no more than this. The
+// wait ends early when another connection's request waits for a worker.
+constexpr auto kStayForNextRequest = std::chrono::milliseconds(5);
+constexpr auto kStaySlice = std::chrono::microseconds(500);
 constexpr rlim_t kMaxOpenFiles = 65536;
 
 // Raises the soft open-file limit to the hard one (at most kMaxOpenFiles)
@@ -75,10 +85,12 @@ std::size_t RaiseOpenFileLimit() {
 // Waits until `fd` is ready for `events`, or `deadline` passes (false).
 bool WaitFor(int fd, short events, Clock::time_point deadline) {
   while (true) {
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) return false;
+    const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - Clock::now());
+    if (left.count() <= 0) return false;
+    const std::int64_t ns = std::min<std::chrono::nanoseconds>(left, std::chrono::seconds(60)).count();
+    const timespec wait{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
     pollfd p{fd, events, 0};
-    const int n = ::poll(&p, 1, static_cast<int>(std::min<std::int64_t>(left, 60'000)));
+    const int n = ::ppoll(&p, 1, &wait, nullptr);
     if (n > 0) return true;  // ready, or an error that the next call reports
     if (n < 0 && errno != EINTR) return true;
   }
@@ -236,6 +248,12 @@ class Workers {
   Workers(const Workers&) = delete;
   Workers& operator=(const Workers&) = delete;
 
+  // Connections wait for a worker.
+  bool Busy() {
+    std::lock_guard lock(mutex_);
+    return !queue_.empty();
+  }
+
   void Push(Connection* c) {
     {
       std::lock_guard lock(mutex_);
@@ -279,6 +297,17 @@ class Workers {
   std::vector<std::thread> threads_;
 };
 
+// Waits until `fd` is readable (true), `until` passes, or another
+// connection's request waits for a worker.
+bool WaitWhileIdle(int fd, Clock::time_point until, Workers& workers) {
+  while (!workers.Busy()) {
+    const Clock::time_point now = Clock::now();
+    if (now >= until) return false;
+    if (WaitFor(fd, POLLIN, std::min(until, now + kStaySlice))) return true;
+  }
+  return false;
+}
+
 // What the library takes as its task queue, created when it starts
 // listening: it runs each accept's task at once on the listening thread (the
 // task only hands the socket to the waiting room), and owns the room and the
@@ -286,8 +315,8 @@ class Workers {
 class ConnectionQueue final : public httplib::TaskQueue {
  public:
   ConnectionQueue(WaitingRoomOptions options, api::Metrics& metrics, int threads,
-                  std::function<void(Connection*, WaitingRoom&)> serve) {
-    workers_ = std::make_unique<Workers>(threads, [this, serve](Connection* c) { serve(c, *room_); });
+                  std::function<void(Connection*, WaitingRoom&, Workers&)> serve) {
+    workers_ = std::make_unique<Workers>(threads, [this, serve](Connection* c) { serve(c, *room_, *workers_); });
     room_ = std::make_unique<WaitingRoom>(std::move(options), metrics, [this](Connection* c) { workers_->Push(c); });
   }
 
@@ -319,8 +348,21 @@ struct HttpServer::Impl {
 
   Impl(api::Api& a, HttpServerOptions o) : api(a), options(std::move(o)) {}
 
-  // One request on `c`, on a worker thread; then `c` goes back to the room.
-  void Serve(Connection* c, WaitingRoom& room) {
+  // Requests on `c`, on a worker thread: the one that arrived, and any next
+  // one that follows at once; then `c` goes back to the room.
+  void Serve(Connection* c, WaitingRoom& room, Workers& workers) {
+    while (true) {
+      const bool keep_alive = ServeOne(c);
+      if (!keep_alive || !NextRequestArrives(c, workers)) {
+        room.Return(c, keep_alive);
+        return;
+      }
+    }
+  }
+
+  // Serves the request at the front of `c`'s buffer. Returns whether the
+  // connection can carry another.
+  bool ServeOne(Connection* c) {
     ConnectionStream stream(*c);
     const bool close_connection = stopping || c->requests_served + 1 >= kKeepAliveMaxCount ||
                                   c->head.ambiguous_length || c->peer_closed;
@@ -335,8 +377,35 @@ struct HttpServer::Impl {
     }
     serving = {};
     stream.Finish();
+    ++c->requests_served;
     // A request the library could not parse leaves the stream anywhere.
-    room.Return(c, ok && parsed && !connection_closed && !close_connection && !stream.failed() && !stopping);
+    return ok && parsed && !connection_closed && !close_connection && !stream.failed() && !stopping;
+  }
+
+  // Waits up to kStayForNextRequest for the next request on `c` to arrive
+  // whole; true when it has (and is at the front of the buffer).
+  bool NextRequestArrives(Connection* c, Workers& workers) {
+    const api::ServerConfig& config = api.config();
+    const Clock::time_point until = Clock::now() + kStayForNextRequest;
+    std::array<char, 16 * 1024> chunk;
+    while (!stopping) {
+      RequestHead head = ScanRequestHead(c->buffer);
+      c->buffer.erase(0, head.leading_blank_bytes);
+      head.leading_blank_bytes = 0;
+      if (ReadyToServe(head, c->buffer.size(), kMaxWaitedBodyBytes)) {
+        c->head = head;
+        c->body_deadline = Clock::now() + config.body_timeout;
+        return true;
+      }
+      if (head.state == RequestHead::State::kTooLarge || !WaitWhileIdle(c->fd, until, workers)) return false;
+      const ssize_t n = ::recv(c->fd, chunk.data(), chunk.size(), MSG_DONTWAIT);
+      if (n > 0) {
+        c->buffer.append(chunk.data(), static_cast<std::size_t>(n));
+      } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        return false;  // the room sees the end, or the error, too
+      }
+    }
+    return false;
   }
 
   WaitingRoomOptions RoomOptions() const {
@@ -347,6 +416,7 @@ struct HttpServer::Impl {
     o.header_timeout = config.header_timeout;
     o.body_timeout = config.body_timeout;
     o.keep_alive_timeout = config.keep_alive_timeout;
+    o.max_waited_body_bytes = kMaxWaitedBodyBytes;
     o.exempt_from_client_cap = options.exempt_from_client_cap;
     return o;
   }
@@ -359,7 +429,9 @@ HttpServer::HttpServer(api::Api& api, HttpServerOptions options)
   s.new_task_queue = [this] {
     Impl& impl = *impl_;
     auto* queue = new ConnectionQueue(impl.RoomOptions(), impl.api.metrics(), impl.api.config().EffectiveThreads(),
-                                      [&impl](Connection* c, WaitingRoom& room) { impl.Serve(c, room); });
+                                      [&impl](Connection* c, WaitingRoom& room, Workers& workers) {
+                                        impl.Serve(c, room, workers);
+                                      });
     impl.queue = queue;
     return queue;
   };

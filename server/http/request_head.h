@@ -50,6 +50,16 @@ struct RequestHead {
 // `max_head_bytes` have come without the blank line that ends it.
 RequestHead ScanRequestHead(std::string_view bytes, std::size_t max_head_bytes = kMaxHeadBytes);
 
+// Whether a worker can take the request of `head` (complete) with
+// `buffered_bytes` of it received: all of its body has come too, unless the
+// body is longer than `max_waited_body_bytes`, of unknown length, or to be
+// sent only after "100 Continue".
+inline bool ReadyToServe(const RequestHead& head, std::size_t buffered_bytes, std::size_t max_waited_body_bytes) {
+  if (head.state != RequestHead::State::kComplete) return false;
+  if (head.length_unknown || head.expects_continue || head.content_length > max_waited_body_bytes) return true;
+  return buffered_bytes >= head.RequestBytes();
+}
+
 }  // namespace kb::http
 
 #endif  // KB_SERVER_HTTP_REQUEST_HEAD_H_

@@ -61,9 +61,12 @@ std::string RefusalBytes(api::ApiError error, std::string_view message) {
 bool ReadAvailable(int fd, std::string& buffer, std::size_t limit) {
   std::array<char, 16 * 1024> chunk;
   while (buffer.size() < limit) {
-    const ssize_t n = ::recv(fd, chunk.data(), std::min(chunk.size(), limit - buffer.size()), 0);
+    const std::size_t want = std::min(chunk.size(), limit - buffer.size());
+    const ssize_t n = ::recv(fd, chunk.data(), want, 0);
     if (n > 0) {
       buffer.append(chunk.data(), static_cast<std::size_t>(n));
+      // Less than asked for: the socket is empty (if not, epoll says so).
+      if (static_cast<std::size_t>(n) < want) return true;
     } else if (n == 0) {
       return false;
     } else if (errno == EINTR) {
@@ -106,21 +109,23 @@ WaitingRoom::~WaitingRoom() {
 }
 
 void WaitingRoom::Add(int fd) {
+  bool wake = false;
   {
     std::lock_guard lock(inbox_mutex_);
+    wake = added_.empty() && returned_.empty();
     added_.push_back(fd);
   }
-  const std::uint64_t one = 1;
-  [[maybe_unused]] const ssize_t n = ::write(wake_fd_, &one, sizeof(one));
+  if (wake) Wake();
 }
 
 void WaitingRoom::Return(Connection* connection, bool keep_alive) {
+  bool wake = false;
   {
     std::lock_guard lock(inbox_mutex_);
+    wake = added_.empty() && returned_.empty();
     returned_.emplace_back(connection, keep_alive);
   }
-  const std::uint64_t one = 1;
-  [[maybe_unused]] const ssize_t n = ::write(wake_fd_, &one, sizeof(one));
+  if (wake) Wake();
 }
 
 void WaitingRoom::Stop() {
@@ -129,9 +134,13 @@ void WaitingRoom::Stop() {
     std::lock_guard lock(inbox_mutex_);
     stop_requested_ = true;
   }
+  Wake();
+  thread_.join();
+}
+
+void WaitingRoom::Wake() {
   const std::uint64_t one = 1;
   [[maybe_unused]] const ssize_t n = ::write(wake_fd_, &one, sizeof(one));
-  thread_.join();
 }
 
 void WaitingRoom::Loop() {
@@ -277,10 +286,7 @@ bool WaitingRoom::Examine(Connection* c) {
     c->body_deadline = Clock::now() + options_.body_timeout;
     SetTimer(c, c->body_deadline);
   }
-  const bool wait_for_body = !head.length_unknown && !head.expects_continue &&
-                             head.content_length <= options_.max_waited_body_bytes &&
-                             c->buffer.size() < head.RequestBytes();
-  if (wait_for_body) {
+  if (!ReadyToServe(head, c->buffer.size(), options_.max_waited_body_bytes)) {
     if (c->peer_closed) {
       Destroy(c);
       return false;
@@ -300,7 +306,6 @@ void WaitingRoom::Handoff(Connection* c) {
 }
 
 void WaitingRoom::OnReturned(Connection* c, bool keep_alive) {
-  ++c->requests_served;
   if (stopping_ || !keep_alive || c->peer_closed) {
     if (stopping_) {
       Destroy(c);

@@ -63,7 +63,7 @@ struct Connection {
   Clock::time_point body_deadline;
   // The client closed its side after the request in `buffer`.
   bool peer_closed = false;
-  int requests_served = 0;
+  int requests_served = 0;  // counted by the workers
 
   // The room's bookkeeping.
   enum class State { kNew, kReading, kIdle, kServing, kClosing, kClosed };
@@ -122,6 +122,9 @@ class WaitingRoom {
   };
 
   void Loop();
+  // Wakes the room's thread. Only the first item put in an empty inbox
+  // does: the thread takes all that came with it.
+  void Wake();
   void TakeInbox();
   void Admit(int fd);
   void OnReadable(Connection* c);
