@@ -2,8 +2,8 @@
 """The load of bench/abuse/run, in the standard library only.
 
   load.py slowloris --target HOST:PORT --sources A[-B] --connections N [--tls]
-      Holds N connections that each send a request head a line every one to
-      three seconds and never finish it, spread over the source addresses A
+      Holds N connections that each send a request head a line every two to
+      six seconds and never finish it, spread over the source addresses A
       to B (loopback addresses: Linux routes all of 127/8 to lo). A
       connection the server answers or closes is opened again a second or
       two later. Prints "ready" once every connection was tried, and its
@@ -145,7 +145,7 @@ async def slow_head(reader, writer, counts, stop):
     answer = asyncio.ensure_future(reader.read(4096))
     try:
         while not stop.is_set():
-            done, _ = await asyncio.wait({answer}, timeout=random.uniform(1, 3))
+            done, _ = await asyncio.wait({answer}, timeout=random.uniform(2, 6))
             if done:
                 counts.add(status_of(answer.result()))
                 await asyncio.sleep(random.uniform(1, 2))
