@@ -35,7 +35,10 @@ api::HttpRequest Convert(const httplib::Request& req) {
   for (const auto& [k, v] : req.headers) {
     std::string name = k;
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    out.headers.emplace(std::move(name), v);
+    // A repeated header is one list (RFC 9110 5.3): a proxy that adds its
+    // own X-Forwarded-For line must not be read as the client's.
+    auto [it, added] = out.headers.emplace(std::move(name), v);
+    if (!added) it->second.append(", ").append(v);
   }
   out.body = req.body;
   out.client = req.remote_addr;
@@ -418,6 +421,14 @@ struct HttpServer::Impl {
     o.keep_alive_timeout = config.keep_alive_timeout;
     o.max_waited_body_bytes = kMaxWaitedBodyBytes;
     o.exempt_from_client_cap = options.exempt_from_client_cap;
+    if (!o.exempt_from_client_cap && !config.trusted_proxies.empty()) {
+      // A trusted proxy carries many clients over its connections; they are
+      // capped by the proxy itself (deploy/nginx: limit_conn), and by the
+      // Api's rate limit on the client it names.
+      o.exempt_from_client_cap = [&trusted = config.trusted_proxies](std::string_view address) {
+        return trusted.Contains(address);
+      };
+    }
     return o;
   }
 };

@@ -34,7 +34,8 @@ namespace kb::http {
 struct HttpServerOptions {
   // Client addresses the per-client connection cap ([server]
   // max_connections_per_client) does not apply to, such as a reverse
-  // proxy's. Called on the waiting room's thread. Default: none.
+  // proxy's. Called on the waiting room's thread. Default: the config's
+  // [server] trusted_proxies.
   std::function<bool(std::string_view address)> exempt_from_client_cap;
 };
 

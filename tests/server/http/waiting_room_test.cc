@@ -328,6 +328,58 @@ TEST_F(WaitingRoomTest, AnExemptAddressHasNoCap) {
   EXPECT_EQ(res->status, 503);
 }
 
+TEST_F(WaitingRoomTest, TheConfigsTrustedProxiesHaveNoCap) {
+  config_.max_connections_per_client = 2;
+  config_.trusted_proxies = api::TrustedProxies({*api::ParseCidrBlock("127.0.0.5")});
+  ASSERT_TRUE(Start());
+  std::vector<std::unique_ptr<RawConnection>> held;
+  for (int i = 0; i < 5; ++i) {
+    held.push_back(Connect("127.0.0.5"));
+    ASSERT_TRUE(held.back()->Send("GET /healthz HTTP/1.1\r\nHost: kb\r\n"));
+  }
+  for (const auto& c : held) {
+    ASSERT_TRUE(c->Send("\r\n"));
+    auto res = c->Read();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+  }
+  std::vector<std::unique_ptr<RawConnection>> capped;
+  for (int i = 0; i < 2; ++i) {
+    capped.push_back(Connect("127.0.0.6"));
+    ASSERT_TRUE(capped.back()->Send("GET /healthz HTTP/1.1\r\n"));
+  }
+  auto over = Connect("127.0.0.6");
+  ASSERT_TRUE(over->Send(kHealthz));
+  auto res = over->Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 503);
+}
+
+// A proxy that adds its own X-Forwarded-For line, after the client's: the
+// lines are one list, and the client is its rightmost untrusted address,
+// not the first line's.
+TEST_F(WaitingRoomTest, RepeatedForwardingHeadersAreOneList) {
+  config_.trusted_proxies = api::TrustedProxies({*api::ParseCidrBlock("127.0.0.5")});
+  config_.requests_per_second = 0.001;
+  config_.burst = 1;
+  ASSERT_TRUE(Start());
+  auto c = Connect("127.0.0.5");
+  ASSERT_TRUE(c->Send("GET /api/v1/suggest?q=pa HTTP/1.1\r\nHost: kb\r\nX-Forwarded-For: 203.0.113.1\r\n"
+                      "X-Forwarded-For: 198.51.100.2\r\n\r\n"));
+  auto first = c->Read();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200);
+  // 198.51.100.2 has spent its one token; 203.0.113.1 has not.
+  ASSERT_TRUE(c->Send("GET /api/v1/suggest?q=pa HTTP/1.1\r\nHost: kb\r\nX-Forwarded-For: 198.51.100.2\r\n\r\n"));
+  auto second = c->Read();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 429);
+  ASSERT_TRUE(c->Send("GET /api/v1/suggest?q=pa HTTP/1.1\r\nHost: kb\r\nX-Forwarded-For: 203.0.113.1\r\n\r\n"));
+  auto third = c->Read();
+  ASSERT_TRUE(third);
+  EXPECT_EQ(third->status, 200);
+}
+
 TEST_F(WaitingRoomTest, AtTheClientCapTheClientsOldestIdleConnectionMakesRoom) {
   config_.max_connections_per_client = 3;
   ASSERT_TRUE(Start());
