@@ -21,40 +21,15 @@
 #include "indexer/base/file.h"
 #include "indexer/base/temp_dir.h"
 #include "indexer/writer/index_writer.h"
+#include "tests/server/http/kb_server_process.h"
 #include "tests/test_files.h"
 
 namespace kb {
 namespace {
 
-std::string Slurp(const std::string& path) { return ReadFile(path).value_or(""); }
-
-// Starts kb-server with `args`, stderr to `err_path` (and stdout to
-// `out_path`, if given); returns its pid.
-pid_t Spawn(std::vector<std::string> args, const std::string& err_path, const std::string& out_path = "") {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    freopen(err_path.c_str(), "w", stderr);
-    if (!out_path.empty()) freopen(out_path.c_str(), "w", stdout);
-    std::vector<char*> argv;
-    std::string bin = KB_SERVER_BIN;
-    argv.push_back(bin.data());
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(bin.c_str(), argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-// The port a kb-server started with port 0 printed on `err_path`, or 0.
-int WaitForPort(const std::string& err_path) {
-  for (int i = 0; i < 1000; ++i) {
-    const std::string text = Slurp(err_path);
-    if (auto at = text.find("http://127.0.0.1:"); at != std::string::npos) return std::atoi(text.c_str() + at + 17);
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return 0;
-}
+using testing::Slurp;
+using testing::Spawn;
+using testing::WaitForPort;
 
 // Builds a one-article index in `dir`.
 void OneArticleIndex(const std::string& dir) {

@@ -1,0 +1,51 @@
+// The kb-server executable run as a child process, for tests of what only a
+// real process shows: flags, signals, exit codes, what it prints.
+#ifndef KB_TESTS_SERVER_HTTP_KB_SERVER_PROCESS_H_
+#define KB_TESTS_SERVER_HTTP_KB_SERVER_PROCESS_H_
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "indexer/base/file.h"
+
+namespace kb::testing {
+
+inline std::string Slurp(const std::string& path) { return ReadFile(path).value_or(""); }
+
+// Starts kb-server with `args`, stderr to `err_path` (and stdout to
+// `out_path`, if given); returns its pid.
+inline pid_t Spawn(std::vector<std::string> args, const std::string& err_path, const std::string& out_path = "") {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    freopen(err_path.c_str(), "w", stderr);
+    if (!out_path.empty()) freopen(out_path.c_str(), "w", stdout);
+    std::vector<char*> argv;
+    std::string bin = KB_SERVER_BIN;
+    argv.push_back(bin.data());
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(bin.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// The port a kb-server started with port 0 printed on `err_path`, or 0.
+inline int WaitForPort(const std::string& err_path) {
+  for (int i = 0; i < 1000; ++i) {
+    const std::string text = Slurp(err_path);
+    if (auto at = text.find("http://127.0.0.1:"); at != std::string::npos) return std::atoi(text.c_str() + at + 17);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return 0;
+}
+
+}  // namespace kb::testing
+
+#endif  // KB_TESTS_SERVER_HTTP_KB_SERVER_PROCESS_H_
