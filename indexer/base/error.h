@@ -20,6 +20,7 @@ enum class ErrorCode {
   kNotFound,            // the thing asked for does not exist
   kFailedPrecondition,  // the system is not in a state to do this
   kUnavailable,         // try again later: a lock is held, a resource is busy
+  kResourceExhausted,   // out of something finite, such as disk space: free some, then retry
   kDataLoss,            // stored data is corrupt
   kInternal,            // a broken invariant or an unexpected library failure
 };
@@ -48,6 +49,9 @@ class Error {
     return Error(ErrorCode::kFailedPrecondition, std::move(message));
   }
   static Error Unavailable(std::string message) { return Error(ErrorCode::kUnavailable, std::move(message)); }
+  static Error ResourceExhausted(std::string message) {
+    return Error(ErrorCode::kResourceExhausted, std::move(message));
+  }
   static Error DataLoss(std::string message) { return Error(ErrorCode::kDataLoss, std::move(message)); }
   static Error Internal(std::string message) { return Error(ErrorCode::kInternal, std::move(message)); }
 

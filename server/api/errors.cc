@@ -29,6 +29,7 @@ constexpr Row kTable[] = {
     {ApiError::kRateLimited, {"rate_limited", 429}},
     {ApiError::kHeadersTooLarge, {"headers_too_large", 431}},
     {ApiError::kInternal, {"internal", 500}},
+    {ApiError::kStorageFull, {"storage_full", 507}},
     {ApiError::kUnavailable, {"unavailable", 503}},
 };
 
@@ -74,6 +75,7 @@ ApiError ApiErrorFor(const Error& error) {
     case ErrorCode::kNotFound: return ApiError::kNotFound;
     case ErrorCode::kFailedPrecondition: return ApiError::kConflict;
     case ErrorCode::kUnavailable: return ApiError::kUnavailable;
+    case ErrorCode::kResourceExhausted: return ApiError::kStorageFull;
     case ErrorCode::kDataLoss:
     case ErrorCode::kInternal: return ApiError::kInternal;
   }

@@ -27,6 +27,7 @@ enum class ApiError {
   kRateLimited,        // 429: with Retry-After
   kHeadersTooLarge,    // 431: the request head is over its size limit
   kInternal,           // 500
+  kStorageFull,        // 507: the disk is full; nothing of the request was stored
   kUnavailable,        // 503: no index loaded, or too many connections; keep last (kApiErrorCount)
 };
 inline constexpr std::size_t kApiErrorCount = static_cast<std::size_t>(ApiError::kUnavailable) + 1;
@@ -50,7 +51,7 @@ HttpResponse ErrorResponse(const Error& error);
 // The API error for a library error: invalid_argument -> invalid_parameter,
 // not_found -> not_found, failed_precondition (e.g. a reindex already
 // running) -> conflict, unavailable -> unavailable, data_loss and internal
-// -> internal.
+// -> internal, resource_exhausted (a full disk) -> storage_full.
 ApiError ApiErrorFor(const Error& error);
 
 }  // namespace kb::api

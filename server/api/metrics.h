@@ -47,7 +47,7 @@ class Metrics {
   static constexpr std::array<double, 11> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                       0.05,   0.1,   0.25,   0.5,   1.0};
   // Statuses counted one by one; any other is counted as "other".
-  static constexpr std::array<int, 12> kStatuses = {200, 202, 204, 400, 401, 404, 405, 409, 413, 429, 500, 503};
+  static constexpr std::array<int, 13> kStatuses = {200, 202, 204, 400, 401, 404, 405, 409, 413, 429, 500, 503, 507};
 
   void Record(Route route, int status, double seconds);
   void CacheHit() { cache_hits_.fetch_add(1, std::memory_order_relaxed); }

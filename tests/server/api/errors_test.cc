@@ -14,7 +14,7 @@ TEST(ErrorsTest, OneTableOfCodesAndStatuses) {
       {ApiError::kMethodNotAllowed, "method_not_allowed", 405}, {ApiError::kRequestTimeout, "request_timeout", 408},
       {ApiError::kConflict, "conflict", 409},                {ApiError::kRateLimited, "rate_limited", 429},
       {ApiError::kHeadersTooLarge, "headers_too_large", 431}, {ApiError::kInternal, "internal", 500},
-      {ApiError::kUnavailable, "unavailable", 503},
+      {ApiError::kStorageFull, "storage_full", 507},         {ApiError::kUnavailable, "unavailable", 503},
   };
   ASSERT_EQ(table.size(), kApiErrorCount);
   for (const auto& [error, code, status] : table) {
@@ -35,6 +35,7 @@ TEST(ErrorsTest, LibraryErrorsMapToApiErrors) {
   EXPECT_EQ(ApiErrorFor(Error::NotFound("x")), ApiError::kNotFound);
   EXPECT_EQ(ApiErrorFor(Error::FailedPrecondition("x")), ApiError::kConflict);
   EXPECT_EQ(ApiErrorFor(Error::Unavailable("x")), ApiError::kUnavailable);
+  EXPECT_EQ(ApiErrorFor(Error::ResourceExhausted("x")), ApiError::kStorageFull);
   EXPECT_EQ(ApiErrorFor(Error::DataLoss("x")), ApiError::kInternal);
   EXPECT_EQ(ApiErrorFor(Error::Internal("x")), ApiError::kInternal);
 }

@@ -133,7 +133,8 @@ TEST(MetricsTest, EveryListedStatusHasItsOwnLine) {
   m.Record(Route::kEvents, 599, 0.001);
   const std::string text = m.Render(0, "");
   std::string expected;
-  for (const char* status : {"200", "202", "204", "400", "401", "404", "405", "409", "413", "429", "500", "503"}) {
+  for (const char* status :
+       {"200", "202", "204", "400", "401", "404", "405", "409", "413", "429", "500", "503", "507"}) {
     expected += std::string("kb_http_requests_total{route=\"events\",status=\"") + status + "\"} 1\n";
   }
   expected += "kb_http_requests_total{route=\"events\",status=\"other\"} 2\n";
