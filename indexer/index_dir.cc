@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <vector>
 
@@ -18,7 +20,10 @@ namespace fs = std::filesystem;
 
 Result<std::unique_ptr<FileLock>> FileLock::Acquire(const fs::path& path) {
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return Fail(Error::FailedPrecondition(fmt::format("cannot open lock file {}", path.string())));
+    if (fd < 0) {
+      return Fail(Error::FailedPrecondition(
+          fmt::format("cannot open lock file {}: {}", path.string(), std::strerror(errno))));
+    }
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       ::close(fd);
       return Fail(Error::Unavailable(

@@ -25,6 +25,7 @@
 #include "indexer/document.h"
 #include "indexer/schema.h"
 #include "indexer/text/analyzer.h"
+#include "indexer/xapian_error.h"
 
 namespace kb {
 
@@ -182,7 +183,7 @@ Result<void> WriteArticles(Xapian::WritableDatabase& db, const std::vector<const
   } catch (const Xapian::DatabaseLockError& e) {
     return Fail(Error::Unavailable(fmt::format("index is locked by another writer: {}", e.get_msg())));
   } catch (const Xapian::Error& e) {
-    return Fail(Error::Internal(fmt::format("cannot write index: {}", e.get_description())));
+    return Fail(FromXapian(e, "cannot write index"));
   }
   return {};
 }
@@ -289,7 +290,7 @@ Result<BuildStats> UpdateIndex(const std::vector<Article>& articles, const std::
   } catch (const Xapian::DatabaseLockError& e) {
     return Fail(Error::Unavailable(fmt::format("index is locked by another writer: {}", e.get_msg())));
   } catch (const Xapian::Error& e) {
-    return Fail(Error::Internal(fmt::format("cannot update index {}: {}", index_dir, e.get_description())));
+    return Fail(FromXapian(e, fmt::format("cannot update index {}", index_dir)));
   }
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return stats;
@@ -319,7 +320,7 @@ Result<void> WriteSynonyms(Xapian::WritableDatabase& db, const Synonyms& synonym
       db.set_metadata(prefix + language, out.dump());
     }
   } catch (const Xapian::Error& e) {
-    return Fail(Error::Internal(fmt::format("cannot store synonyms: {}", e.get_description())));
+    return Fail(FromXapian(e, "cannot store synonyms"));
   }
   return {};
 }
@@ -392,7 +393,7 @@ Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::s
       db.commit();
       db.close();
     } catch (const Xapian::Error& e) {
-      return Fail(Error::Internal(fmt::format("cannot build index in {}: {}", gen_path.string(), e.get_description())));
+      return Fail(FromXapian(e, fmt::format("cannot build index in {}", gen_path.string())));
     }
     return {};
   };
@@ -416,7 +417,7 @@ Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::s
     for (const fs::path& p : scratch) fs::remove_all(p, ec);
   } catch (const Xapian::Error& e) {
     cleanup();
-    return Fail(Error::Internal(fmt::format("cannot build index in {}: {}", gen_path.string(), e.get_description())));
+    return Fail(FromXapian(e, fmt::format("cannot build index in {}", gen_path.string())));
   }
 
   if (auto r = PointStubAt(dir, generation); !r) {

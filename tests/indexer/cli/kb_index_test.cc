@@ -1,11 +1,14 @@
 #include "indexer/cli/kb_index.h"
 
+#include <filesystem>
+#include <set>
 #include <sstream>
 
 #include <gtest/gtest.h>
 
 #include "indexer/base/temp_dir.h"
 #include "tests/test_files.h"
+#include "tests/tmpfs.h"
 
 namespace kb {
 namespace {
@@ -219,6 +222,85 @@ TEST_F(KbIndexTest, SearchWithoutAnIndexSaysSo) {
   EXPECT_EQ(search.code, 1);
   EXPECT_EQ(search.err,
             "kb-index: not_found: no index at " + tmp_.path() + "/nothing: build one with 'kb-index build'\n");
+}
+
+// The names in `dir`, sorted.
+std::set<std::string> Listing(const std::string& dir) {
+  std::set<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) names.insert(entry.path().filename().string());
+  return names;
+}
+
+// A disk that fills up: both kinds of build fail with the reason, nothing
+// of them is left behind, the index built before still answers, and once
+// there is room again the next build goes through.
+TEST_F(KbIndexTest, AFullDiskFailsTheBuildAndLeavesTheLiveIndexServing) {
+  std::string why;
+  auto disk = testing::Tmpfs::Mount(tmp_.path() + "/disk", "1m", &why);
+  if (!disk) GTEST_SKIP() << why;
+  const std::string index = disk->path() + "/index";
+  ASSERT_EQ(KbIndex({"build", "--corpus", corpus_, "--index", index}).code, 0);
+  const Outcome before = KbIndex({"search", "--index", index, "refund"});
+  ASSERT_EQ(before.code, 0) << before.err;
+  ASSERT_EQ(before.out.rfind("1\trefund\t", 0), 0u) << before.out;
+  ASSERT_TRUE(disk->Fill());
+
+  // A new generation.
+  Outcome full = KbIndex({"build", "--full", "--corpus", corpus_, "--index", index});
+  EXPECT_EQ(full.code, 1);
+  EXPECT_EQ(full.err, "kb-index: resource_exhausted: cannot build index in " + index +
+                          "/gen-000002: the disk is full (DatabaseError: Error writing to file (No space left on "
+                          "device))\n");
+  EXPECT_EQ(Listing(index), (std::set<std::string>{".lock", "XAPIANDB", "gen-000001"}));
+  // An update of the live generation in place.
+  WriteFile(corpus_, "en/billing/invoice.md", Article("invoice", "Where is my invoice?", "Under Billing."));
+  Outcome update = KbIndex({"build", "--corpus", corpus_, "--index", index});
+  EXPECT_EQ(update.code, 1);
+  EXPECT_EQ(update.err, "kb-index: resource_exhausted: cannot update index " + index +
+                            ": the disk is full (DatabaseError: Modifications failed (DatabaseError: Error writing "
+                            "block 2 (No space left on device)), and couldn't open at the old revision: Error "
+                            "writing to file)\n");
+  EXPECT_EQ(Listing(index), (std::set<std::string>{".lock", "XAPIANDB", "gen-000001"}));
+  EXPECT_EQ(KbIndex({"search", "--index", index, "refund"}).out, before.out);
+  EXPECT_EQ(KbIndex({"search", "--index", index, "invoice"}).out, "");
+
+  disk->Unfill();
+  Outcome again = KbIndex({"build", "--corpus", corpus_, "--index", index});
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_EQ(again.out.rfind("updated gen-000001: 4 articles (en=4; 1 internal) from 4 files: 1 added, 0 updated, "
+                            "0 deleted, 3 unchanged in ",
+                            0),
+            0u)
+      << again.out;
+  EXPECT_EQ(KbIndex({"search", "--index", index, "invoice"}).out.rfind("1\tinvoice\t", 0), 0u);
+}
+
+// A read-only index directory (a read-only mount: root may write anything
+// else) can be searched but not built.
+TEST_F(KbIndexTest, AReadOnlyIndexDirectoryIsAClearError) {
+  std::string why;
+  auto disk = testing::Tmpfs::Mount(tmp_.path() + "/disk", "1m", &why);
+  if (!disk) GTEST_SKIP() << why;
+  const std::string index = disk->path() + "/index";
+  ASSERT_EQ(KbIndex({"build", "--corpus", corpus_, "--index", index}).code, 0);
+  ASSERT_TRUE(disk->SetReadOnly(true));
+
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"build", "--corpus", corpus_, "--index", index},
+        std::vector<std::string>{"build", "--full", "--corpus", corpus_, "--index", index}}) {
+    Outcome build = KbIndex(args);
+    EXPECT_EQ(build.code, 1);
+    EXPECT_EQ(build.err, "kb-index: failed_precondition: cannot open lock file " + index +
+                             "/.lock: Read-only file system\n");
+  }
+  Outcome fresh = KbIndex({"build", "--corpus", corpus_, "--index", disk->path() + "/other"});
+  EXPECT_EQ(fresh.code, 1);
+  EXPECT_EQ(fresh.err,
+            "kb-index: failed_precondition: cannot create " + disk->path() + "/other: Read-only file system\n");
+  Outcome search = KbIndex({"search", "--index", index, "refund"});
+  EXPECT_EQ(search.code, 0) << search.err;
+  EXPECT_EQ(search.out.rfind("1\trefund\t", 0), 0u) << search.out;
+  ASSERT_TRUE(disk->SetReadOnly(false));
 }
 
 }  // namespace
