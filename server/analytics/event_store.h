@@ -75,7 +75,10 @@ class EventStore {
 // Opens (creating if needed) the SQLite event store at `path`: WAL mode,
 // every acknowledged write fsynced. Concurrent appends are committed
 // together (group commit), so durability does not cost a disk flush per
-// request.
+// request. It must be writable now: kUnavailable when another process holds
+// a lock on it for two seconds, kDataLoss when it is corrupt or not an event
+// store. Appends that find the disk full fail with kResourceExhausted, and
+// nothing of them is stored.
 Result<std::unique_ptr<EventStore>> OpenSqliteEventStore(const std::string& path);
 
 }  // namespace kb::analytics

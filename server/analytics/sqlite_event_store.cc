@@ -27,6 +27,11 @@ namespace kb::analytics {
 namespace {
 
 constexpr auto kLinger = std::chrono::milliseconds(50);
+// How long a statement waits for another connection's lock: while serving,
+// and when the store is opened (a lock held that long at start is another
+// process's, and the start fails).
+constexpr int kBusyTimeoutMs = 10000;
+constexpr int kOpenBusyTimeoutMs = 2000;
 // Session starts the writer remembers, to skip rewriting them.
 constexpr std::size_t kKnownStarts = 200000;
 
@@ -98,14 +103,23 @@ class Stmt {
   sqlite3_stmt* s_ = nullptr;
 };
 
+// A full disk is its own error: the client is told nothing was stored
+// because there is no room, not that the store is away.
+Error DiskFull(sqlite3* db) {
+  return Error::ResourceExhausted(fmt::format("the event store's disk is full ({})", sqlite3_errmsg(db)));
+}
+
 Error SqlError(sqlite3* db, std::string_view what) {
+  if (db != nullptr && sqlite3_errcode(db) == SQLITE_FULL) return DiskFull(db);
   return Error::Unavailable(fmt::format("event store: {}: {}", what, db != nullptr ? sqlite3_errmsg(db) : "no database"));
 }
 
 Result<void> Exec(sqlite3* db, const char* sql) {
   char* message = nullptr;
   if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    Error e = Error::Unavailable(fmt::format("event store: {}", message != nullptr ? message : "failed"));
+    Error e = sqlite3_errcode(db) == SQLITE_FULL
+                  ? DiskFull(db)
+                  : Error::Unavailable(fmt::format("event store: {}", message != nullptr ? message : "failed"));
     sqlite3_free(message);
     return Fail(std::move(e));
   }
@@ -142,21 +156,41 @@ Result<Db> Open(const std::string& path, bool write) {
     return Fail(Error::Unavailable(
         fmt::format("cannot open event store {}: {}", path, raw != nullptr ? sqlite3_errmsg(raw) : "out of memory")));
   }
-  sqlite3_busy_timeout(db.get(), 10000);
-  if (write) {
-    // WAL: readers never block the writer. FULL: the WAL is fsynced at every
-    // commit, so an acknowledged event survives a crash of the process or
-    // of the machine.
-    if (auto r = Exec(db.get(), "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"); !r) {
-      if (sqlite3_errcode(db.get()) == SQLITE_NOTADB) {
-        return Fail(Error::DataLoss(fmt::format("{} is not a kbsearch event store: {}", path, r.error().message())));
-      }
-      return Fail(r.error());
-    }
-    if (auto r = Exec(db.get(), kSchema); !r) {
-      return Fail(Error::DataLoss(fmt::format("{} is not a kbsearch event store: {}", path, r.error().message())));
-    }
+  if (!write) {
+    sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
+    return db;
   }
+  // Opening for writing proves it can write, now: a file that is locked by
+  // another process, corrupt, or not an event store stops the start rather
+  // than every append later.
+  sqlite3_busy_timeout(db.get(), kOpenBusyTimeoutMs);
+  auto refuse = [&](const Error& e) -> Error {
+    switch (sqlite3_errcode(db.get())) {
+      case SQLITE_BUSY:
+      case SQLITE_LOCKED:
+        return Error::Unavailable(fmt::format(
+            "cannot open event store {}: another process holds a lock on it ({})", path, sqlite3_errmsg(db.get())));
+      case SQLITE_NOTADB:
+        return Error::DataLoss(fmt::format("{} is not a kbsearch event store: {}", path, e.message()));
+      case SQLITE_CORRUPT:
+        return Error::DataLoss(fmt::format(
+            "event store {} is corrupt ({}): restore it from a backup, or move it away to start an empty one", path,
+            sqlite3_errmsg(db.get())));
+      default: return e;
+    }
+  };
+  // WAL: readers never block the writer. FULL: the WAL is fsynced at every
+  // commit, so an acknowledged event survives a crash of the process or of
+  // the machine.
+  if (auto r = Exec(db.get(), "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"); !r) return Fail(refuse(r.error()));
+  if (auto r = Exec(db.get(), kSchema); !r) {
+    if (sqlite3_errcode(db.get()) != SQLITE_ERROR) return Fail(refuse(r.error()));
+    // Tables of another shape.
+    return Fail(Error::DataLoss(fmt::format("{} is not a kbsearch event store: {}", path, r.error().message())));
+  }
+  // The schema may have been there already, which takes no write lock.
+  if (auto r = Exec(db.get(), "BEGIN IMMEDIATE; ROLLBACK;"); !r) return Fail(refuse(r.error()));
+  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
   return db;
 }
 

@@ -9,6 +9,19 @@
 
 namespace kb::api {
 
+namespace {
+
+// The answer when the event store could not store a batch: nothing of it
+// is on disk. A full disk is storage_full (507); anything else, unavailable.
+HttpResponse NotStored(const Error& e) {
+  if (e.code() == ErrorCode::kResourceExhausted) {
+    return ErrorResponse(ApiError::kStorageFull, "no event was stored: " + e.message());
+  }
+  return ErrorResponse(ApiError::kUnavailable, e.message());
+}
+
+}  // namespace
+
 HttpResponse Api::PostEvents(const RequestContext& c) {
   auto batch = analytics::ParseEventBatch(c.request.body, NowMs());
   if (!batch) {
@@ -24,7 +37,7 @@ HttpResponse Api::PostEvents(const RequestContext& c) {
   }
   const std::size_t received = batch->size();
   auto added = events_->Append(std::move(*batch));
-  if (!added) return ErrorResponse(ApiError::kUnavailable, added.error().message());
+  if (!added) return NotStored(added.error());
   return Json({{"accepted", *added}, {"duplicates", received - *added}}, 202);
 }
 
@@ -35,7 +48,7 @@ HttpResponse Api::TicketWebhook(const RequestContext& c) {
   std::vector<analytics::Event> one;
   one.push_back(std::move(*e));
   auto added = events_->Append(std::move(one));
-  if (!added) return ErrorResponse(ApiError::kUnavailable, added.error().message());
+  if (!added) return NotStored(added.error());
   return Json({{"accepted", *added}, {"duplicates", 1 - *added}}, 202);
 }
 

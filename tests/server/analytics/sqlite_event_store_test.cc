@@ -1,8 +1,8 @@
 // The SQLite event store on its own, against what the EventStore interface
 // promises: appends that are counted, deduplicated and durable, queued
 // appends and Flush, scans of [from, to) with every field, help sessions,
-// purges, concurrent writers and readers, and clear errors for files it
-// cannot use.
+// purges, concurrent writers and readers, a full disk, and clear errors for
+// files it cannot use (locked, corrupt, not an event store).
 #include "server/analytics/event_store.h"
 
 #include <signal.h>
@@ -23,7 +23,9 @@
 
 #include "indexer/base/temp_dir.h"
 #include "indexer/base/time.h"
+#include "tests/server/analytics/sqlite_lock.h"
 #include "tests/test_files.h"
+#include "tests/tmpfs.h"
 
 namespace kb::analytics {
 namespace {
@@ -557,6 +559,111 @@ TEST(SqliteEventStoreOpenTest, ASqliteFileOfAnotherApplicationIsRefused) {
   EXPECT_EQ(store.error().code(), ErrorCode::kDataLoss) << store.error().ToString();
   EXPECT_EQ(store.error().message(),
             path + " is not a kbsearch event store: event store: no such column: event_id");
+}
+
+TEST(SqliteEventStoreOpenTest, AFileLockedByAnotherProcessIsRefused) {
+  TempDir tmp("event-store");
+  const std::string path = tmp.path() + "/events.sqlite";
+  {
+    auto store = OpenSqliteEventStore(path);
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    ASSERT_EQ((*store)->Append({MakeEvent("a", EventType::kView, "s", Channel::kWidget, kT0)}).value_or(0), 1u);
+  }
+  {
+    testing::SqliteLockHolder holder(path);
+    ASSERT_TRUE(holder.locked());
+    auto store = OpenSqliteEventStore(path);
+    ASSERT_FALSE(store.has_value());
+    EXPECT_EQ(store.error().code(), ErrorCode::kUnavailable) << store.error().ToString();
+    EXPECT_EQ(store.error().message(),
+              "cannot open event store " + path + ": another process holds a lock on it (database is locked)");
+  }
+  // Once the other process lets go, it opens with what it had.
+  auto store = OpenSqliteEventStore(path);
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  EXPECT_EQ((*store)->Count().value_or(-1), 1);
+}
+
+TEST(SqliteEventStoreOpenTest, ACorruptFileIsRefused) {
+  TempDir tmp("event-store");
+  const std::string path = tmp.path() + "/events.sqlite";
+  {
+    auto store = OpenSqliteEventStore(path);
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    std::vector<Event> many;
+    for (int i = 0; i < 2000; ++i) {
+      many.push_back(MakeEvent(fmt::format("e{}", i), EventType::kView, fmt::format("s{}", i), Channel::kWidget,
+                               kT0 + i));
+    }
+    ASSERT_EQ((*store)->Append(many).value_or(0), many.size());
+  }
+  // Checkpointed into the main file (the store's last connection closed),
+  // which then loses its second half.
+  ASSERT_FALSE(std::filesystem::exists(path + "-wal"));
+  const std::uintmax_t size = std::filesystem::file_size(path);
+  std::filesystem::resize_file(path, size / 2);
+  auto store = OpenSqliteEventStore(path);
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), ErrorCode::kDataLoss) << store.error().ToString();
+  EXPECT_EQ(store.error().message(), "event store " + path +
+                                         " is corrupt (database disk image is malformed): restore it from a backup, "
+                                         "or move it away to start an empty one");
+  EXPECT_EQ(std::filesystem::file_size(path), size / 2);  // left as it was
+}
+
+// A full disk: the batch that does not fit is refused whole, with its own
+// code, every batch acknowledged before is kept, and once there is room
+// the store takes batches again.
+TEST(SqliteEventStoreFaultTest, AFullDiskRefusesTheBatchAndKeepsWhatWasAcknowledged) {
+  TempDir tmp("event-store");
+  std::string why;
+  auto disk = testing::Tmpfs::Mount(tmp.path() + "/disk", "1m", &why);
+  if (!disk) GTEST_SKIP() << why;
+  const std::string path = disk->path() + "/events.sqlite";
+  auto store = OpenSqliteEventStore(path);
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  auto batch = [](int n) {
+    std::vector<Event> events;
+    for (int i = 0; i < 20; ++i) {
+      const int k = n * 20 + i;
+      events.push_back(MakeEvent(fmt::format("e{}", k), EventType::kView, fmt::format("s{}", k), Channel::kWidget,
+                                 kT0 + k));
+    }
+    return events;
+  };
+  std::set<std::string> acknowledged;
+  auto append = [&](int n) -> Result<std::size_t> {
+    auto added = (*store)->Append(batch(n));
+    if (added) {
+      for (const Event& e : batch(n)) acknowledged.insert(e.event_id);
+    }
+    return added;
+  };
+  int n = 0;
+  for (; n < 5; ++n) ASSERT_TRUE(append(n).has_value());
+  ASSERT_TRUE(disk->Fill());
+
+  // The first batch that needs a new page of the disk is refused; what
+  // fitted in pages the file already had was stored.
+  Result<std::size_t> refused = std::size_t{0};
+  for (int tries = 0; tries < 100 && refused; ++tries) refused = append(n++);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), ErrorCode::kResourceExhausted);
+  EXPECT_EQ(refused.error().message(), "the event store's disk is full (database or disk is full)");
+  const std::vector<Event> lost = batch(n - 1);
+  auto still = (*store)->Append(batch(n));
+  ASSERT_FALSE(still.has_value());
+  EXPECT_EQ(still.error().message(), "the event store's disk is full (database or disk is full)");
+
+  disk->Unfill();
+  ASSERT_TRUE(append(n).has_value());
+  store->reset();
+  auto reopened = OpenSqliteEventStore(path);
+  ASSERT_TRUE(reopened.has_value()) << reopened.error().ToString();
+  std::set<std::string> stored;
+  ASSERT_TRUE((*reopened)->Scan(0, kT0 * 2, [&](const Event& e) { stored.insert(e.event_id); }));
+  EXPECT_EQ(stored, acknowledged);
+  for (const Event& e : lost) EXPECT_EQ(stored.count(e.event_id), 0u) << e.event_id;
 }
 
 }  // namespace
