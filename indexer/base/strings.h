@@ -3,6 +3,7 @@
 #define KB_INDEXER_BASE_STRINGS_H_
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace kb {
@@ -25,6 +26,14 @@ inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
     if (lower(a[i]) != lower(b[i])) return false;
   }
   return true;
+}
+
+// `s` with every occurrence of `from` (not empty) replaced by `to`.
+inline std::string ReplaceAll(std::string s, std::string_view from, std::string_view to) {
+  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
+    s.replace(at, from.size(), to);
+  }
+  return s;
 }
 
 }  // namespace kb

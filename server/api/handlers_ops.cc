@@ -17,8 +17,15 @@ std::int64_t VisibleDocuments(const search::IndexStatus& s, search::Audience aud
 
 }  // namespace
 
+// Degraded is still 200: the server answers, from the index it has open.
 HttpResponse Api::Ready(const RequestContext& c) {
   const search::IndexStatus s = pool_->Status();
+  if (!s.degraded.empty()) {
+    return Json({{"status", "degraded"},
+                 {"reason", s.degraded},
+                 {"generation", s.generation},
+                 {"documents", VisibleDocuments(s, c.audience)}});
+  }
   return Json({{"status", "ready"}, {"generation", s.generation}, {"documents", VisibleDocuments(s, c.audience)}});
 }
 
@@ -26,7 +33,7 @@ HttpResponse Api::MetricsPage(const RequestContext& c) {
   const search::IndexStatus s = pool_->Status();
   HttpResponse res;
   res.content_type = "text/plain; version=0.0.4";
-  res.body = metrics_.Render(VisibleDocuments(s, c.audience), s.generation);
+  res.body = metrics_.Render(VisibleDocuments(s, c.audience), s.generation, !s.degraded.empty());
   return res;
 }
 

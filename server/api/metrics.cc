@@ -25,7 +25,7 @@ void Metrics::Record(Route route, int status, double seconds) {
   r.sum_us.fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
 }
 
-std::string Metrics::Render(std::int64_t documents, const std::string& generation) const {
+std::string Metrics::Render(std::int64_t documents, const std::string& generation, bool degraded) const {
   std::string out;
   out += "# HELP kb_http_requests_total HTTP requests by route and status.\n";
   out += "# TYPE kb_http_requests_total counter\n";
@@ -102,6 +102,9 @@ std::string Metrics::Render(std::int64_t documents, const std::string& generatio
   out += "# HELP kb_index_generation_info The served index generation.\n";
   out += "# TYPE kb_index_generation_info gauge\n";
   out += fmt::format("kb_index_generation_info{{generation=\"{}\"}} 1\n", generation);
+  out += "# HELP kb_index_degraded 1 while the live index cannot be opened or was found damaged (see /readyz).\n";
+  out += "# TYPE kb_index_degraded gauge\n";
+  out += fmt::format("kb_index_degraded {}\n", degraded ? 1 : 0);
   return out;
 }
 

@@ -62,8 +62,9 @@ class Metrics {
     connections_open_[static_cast<std::size_t>(place)].fetch_sub(1, std::memory_order_relaxed);
   }
 
-  // Renders everything, with the index's document count and generation.
-  std::string Render(std::int64_t documents, const std::string& generation) const;
+  // Renders everything, with the index's document count and generation, and
+  // whether the server is degraded (see /readyz).
+  std::string Render(std::int64_t documents, const std::string& generation, bool degraded) const;
 
  private:
   using Counter = std::atomic<std::uint64_t>;

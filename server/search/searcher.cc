@@ -11,6 +11,7 @@
 #include "indexer/schema.h"
 #include "indexer/text/analyzer.h"
 #include "indexer/text/word_list.h"
+#include "indexer/xapian_error.h"
 #include "server/search/query_builder.h"
 #include "server/search/searcher_xapian.h"
 #include "server/search/snippet.h"
@@ -48,6 +49,7 @@ class MultiValueCountMatchSpy : public Xapian::MatchSpy {
 struct Searcher::Impl {
   Xapian::Database db;
   SearcherOptions options;
+  std::string damage;  // see Searcher::Damage
   std::map<std::string, std::unique_ptr<text::Analyzer>> analyzers;
 
   std::map<std::string, SynonymTable> synonyms;
@@ -123,6 +125,15 @@ struct Searcher::Impl {
     return out;
   }
 
+  // `result`, remembering a read that found the index damaged.
+  template <typename T>
+  Result<T> Noting(Result<T> result) {
+    if (!result && result.error().code() == ErrorCode::kDataLoss) damage = result.error().message();
+    return result;
+  }
+
+  Result<Article> Lookup(const ArticleRequest& request);
+
   // One search in the request's own locale.
   Result<SearchResponse> SearchIn(const SearchRequest& request) {
     const text::Analyzer& analyzer = AnalyzerFor(request.locale);
@@ -148,7 +159,7 @@ struct Searcher::Impl {
         }
       }
     } catch (const Xapian::Error& e) {
-      return Fail(Error::Internal(fmt::format("search failed: {}", e.get_description())));
+      return Fail(FromXapian(e, "search failed"));
     }
     return response;
   }
@@ -207,19 +218,27 @@ struct Searcher::Impl {
 Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Searcher::~Searcher() = default;
 
+Result<Xapian::Database> OpenDatabase(const std::string& path) {
+  try {
+    return Xapian::Database(path);
+  } catch (const Xapian::DatabaseNotFoundError& e) {
+    return Fail(Error::NotFound(fmt::format("no index at {}: build one with 'kb-index build'", path)));
+  } catch (const Xapian::DatabaseOpeningError& e) {
+    return Fail(Error::NotFound(fmt::format("cannot open index {}: {}", path, e.get_msg())));
+  } catch (const Xapian::Error& e) {
+    Error error = FromXapian(e, fmt::format("cannot read index {}", path));
+    if (error.code() == ErrorCode::kInternal) error = Error::DataLoss(error.message());
+    return Fail(std::move(error));
+  }
+}
+
 Result<std::unique_ptr<Searcher>> Searcher::Open(const SearcherOptions& options) {
   if (options.index_paths.empty()) return Fail(Error::InvalidArgument("no index to open"));
   Xapian::Database db;
   for (const std::string& path : options.index_paths) {
-    try {
-      db.add_database(Xapian::Database(path));
-    } catch (const Xapian::DatabaseNotFoundError& e) {
-      return Fail(Error::NotFound(fmt::format("no index at {}: build one with 'kb-index build'", path)));
-    } catch (const Xapian::DatabaseOpeningError& e) {
-      return Fail(Error::NotFound(fmt::format("cannot open index {}: {}", path, e.get_msg())));
-    } catch (const Xapian::Error& e) {
-      return Fail(Error::DataLoss(fmt::format("cannot read index {}: {}", path, e.get_description())));
-    }
+    auto one = OpenDatabase(path);
+    if (!one) return Fail(one.error());
+    db.add_database(*one);
   }
   return SearcherFromDatabase(std::move(db), options);
 }
@@ -237,7 +256,7 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& request) {
   if (request.limit < 1 || request.limit > 1000) {
     return Fail(Error::InvalidArgument(fmt::format("limit must be between 1 and 1000, got {}", request.limit)));
   }
-  auto response = impl_->SearchIn(request);
+  auto response = impl_->Noting(impl_->SearchIn(request));
   if (!response) return response;
   // Nothing in the customer's language: answer from the default locale
   // rather than with nothing.
@@ -246,17 +265,22 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& request) {
       text::LanguageOf(request.locale) != text::LanguageOf(fallback)) {
     SearchRequest again = request;
     again.locale = fallback;
-    response = impl_->SearchIn(again);
+    response = impl_->Noting(impl_->SearchIn(again));
     if (!response) return response;
   }
   return response;
 }
 
 Result<std::vector<Suggestion>> Searcher::Suggest(const SuggestRequest& request) {
-  return SuggestTitles(request, impl_->AnalyzerFor(request.locale), impl_->WordsFor(request.locale), impl_->db);
+  return impl_->Noting(
+      SuggestTitles(request, impl_->AnalyzerFor(request.locale), impl_->WordsFor(request.locale), impl_->db));
 }
 
 Result<Article> Searcher::GetArticle(const ArticleRequest& request) {
+  return impl_->Noting(impl_->Lookup(request));
+}
+
+Result<Article> Searcher::Impl::Lookup(const ArticleRequest& request) {
   if (request.id.empty()) return Fail(Error::InvalidArgument("article id is empty"));
   std::vector<std::string> locales;
   auto add = [&](const std::string& l) {
@@ -264,26 +288,26 @@ Result<Article> Searcher::GetArticle(const ArticleRequest& request) {
   };
   add(request.locale);
   add(text::LanguageOf(request.locale));
-  add(impl_->options.default_locale);
+  add(options.default_locale);
   try {
     for (int attempt = 0;; ++attempt) {
       try {
         for (const std::string& locale : locales) {
           const std::string term = schema::IdTerm(locale, request.id);
-          Xapian::PostingIterator p = impl_->db.postlist_begin(term);
-          if (p == impl_->db.postlist_end(term)) continue;
-          Article a = schema::StoredArticle(impl_->db.get_document(*p), schema::StoredParts::kAll);
+          Xapian::PostingIterator p = db.postlist_begin(term);
+          if (p == db.postlist_end(term)) continue;
+          Article a = schema::StoredArticle(db.get_document(*p), schema::StoredParts::kAll);
           if (request.audience == Audience::kPublic && a.audience != ArticleAudience::kPublic) continue;
           return a;
         }
         break;
       } catch (const Xapian::DatabaseModifiedError&) {
         if (attempt == 1) throw;
-        impl_->db.reopen();  // a writer committed under us: look again once
+        db.reopen();  // a writer committed under us: look again once
       }
     }
   } catch (const Xapian::Error& e) {
-    return Fail(Error::Internal(fmt::format("article lookup failed: {}", e.get_description())));
+    return Fail(FromXapian(e, "article lookup failed"));
   }
   return Fail(Error::NotFound(fmt::format("no article '{}'", request.id)));
 }
@@ -293,5 +317,7 @@ std::int64_t Searcher::DocumentCount(Audience audience) const {
   if (audience == Audience::kAgent) return db.get_doccount();
   return db.get_doccount() - db.get_termfreq(schema::BooleanTerm(schema::kAudience, "internal"));
 }
+
+std::string Searcher::Damage() const { return impl_->damage; }
 
 }  // namespace kb::search

@@ -167,7 +167,7 @@ struct SearcherOptions {
 class Searcher {
  public:
   // Opens every index in `options.index_paths`. kNotFound when one is
-  // missing, kDataLoss when one cannot be read.
+  // missing, kDataLoss when one cannot be read (see OpenDatabase).
   static Result<std::unique_ptr<Searcher>> Open(const SearcherOptions& options);
 
   Searcher(const Searcher&) = delete;
@@ -191,6 +191,12 @@ class Searcher {
   // Number of articles in the index that `audience` may see: all of them
   // for agents.
   std::int64_t DocumentCount(Audience audience = Audience::kAgent) const;
+
+  // Why the last read that found the index damaged failed (an error whose
+  // code is kDataLoss: a corrupt block, a table cut short), or "" when none
+  // has. Searches, suggestions and lookups that meet damage fail with that
+  // error; the Searcher stays usable for what can still be read.
+  std::string Damage() const;
 
  private:
   friend std::unique_ptr<Searcher> SearcherFromDatabase(Xapian::Database db, const SearcherOptions& options);

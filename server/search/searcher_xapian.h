@@ -6,12 +6,18 @@
 #define KB_SERVER_SEARCH_SEARCHER_XAPIAN_H_
 
 #include <memory>
+#include <string>
 
 #include <xapian.h>
 
 #include "server/search/searcher.h"
 
 namespace kb::search {
+
+// Opens the database (or index directory) at `path`. kNotFound when there
+// is none; kDataLoss, "cannot read index PATH: the index is damaged
+// (DESCRIPTION)", when its files are damaged or cannot be read.
+Result<Xapian::Database> OpenDatabase(const std::string& path);
 
 // Searches `db`, as Searcher::Open does the databases it opens;
 // `options.index_paths` is not read.

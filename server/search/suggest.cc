@@ -4,6 +4,7 @@
 
 #include "indexer/document.h"
 #include "indexer/schema.h"
+#include "indexer/xapian_error.h"
 #include "server/search/query_builder.h"
 
 namespace kb::search {
@@ -95,7 +96,7 @@ Result<std::vector<Suggestion>> SuggestTitles(const SuggestRequest& request, con
       }
     }
   } catch (const Xapian::Error& e) {
-    return Fail(Error::Internal(fmt::format("suggest failed: {}", e.get_description())));
+    return Fail(FromXapian(e, "suggest failed"));
   }
   return out;
 }

@@ -38,11 +38,14 @@ constexpr std::string_view kIndex =
     "kb_index_documents 4\n"
     "# HELP kb_index_generation_info The served index generation.\n"
     "# TYPE kb_index_generation_info gauge\n"
-    "kb_index_generation_info{generation=\"gen-000001\"} 1\n";
+    "kb_index_generation_info{generation=\"gen-000001\"} 1\n"
+    "# HELP kb_index_degraded 1 while the live index cannot be opened or was found damaged (see /readyz).\n"
+    "# TYPE kb_index_degraded gauge\n"
+    "kb_index_degraded 0\n";
 
 TEST(MetricsTest, NothingRecordedYet) {
   const Metrics m;
-  EXPECT_EQ(m.Render(4, "gen-000001"),
+  EXPECT_EQ(m.Render(4, "gen-000001", false),
             "# HELP kb_http_requests_total HTTP requests by route and status.\n"
             "# TYPE kb_http_requests_total counter\n"
             "# HELP kb_http_request_duration_seconds Time to answer a request.\n"
@@ -66,7 +69,7 @@ TEST(MetricsTest, RequestsByRouteAndStatusWithLatencyHistograms) {
   m.CacheHit();
   m.CacheHit();
   m.CacheMiss();
-  EXPECT_EQ(m.Render(4, "gen-000001"),
+  EXPECT_EQ(m.Render(4, "gen-000001", false),
             "# HELP kb_http_requests_total HTTP requests by route and status.\n"
             "# TYPE kb_http_requests_total counter\n"
             "kb_http_requests_total{route=\"search\",status=\"200\"} 2\n"
@@ -131,7 +134,7 @@ TEST(MetricsTest, EveryListedStatusHasItsOwnLine) {
   for (int status : Metrics::kStatuses) m.Record(Route::kEvents, status, 0.001);
   m.Record(Route::kEvents, 201, 0.001);
   m.Record(Route::kEvents, 599, 0.001);
-  const std::string text = m.Render(0, "");
+  const std::string text = m.Render(0, "", true);
   std::string expected;
   for (const char* status :
        {"200", "202", "204", "400", "401", "404", "405", "409", "413", "429", "500", "503", "507"}) {
@@ -143,6 +146,7 @@ TEST(MetricsTest, EveryListedStatusHasItsOwnLine) {
   ASSERT_NE(from, std::string::npos) << text;
   EXPECT_EQ(text.substr(from, to - from), expected);
   EXPECT_NE(text.find("kb_index_generation_info{generation=\"\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("\nkb_index_degraded 1\n"), std::string::npos);
 }
 
 TEST(MetricsTest, ConnectionEventsAndOpenConnections) {
@@ -166,7 +170,7 @@ TEST(MetricsTest, ConnectionEventsAndOpenConnections) {
   m.Count(ConnectionEvent::kIdleTimedOut);
   m.Count(ConnectionEvent::kIdleTimedOut);
   m.Count(ConnectionEvent::kIdleEvicted);
-  const std::string text = m.Render(0, "");
+  const std::string text = m.Render(0, "", false);
   std::string values;
   const std::size_t to = text.find("# HELP kb_index_documents");
   for (std::size_t at = text.find("# HELP kb_http_connections_open"); at < to;) {

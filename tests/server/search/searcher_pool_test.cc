@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <string>
@@ -44,6 +46,16 @@ std::vector<Article> Platypuses(int n = 2) {
   for (int i = 1; i <= n; ++i) {
     out.push_back(MakeArticle(fmt::format("p{}", i), "en", fmt::format("Platypus habits {}", i),
                               "The platypus swims in the river of the shared enclosure."));
+  }
+  return out;
+}
+
+// The wombat corpus: w0..w299, enough for tables of several blocks.
+std::vector<Article> Wombats() {
+  std::vector<Article> out;
+  for (int i = 0; i < 300; ++i) {
+    out.push_back(MakeArticle(fmt::format("w{}", i), "en", fmt::format("Wombat burrow {}", i),
+                              fmt::format("The wombat digs burrow {} in the shared enclosure.", i)));
   }
   return out;
 }
@@ -389,11 +401,152 @@ TEST_F(SearcherPoolTest, AnUnreadableNewGenerationLeavesTheOldOneServing) {
   auto reloaded = pool->Reload();
   ASSERT_FALSE(reloaded.has_value());
   EXPECT_EQ(reloaded.error().code(), ErrorCode::kNotFound);
-  EXPECT_EQ(reloaded.error().message(), fmt::format("no index at {}: build one with 'kb-index build'", dir_));
+  EXPECT_EQ(reloaded.error().message(),
+            fmt::format("no index at {}/gen-000009: build one with 'kb-index build'", dir_));
   EXPECT_EQ(Fields(pool->Status()), StatusFields("gen-000001", revision, 3, 1));
+  EXPECT_EQ(pool->Status().degraded,
+            "no index at gen-000009: build one with 'kb-index build'; serving gen-000001 as opened before");
   SearcherPool::Lease lease = Take(*pool);
   EXPECT_EQ(lease.epoch(), 1u);
   EXPECT_EQ(Ids(*lease, "kangaroo"), kKangarooIds);
+  // New Searchers open what is served, not what the stub names.
+  SearcherPool::Lease second = Take(*pool);
+  EXPECT_EQ(Ids(*second, "kangaroo"), kKangarooIds);
+
+  // Named again, the served generation ends the degraded state.
+  ASSERT_TRUE(WriteFileAtomic(dir_ + "/XAPIANDB", "auto gen-000001\n"));
+  reloaded = pool->Reload();
+  ASSERT_TRUE(reloaded.has_value()) << reloaded.error().ToString();
+  EXPECT_EQ(Fields(*reloaded), StatusFields("gen-000001", revision, 3, 1));
+  EXPECT_EQ(reloaded->degraded, "");
+}
+
+// Cuts the file `name` of generation `generation` to `size` bytes in place,
+// as a failing disk or a careless copy would.
+void Truncate(const std::string& dir, const std::string& generation, const std::string& name, std::uintmax_t size) {
+  std::filesystem::resize_file(std::filesystem::path(dir) / generation / name, size);
+}
+
+TEST_F(SearcherPoolTest, ADamagedNewGenerationIsNotServed) {
+  ASSERT_NO_FATAL_FAILURE(Build(Kangaroos(), "gen-000001"));
+  auto pool = OpenPool();
+  ASSERT_NE(pool, nullptr);
+  const std::uint64_t revision = LiveRevision(dir_);
+  ASSERT_NO_FATAL_FAILURE(Build(Platypuses(), "gen-000002"));
+  Truncate(dir_, "gen-000002", "termlist.glass", 0);
+
+  auto reloaded = pool->Reload();
+  ASSERT_FALSE(reloaded.has_value());
+  EXPECT_EQ(reloaded.error().code(), ErrorCode::kDataLoss);
+  const std::string problem = fmt::format(
+      "cannot read index {}/gen-000002: the index is damaged (DatabaseError: EOF reading block 0)", dir_);
+  EXPECT_EQ(reloaded.error().message(), problem);
+  EXPECT_EQ(Fields(pool->Status()), StatusFields("gen-000001", revision, 3, 1));
+  EXPECT_EQ(pool->Status().degraded,
+            "cannot read index gen-000002: the index is damaged (DatabaseError: EOF reading block 0); serving "
+            "gen-000001 as opened before");
+  std::vector<SearcherPool::Lease> leases;
+  for (int i = 0; i < 3; ++i) {
+    leases.push_back(Take(*pool));
+    EXPECT_EQ(Ids(*leases.back(), "enclosure"), kKangarooIds) << "lease " << i;
+  }
+  leases.clear();
+
+  // A good generation swapped in ends it.
+  ASSERT_NO_FATAL_FAILURE(Build(Platypuses(), "gen-000003"));
+  reloaded = pool->Reload();
+  ASSERT_TRUE(reloaded.has_value()) << reloaded.error().ToString();
+  EXPECT_EQ(Fields(*reloaded), StatusFields("gen-000003", LiveRevision(dir_), 2, 2));
+  EXPECT_EQ(reloaded->degraded, "");
+  EXPECT_EQ(Ids(*Take(*pool), "enclosure"), kPlatypusIds);
+}
+
+// The generation being served is damaged under the pool: it cannot be
+// opened again, so every lease shares the Searchers already open on it.
+TEST_F(SearcherPoolTest, AServedGenerationDamagedInPlaceKeepsServingWhatIsOpen) {
+  ASSERT_NO_FATAL_FAILURE(Build(Kangaroos(), "gen-000001"));
+  auto pool = OpenPool(10ms);
+  ASSERT_NE(pool, nullptr);
+  const std::uint64_t revision = LiveRevision(dir_);
+  const Searcher* first;
+  const Searcher* second;
+  {
+    SearcherPool::Lease a = Take(*pool);
+    SearcherPool::Lease b = Take(*pool);
+    first = &*a;
+    second = &*b;
+  }
+  Truncate(dir_, "gen-000001", "termlist.glass", 0);
+  const std::string problem =
+      "cannot read index gen-000001: the index is damaged (DatabaseError: EOF reading block 0)";
+  ASSERT_TRUE(WaitFor([&] { return !pool->Status().degraded.empty(); }));
+  EXPECT_EQ(pool->Status().degraded, problem + "; serving gen-000001 as opened before");
+  EXPECT_EQ(Fields(pool->Status()), StatusFields("gen-000001", revision, 3, 1));
+
+  SearcherPool::Lease x = Take(*pool);
+  SearcherPool::Lease y = Take(*pool);
+  EXPECT_EQ((std::set<const Searcher*>{&*x, &*y}), (std::set<const Searcher*>{first, second}));
+  EXPECT_EQ(Ids(*x, "kangaroo"), kKangarooIds);
+  EXPECT_EQ(Ids(*y, "enclosure"), kKangarooIds);
+  // A third lease cannot open a new Searcher: it waits for one of these.
+  const Searcher* const returned = &*y;
+  std::atomic<const Searcher*> third{nullptr};
+  std::vector<std::string> third_ids;
+  std::thread waiter([&] {
+    SearcherPool::Lease z = Take(*pool);
+    third_ids = Ids(*z, "kangaroo");
+    third = &*z;
+  });
+  std::this_thread::sleep_for(50ms);  // let it find no Searcher to open
+  { SearcherPool::Lease gone = std::move(y); }
+  waiter.join();
+  EXPECT_EQ(third.load(), returned);
+  EXPECT_EQ(third_ids, kKangarooIds);
+  EXPECT_EQ(pool->Status().degraded, problem + "; serving gen-000001 as opened before");
+
+  // A rebuild swaps in a good generation, which the watcher moves to.
+  ASSERT_NO_FATAL_FAILURE(Build(Platypuses(), "gen-000002"));
+  ASSERT_TRUE(WaitFor([&] { return pool->Status().generation == "gen-000002"; }));
+  EXPECT_EQ(pool->Status().degraded, "");
+  EXPECT_EQ(Ids(*Take(*pool), "enclosure"), kPlatypusIds);
+}
+
+// A search that reads a damaged block fails with kDataLoss, and the pool
+// says so until another index is served.
+TEST_F(SearcherPoolTest, ASearchThatMeetsDamageMarksThePoolDegraded) {
+  std::vector<Article> wombats = Wombats();
+  ASSERT_NO_FATAL_FAILURE(Build(wombats, "gen-000001"));
+  auto pool = OpenPool();
+  ASSERT_NE(pool, nullptr);
+  SearcherPool::Lease lease = Take(*pool);
+  // The stored articles lose their first block, which the open Searcher
+  // has not read yet.
+  {
+    std::fstream f(dir_ + "/gen-000001/docdata.glass", std::ios::in | std::ios::out | std::ios::binary);
+    const std::string junk(8192, 'x');
+    f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+  }
+  SearchRequest request;
+  request.query = "wombat";
+  request.locale = "en";
+  auto found = lease->Search(request);
+  ASSERT_FALSE(found.has_value());
+  EXPECT_EQ(found.error().code(), ErrorCode::kDataLoss);
+  const std::string problem =
+      "search failed: the index is damaged (DatabaseCorruptError: dir_end invalid in block 0)";
+  EXPECT_EQ(found.error().message(), problem);
+  EXPECT_EQ(lease->Damage(), problem);
+  EXPECT_EQ(pool->Status().degraded, "");  // known when the lease ends
+  { SearcherPool::Lease gone = std::move(lease); }
+  EXPECT_EQ(pool->Status().degraded, problem);
+
+  ASSERT_NO_FATAL_FAILURE(Build(wombats, "gen-000002"));
+  auto reloaded = pool->Reload();
+  ASSERT_TRUE(reloaded.has_value()) << reloaded.error().ToString();
+  EXPECT_EQ(reloaded->degraded, "");
+  auto again = Take(*pool)->Search(request);
+  ASSERT_TRUE(again.has_value()) << again.error().ToString();
+  EXPECT_EQ(again->total_estimate, 300);
 }
 
 TEST_F(SearcherPoolTest, TheWatcherFollowsNewGenerationsAndRevisions) {
@@ -426,11 +579,7 @@ TEST_F(SearcherPoolTest, TheWatcherFollowsNewGenerationsAndRevisions) {
 // blocks; a Searcher opened before them reopens the database and answers
 // from what is live then, instead of failing.
 TEST_F(SearcherPoolTest, LeasesHeldAcrossSeveralCommitsStillAnswer) {
-  std::vector<Article> wombats;
-  for (int i = 0; i < 300; ++i) {
-    wombats.push_back(MakeArticle(fmt::format("w{}", i), "en", fmt::format("Wombat burrow {}", i),
-                                  fmt::format("The wombat digs burrow {} in the shared enclosure.", i)));
-  }
+  std::vector<Article> wombats = Wombats();
   ASSERT_NO_FATAL_FAILURE(Build(wombats, "gen-000001"));
   auto pool = OpenPool();
   ASSERT_NE(pool, nullptr);
