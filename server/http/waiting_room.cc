@@ -176,9 +176,13 @@ void WaitingRoom::TakeInbox() {
   for (const auto& [c, keep_alive] : returned) OnReturned(c, keep_alive);
   if (stop && !stopping_) {
     stopping_ = true;
+    // A request whose head has come and whose body is arriving is in
+    // flight: its body is waited for (until the body deadline) and it is
+    // served. The others, idle or with half a head, are closed.
     std::vector<Connection*> waiting;
     for (const auto& [c, owned] : connections_) {
-      if (c->state != Connection::State::kServing) waiting.push_back(c);
+      const bool arriving = c->state == Connection::State::kReading && c->reading_body;
+      if (c->state != Connection::State::kServing && !arriving) waiting.push_back(c);
     }
     for (Connection* c : waiting) Destroy(c);
   }

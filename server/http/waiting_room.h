@@ -111,8 +111,10 @@ class WaitingRoom {
   // `keep_alive`, else to be closed.
   void Return(Connection* connection, bool keep_alive);
 
-  // Closes every connection that is not being served, waits for those being
-  // served to come back, closes them, and ends the room's thread.
+  // Closes every connection that is neither being served nor receiving the
+  // body of a request, waits for those bodies (within the body deadline)
+  // and for every request being served to be answered, closes their
+  // connections, and ends the room's thread.
   void Stop();
 
  private:
