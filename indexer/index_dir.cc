@@ -92,6 +92,13 @@ Result<void> PrepareForBuild(const std::string& index_dir) {
   return {};
 }
 
+Result<void> CheckWritable(const std::string& index_dir) {
+  if (::access(index_dir.c_str(), W_OK) != 0) {
+    return Fail(Error::FailedPrecondition(fmt::format("{} is not writable: {}", index_dir, std::strerror(errno))));
+  }
+  return {};
+}
+
 int NextGeneration(const std::string& index_dir, int live) {
   int next = live;
   std::error_code ec;

@@ -58,6 +58,11 @@ std::string GenerationName(int number);
 // an index directory (a build never writes into someone else's folder).
 Result<void> PrepareForBuild(const std::string& index_dir);
 
+// Whether a build could write into `index_dir` now (access(2), which also
+// sees a read-only mount); kFailedPrecondition "INDEX_DIR is not writable:
+// REASON" when not.
+Result<void> CheckWritable(const std::string& index_dir);
+
 // The number for a new generation: above `live` and above every
 // generation directory present, finished or not (at least 1).
 int NextGeneration(const std::string& index_dir, int live);

@@ -8,6 +8,7 @@
 #include <fmt/core.h>
 
 #include "indexer/base/time.h"
+#include "indexer/index_dir.h"
 #include "server/analytics/report.h"
 #include "server/api/api.h"
 #include "server/api/config.h"
@@ -58,6 +59,11 @@ int main(int argc, char** argv) {
       sigwait(&signals, &sig);
       server.Stop();
     });
+    // Serving needs no write access to the index; reindexing does.
+    if (auto writable = kb::index_dir::CheckWritable(config->index_path); !writable) {
+      std::cerr << "kb-server: warning: " << writable.error().message()
+                << "; POST /api/v1/admin/reindex fails until it is\n";
+    }
     const auto status = (*api)->pool().Status();
     std::cerr << fmt::format("kb-server: serving {} ({} articles, {}) on http://{}:{}/\n", config->index_path,
                              status.documents, status.generation.empty() ? "no generation" : status.generation,

@@ -3,6 +3,7 @@
 #ifndef KB_TESTS_SERVER_HTTP_KB_SERVER_PROCESS_H_
 #define KB_TESTS_SERVER_HTTP_KB_SERVER_PROCESS_H_
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -36,11 +37,18 @@ inline pid_t Spawn(std::vector<std::string> args, const std::string& err_path, c
   return pid;
 }
 
-// The port a kb-server started with port 0 printed on `err_path`, or 0.
-inline int WaitForPort(const std::string& err_path) {
+// The port a kb-server started with port 0 printed on `err_path`, or 0;
+// 0 at once when the process `pid` (if given) has exited, which is left
+// for the caller to wait for.
+inline int WaitForPort(const std::string& err_path, pid_t pid = -1) {
   for (int i = 0; i < 1000; ++i) {
     const std::string text = Slurp(err_path);
     if (auto at = text.find("http://127.0.0.1:"); at != std::string::npos) return std::atoi(text.c_str() + at + 17);
+    siginfo_t info{};
+    if (pid > 0 && ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+        info.si_pid == pid) {
+      return 0;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return 0;
