@@ -40,6 +40,27 @@ std::vector<FieldTokens> AnalyzeFields(const Article& article, const text::Analy
   return out;
 }
 
+std::string Dump(const nlohmann::json& value) {
+  return value.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
+}
+
+// Field `key` of `object` when it is a string, else empty.
+std::string String(const nlohmann::json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The strings of list `key` of `object`; anything else in it is skipped.
+std::vector<std::string> Strings(const nlohmann::json& object, const char* key) {
+  std::vector<std::string> out;
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_array()) return out;
+  for (const nlohmann::json& item : *it) {
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
 }  // namespace
 
 Xapian::Document MakeDocument(const Article& article, const text::Analyzer& analyzer, const FieldLengths& average,
@@ -137,35 +158,38 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
       {"text", article.body_text},
       {"steps", article.steps},
   };
-  doc.add_value(kSlotSummary, summary.dump());
+  // The readers admit only valid UTF-8; should anything else arrive, it is
+  // stored as U+FFFD rather than thrown at the writer.
+  doc.add_value(kSlotSummary, Dump(summary));
   doc.add_value(kSlotHash, fmt::format("{:016x} {}", ArticleHash(article), ArticleKey(article.locale, article.id)));
-  doc.set_data(content.dump());
+  doc.set_data(Dump(content));
   return doc;
 }
 
 Article StoredArticle(const Xapian::Document& doc, StoredParts parts) {
   Article a;
+  // Anything unreadable is internal: it must not reach a customer.
+  a.audience = ArticleAudience::kInternal;
   const nlohmann::json summary = nlohmann::json::parse(doc.get_value(kSlotSummary), nullptr, /*allow_exceptions=*/false);
   if (summary.is_object()) {
-    auto str = [&](const char* key) { return summary.value(key, std::string()); };
+    auto str = [&](const char* key) { return String(summary, key); };
     a.id = str("id");
     a.title = str("title");
     a.type = ParseArticleType(str("type")).value_or(ArticleType::kFaq);
     a.locale = str("locale");
     a.product = str("product");
     a.category = str("category");
-    a.tags = summary.value("tags", std::vector<std::string>());
-    // Anything unreadable is internal: it must not reach a customer.
+    a.tags = Strings(summary, "tags");
     a.audience = ParseAudience(str("audience")).value_or(ArticleAudience::kInternal);
     a.updated = str("updated");
   }
   if (parts == StoredParts::kSummary) return a;
   const nlohmann::json content = nlohmann::json::parse(doc.get_data(), nullptr, /*allow_exceptions=*/false);
   if (content.is_object()) {
-    a.questions = content.value("questions", std::vector<std::string>());
-    a.body_markdown = content.value("body", std::string());
-    a.body_text = content.value("text", std::string());
-    a.steps = content.value("steps", std::vector<std::string>());
+    a.questions = Strings(content, "questions");
+    a.body_markdown = String(content, "body");
+    a.body_text = String(content, "text");
+    a.steps = Strings(content, "steps");
   }
   return a;
 }

@@ -26,7 +26,9 @@ using PhraseWords = std::unordered_set<std::string>;
 // the stems in `phrase_words` (the words of multi-word synonyms, which are
 // matched as phrases), or for every stem when it is null.
 // When `spelling_words` is given, it receives SpellingWords(article) (in no
-// particular order), from the same pass over the text.
+// particular order), from the same pass over the text. Text that is not
+// valid UTF-8 (which the readers refuse) is stored with U+FFFD in place of
+// each bad sequence; nothing about the article makes this throw.
 Xapian::Document MakeDocument(const Article& article, const text::Analyzer& analyzer, const FieldLengths& average,
                               const PhraseWords* phrase_words = nullptr,
                               std::vector<std::string>* spelling_words = nullptr);
@@ -38,7 +40,8 @@ enum class StoredParts {
 };
 
 // Decodes what MakeDocument stored. Fields that cannot be decoded are left
-// empty.
+// empty (an unreadable audience reads as internal). Never throws, whatever
+// the document holds.
 Article StoredArticle(const Xapian::Document& doc, StoredParts parts);
 
 }  // namespace kb::schema

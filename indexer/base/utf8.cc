@@ -1,5 +1,7 @@
 #include "indexer/base/utf8.h"
 
+#include <fmt/core.h>
+
 namespace kb {
 
 namespace {
@@ -35,6 +37,11 @@ std::size_t ValidSequenceLength(std::string_view text, std::size_t i) {
 }
 
 }  // namespace
+
+std::string InvalidUtf8Message(std::string_view text, const Utf8Problem& bad) {
+  return fmt::format("invalid UTF-8 (byte 0x{:02X} at column {})", static_cast<unsigned char>(text[bad.offset]),
+                     bad.column);
+}
 
 std::optional<Utf8Problem> FindInvalidUtf8(std::string_view text) {
   int line = 1;

@@ -20,6 +20,10 @@ struct Utf8Problem {
 // when the whole text is valid.
 std::optional<Utf8Problem> FindInvalidUtf8(std::string_view text);
 
+// "invalid UTF-8 (byte 0xE9 at column 4)": `bad`, a problem FindInvalidUtf8
+// found in `text`, as the readers report it.
+std::string InvalidUtf8Message(std::string_view text, const Utf8Problem& bad);
+
 // The number of code points in `text` (valid UTF-8): the bytes that do not
 // continue a sequence.
 inline std::size_t Utf8Length(std::string_view text) {

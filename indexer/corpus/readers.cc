@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "indexer/base/json.h"
 #include "indexer/base/lines.h"
 #include "indexer/base/utf8.h"
 #include "indexer/article.h"
@@ -17,7 +18,9 @@ namespace {
 // A field as a reader found it, before validation: the same rules then apply
 // to Markdown and JSONL.
 struct RawField {
-  enum class Kind { kScalar, kList, kNull, kOther };
+  // kInvalid: a field whose name or text is not valid UTF-8 (a YAML escape
+  // can make such bytes from valid text); reported once, then ignored.
+  enum class Kind { kScalar, kList, kNull, kOther, kInvalid };
   std::string key;
   Kind kind = Kind::kOther;
   std::string scalar;
@@ -31,6 +34,7 @@ struct RawArticle {
   std::string body;
   int line = 0;       // where the article starts
   int body_line = 0;  // where the body starts, when it is written line by line
+  bool yaml = false;  // the fields come from YAML front matter
 };
 
 const RawField* Find(const RawArticle& raw, std::initializer_list<std::string_view> keys) {
@@ -42,14 +46,50 @@ const RawField* Find(const RawArticle& raw, std::initializer_list<std::string_vi
   return nullptr;
 }
 
-void Validate(const RawArticle& raw, const ArticleDefaults& defaults, ReadResult& out) {
+// Marks the fields whose name or text is not valid UTF-8 as kInvalid, and
+// says which, where and why. Messages show no invalid byte: they reach
+// terminals and JSON.
+void CheckUtf8(RawArticle& raw, std::vector<Error>& errors) {
+  for (RawField& f : raw.fields) {
+    auto report = [&](std::string_view what, std::string_view text, const Utf8Problem& bad) {
+      const auto byte = static_cast<unsigned char>(text[bad.offset]);
+      // yaml-cpp writes the characters of these two escapes as one raw byte.
+      std::string_view hint;
+      if (raw.yaml && byte == 0x85) hint = "; YAML's \\N escape gives this byte: write \\u0085 instead";
+      if (raw.yaml && byte == 0xA0) hint = "; YAML's \\_ escape gives this byte: write \\u00A0 instead";
+      errors.push_back(Error::InvalidArgument(
+          fmt::format("{} is not valid UTF-8 (byte 0x{:02X} at byte {}){}", what, byte, bad.offset + 1, hint),
+          SourceLocation{"", f.line, 0}));
+      f.kind = RawField::Kind::kInvalid;
+    };
+    if (auto bad = FindInvalidUtf8(f.key)) {
+      report("a field name", f.key, *bad);
+      continue;
+    }
+    const std::string what = fmt::format("field '{}'", f.key);
+    if (auto bad = FindInvalidUtf8(f.scalar)) {
+      report(what, f.scalar, *bad);
+      continue;
+    }
+    for (const std::string& item : f.list) {
+      if (auto bad = FindInvalidUtf8(item)) {
+        report(what, item, *bad);
+        break;
+      }
+    }
+  }
+}
+
+void Validate(RawArticle raw, const ArticleDefaults& defaults, ReadResult& out) {
   std::vector<Error> errors;
+  CheckUtf8(raw, errors);
   auto fail = [&](int line, std::string message) {
     errors.push_back(Error::InvalidArgument(std::move(message), SourceLocation{"", line, 0}));
   };
   auto scalar = [&](std::initializer_list<std::string_view> keys, bool required) -> std::optional<std::string> {
     const RawField* f = Find(raw, keys);
     const std::string name(*keys.begin());
+    if (f != nullptr && f->kind == RawField::Kind::kInvalid) return std::nullopt;  // reported
     if (f == nullptr || f->kind == RawField::Kind::kNull) {
       if (required) fail(raw.line, fmt::format("missing required field '{}'", name));
       return std::nullopt;
@@ -66,7 +106,7 @@ void Validate(const RawArticle& raw, const ArticleDefaults& defaults, ReadResult
   };
   auto list = [&](std::string_view key) -> std::vector<std::string> {
     const RawField* f = Find(raw, {key});
-    if (f == nullptr || f->kind == RawField::Kind::kNull) return {};
+    if (f == nullptr || f->kind == RawField::Kind::kNull || f->kind == RawField::Kind::kInvalid) return {};
     if (f->kind == RawField::Kind::kScalar) return f->scalar.empty() ? std::vector<std::string>{} : std::vector{f->scalar};
     if (f->kind != RawField::Kind::kList || !f->list_ok) {
       fail(f->line, fmt::format("field '{}' must be a list of strings", key));
@@ -156,14 +196,6 @@ RawField FromYaml(const std::string& key, const YAML::Node& node, int line_offse
   return f;
 }
 
-// `line` is the line number to report (the problem's own line counts from
-// the start of `text`).
-Error InvalidUtf8Error(std::string_view text, const Utf8Problem& bad, int line) {
-  return Error::InvalidArgument(fmt::format("invalid UTF-8 (byte 0x{:02X} at column {})",
-                                            static_cast<unsigned char>(text[bad.offset]), bad.column),
-                                SourceLocation{"", line, bad.column});
-}
-
 bool IsFenceLine(std::string_view line) {
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
   return line == "---";
@@ -174,7 +206,7 @@ bool IsFenceLine(std::string_view line) {
 ReadResult ParseMarkdownArticle(std::string_view text, const ArticleDefaults& defaults) {
   ReadResult out;
   if (auto bad = FindInvalidUtf8(text)) {
-    out.errors.push_back(InvalidUtf8Error(text, *bad, bad->line));
+    out.errors.push_back(Error::InvalidArgument(InvalidUtf8Message(text, *bad), SourceLocation{"", bad->line, bad->column}));
     return out;
   }
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // BOM
@@ -219,6 +251,7 @@ ReadResult ParseMarkdownArticle(std::string_view text, const ArticleDefaults& de
 
   RawArticle raw;
   raw.line = 1;
+  raw.yaml = true;
   const int fm_first_line = 2;  // YAML line 0 is file line 2
   try {
     YAML::Node root = YAML::Load(std::string(text.substr(fm_begin, fm_end - fm_begin)));
@@ -242,7 +275,7 @@ ReadResult ParseMarkdownArticle(std::string_view text, const ArticleDefaults& de
   }
   raw.body = std::string(text.substr(body_begin));
   raw.body_line = body_line;
-  Validate(raw, defaults, out);
+  Validate(std::move(raw), defaults, out);
   return out;
 }
 
@@ -285,22 +318,13 @@ ReadResult ParseJsonlArticles(std::string_view text, const ArticleDefaults& defa
     const int line = lines.number();
     if (line == 1 && l.starts_with("\xEF\xBB\xBF")) l.remove_prefix(3);
     if (l.find_first_not_of(" \t") == std::string_view::npos) continue;
-    if (auto bad = FindInvalidUtf8(l)) {
-      out.errors.push_back(InvalidUtf8Error(l, *bad, line));
+    auto parsed = ParseJson(l);
+    if (!parsed) {
+      const SourceLocation& at = parsed.error().where();
+      out.errors.push_back(Error::InvalidArgument(parsed.error().message(), SourceLocation{"", line, at.column}));
       continue;
     }
-    nlohmann::json doc;
-    try {
-      doc = nlohmann::json::parse(l);
-    } catch (const nlohmann::json::parse_error& e) {
-      const int column = e.byte > 0 ? static_cast<int>(e.byte) : 1;
-      std::string what = e.what();
-      // nlohmann prefixes "[json.exception.parse_error.101] parse error at line 1, column N: ".
-      if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
-      out.errors.push_back(Error::InvalidArgument(fmt::format("malformed JSON at column {}: {}", column, what),
-                                                  SourceLocation{"", line, column}));
-      continue;
-    }
+    const nlohmann::json doc = std::move(*parsed);
     if (!doc.is_object()) {
       out.errors.push_back(Error::InvalidArgument(
           fmt::format("expected a JSON object, found {}", doc.type_name()), SourceLocation{"", line, 1}));
@@ -320,7 +344,7 @@ ReadResult ParseJsonlArticles(std::string_view text, const ArticleDefaults& defa
       }
       raw.fields.push_back(FromJson(key, value, line));
     }
-    Validate(raw, defaults, out);
+    Validate(std::move(raw), defaults, out);
   }
   return out;
 }

@@ -19,6 +19,7 @@
 
 #include "indexer/base/file.h"
 #include "indexer/base/flags.h"
+#include "indexer/base/json.h"
 #include "indexer/base/progress.h"
 #include "indexer/article.h"
 #include "indexer/corpus/fields.h"
@@ -493,22 +494,12 @@ constexpr std::string_view kImportUsage =
 ZendeskConversion ConvertZendeskExport(std::string_view json) {
   ZendeskConversion out;
   if (json.starts_with("\xEF\xBB\xBF")) json.remove_prefix(3);
-  Json doc;
-  try {
-    doc = Json::parse(json);
-  } catch (const Json::parse_error& e) {
-    // e.byte counts from 1 and points at the character that failed.
-    const std::size_t offset = std::min(e.byte > 0 ? e.byte - 1 : 0, json.size());
-    const std::size_t line_start = offset == 0 ? 0 : json.rfind('\n', offset - 1) + 1;  // npos + 1 == 0
-    const int line = 1 + static_cast<int>(std::count(json.begin(), json.begin() + static_cast<long>(offset), '\n'));
-    const int column = static_cast<int>(offset - line_start) + 1;
-    std::string what = e.what();
-    // nlohmann prefixes "[json.exception.parse_error.101] parse error at line 1, column N: ".
-    if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
-    out.errors.push_back(Error::InvalidArgument(fmt::format("malformed JSON at column {}: {}", column, what),
-                                                SourceLocation{"", line, column}));
+  auto parsed = ParseJson(json);
+  if (!parsed) {
+    out.errors.push_back(parsed.error());
     return out;
   }
+  const Json doc = std::move(*parsed);
   const ArticlePositions positions(json);
   if (!doc.is_object()) {
     out.errors.push_back(Error::InvalidArgument(

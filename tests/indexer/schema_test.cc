@@ -231,6 +231,47 @@ TEST(SchemaTest, StoredArticleRoundTrips) {
   EXPECT_EQ(all.steps, a.steps);
 }
 
+// The readers refuse invalid UTF-8; if any reached the writer, it would be
+// stored replaced, not thrown (nlohmann's dump() throws on it).
+TEST(SchemaTest, InvalidUtf8IsStoredReplacedNotThrown) {
+  Article a = Sample();
+  a.title = "a\x85 b";
+  a.tags = {"\xA0"};
+  a.body_markdown = "caf\xE9";
+  Xapian::Document doc;
+  ASSERT_NO_THROW(doc = MakeDocument(a, text::Analyzer("en"), FieldLengths{}));
+  const Article stored = StoredArticle(doc, StoredParts::kAll);
+  EXPECT_EQ(stored.title, "a\xEF\xBF\xBD b");
+  EXPECT_EQ(stored.tags, (std::vector<std::string>{"\xEF\xBF\xBD"}));
+  EXPECT_EQ(stored.body_markdown, "caf\xEF\xBF\xBD");
+  EXPECT_EQ(stored.id, a.id);
+}
+
+// Whatever a document holds (another program's, a damaged one), decoding
+// does not throw; what cannot be read is empty, and the audience internal.
+TEST(SchemaTest, StoredArticleReadsAnyDocumentWithoutThrowing) {
+  Xapian::Document doc;
+  doc.add_value(kSlotSummary, R"({"id": 7, "title": ["x"], "tags": "login", "audience": null, "locale": "en"})");
+  doc.set_data(R"({"questions": [1, "q", null], "body": {"a": 1}, "steps": 3})");
+  Article a;
+  ASSERT_NO_THROW(a = StoredArticle(doc, StoredParts::kAll));
+  EXPECT_EQ(a.id, "");
+  EXPECT_EQ(a.title, "");
+  EXPECT_EQ(a.locale, "en");
+  EXPECT_TRUE(a.tags.empty());
+  EXPECT_EQ(a.audience, ArticleAudience::kInternal);
+  EXPECT_EQ(a.questions, (std::vector<std::string>{"q"}));
+  EXPECT_EQ(a.body_markdown, "");
+  EXPECT_TRUE(a.steps.empty());
+
+  Xapian::Document garbage;
+  garbage.add_value(kSlotSummary, "\xFF{not json");
+  garbage.set_data("[1, 2");
+  ASSERT_NO_THROW(a = StoredArticle(garbage, StoredParts::kAll));
+  EXPECT_EQ(a.id, "");
+  EXPECT_EQ(a.audience, ArticleAudience::kInternal);
+}
+
 }  // namespace
 }  // namespace kb::schema
 

@@ -171,6 +171,42 @@ TEST_F(KbIndexTest, ABadCorpusPrintsEveryErrorAndLeavesTheOldIndexServing) {
   EXPECT_EQ(search.out.rfind("1\trefund\t", 0), 0u) << search.out;
 }
 
+// Inputs that once stopped kb-index with "internal error" and no place: a
+// YAML escape that makes invalid UTF-8 (check passed it, build threw while
+// storing it), and numbers out of a double's range in JSONL and Zendesk
+// exports.
+TEST_F(KbIndexTest, CheckAndBuildReportAnEscapeThatMakesInvalidUtf8WithItsLine) {
+  ASSERT_EQ(KbIndex({"build", "--corpus", corpus_, "--index", index_}).code, 0);
+  const std::string bad = WriteFile(corpus_, "en/account/escape.md", "---\nid: escape\ntitle: \"a\\N b\"\n---\nBody.\n");
+  const std::string message = bad + ":3: error: field 'title' is not valid UTF-8 (byte 0x85 at byte 2); YAML's \\N "
+                                    "escape gives this byte: write \\u0085 instead\n";
+  Outcome check = KbIndex({"check", "--corpus", corpus_, "--stale-days", "0"});
+  EXPECT_EQ(check.code, 1);
+  EXPECT_EQ(check.out, message + "checked 3 articles in 1 locale: 1 error, 0 warnings\n");
+  Outcome build = KbIndex({"build", "--corpus", corpus_, "--index", index_});
+  EXPECT_EQ(build.code, 1);
+  EXPECT_EQ(build.err, message + "kb-index: 1 error in " + corpus_ + "; the index in " + index_ + " was not changed\n");
+  EXPECT_EQ(KbIndex({"search", "--index", index_, "refund"}).out.rfind("1\trefund\t", 0), 0u);
+}
+
+TEST_F(KbIndexTest, ANumberOutOfRangeInJsonlIsAnErrorWithItsLine) {
+  const std::string jsonl = WriteFile(tmp_.path(), "bulk.jsonl", "{\"id\": \"a\", \"title\": \"t\", \"body\": 1e999}\n");
+  Outcome build = KbIndex({"build", "--corpus", jsonl, "--index", index_});
+  EXPECT_EQ(build.code, 1);
+  EXPECT_EQ(build.err, jsonl + ":1: error: number out of range at column 35: 1e999 does not fit in a double\n"
+                           "kb-index: 1 error in " + jsonl + "; the index in " + index_ + " was not changed\n");
+}
+
+TEST_F(KbIndexTest, ANumberOutOfRangeInAZendeskExportIsAnErrorWithItsLine) {
+  const std::string json = WriteFile(tmp_.path(), "export.json",
+                                     "{\"articles\": [\n{\"id\": 1e999, \"title\": \"t\", \"body\": \"b\", "
+                                     "\"locale\": \"en\"}]}");
+  Outcome import = KbIndex({"import", "zendesk", "--out", tmp_.path() + "/out", json});
+  EXPECT_EQ(import.code, 1);
+  EXPECT_EQ(import.err.substr(0, import.err.find('\n') + 1),
+            json + ":2: error: number out of range at column 8: 1e999 does not fit in a double\n");
+}
+
 TEST_F(KbIndexTest, ABadSynonymsFileIsAnErrorWithItsLine) {
   ASSERT_EQ(KbIndex({"build", "--corpus", corpus_, "--index", index_}).code, 0);
   WriteFile(corpus_, "synonyms/en.txt", "sign in, log in\nrefund\n");

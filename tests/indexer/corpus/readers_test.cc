@@ -145,6 +145,49 @@ TEST(MarkdownReaderTest, InvalidUtf8) {
   EXPECT_EQ(e.message(), "invalid UTF-8 (byte 0xE9 at column 4)");
 }
 
+// YAML's \N and \_ escapes are read by yaml-cpp as the single bytes 0x85
+// and 0xA0, which are not UTF-8: the field is refused where it is written.
+TEST(MarkdownReaderTest, AnEscapeThatYieldsInvalidUtf8IsAnErrorOnItsLine) {
+  Error e = OnlyError(ParseMarkdownArticle("---\nid: x\ntitle: \"a\\N b\"\n---\nBody.\n", kDefaults));
+  EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(e.where().line, 3);
+  EXPECT_EQ(e.message(),
+            "field 'title' is not valid UTF-8 (byte 0x85 at byte 2); YAML's \\N escape gives this byte: write \\u0085 "
+            "instead");
+  // The same character written as \u0085 is fine.
+  ReadResult ok = ParseMarkdownArticle("---\nid: x\ntitle: \"a\\u0085 b\"\n---\nBody.\n", kDefaults);
+  ASSERT_TRUE(ok.errors.empty()) << ok.errors[0].ToString();
+  EXPECT_EQ(ok.articles[0].title, "a\xC2\x85 b");
+}
+
+TEST(MarkdownReaderTest, EveryStringFieldAndNameIsCheckedForUtf8) {
+  ReadResult r = ParseMarkdownArticle(
+      "---\nid: x\ntitle: T\ntags: [ok, \"no\\_break\"]\n\"ke\\Ny\": 1\nproduct: \"\\N\"\nquestions:\n  - \"\\_\"\n---\n",
+      kDefaults);
+  ASSERT_EQ(r.errors.size(), 4u);
+  EXPECT_TRUE(r.articles.empty());
+  EXPECT_EQ(r.errors[0].where().line, 4);
+  EXPECT_EQ(r.errors[0].message(),
+            "field 'tags' is not valid UTF-8 (byte 0xA0 at byte 3); YAML's \\_ escape gives this byte: write \\u00A0 "
+            "instead");
+  EXPECT_EQ(r.errors[1].where().line, 5);
+  EXPECT_EQ(r.errors[1].message(),
+            "a field name is not valid UTF-8 (byte 0x85 at byte 3); YAML's \\N escape gives this byte: write \\u0085 "
+            "instead");
+  EXPECT_EQ(r.errors[2].where().line, 6);
+  EXPECT_EQ(r.errors[2].message().substr(0, 50), "field 'product' is not valid UTF-8 (byte 0x85 at b");
+  EXPECT_EQ(r.errors[3].where().line, 8);
+  EXPECT_EQ(r.errors[3].message().substr(0, 52), "field 'questions' is not valid UTF-8 (byte 0xA0 at b");
+}
+
+TEST(MarkdownReaderTest, AnInvalidRequiredFieldIsReportedOnce) {
+  // Not also "missing required field 'id'".
+  ReadResult r = ParseMarkdownArticle("---\nid: \"a\\Nb\"\ntitle: T\n---\n", kDefaults);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].where().line, 2);
+  EXPECT_EQ(r.errors[0].message().substr(0, 45), "field 'id' is not valid UTF-8 (byte 0x85 at b");
+}
+
 TEST(MarkdownReaderTest, MalformedYaml) {
   Error e = OnlyError(ParseMarkdownArticle("---\nid: x\ntitle: [unclosed\n---\n", kDefaults));
   EXPECT_EQ(e.where().line, 4);
@@ -222,6 +265,19 @@ TEST(JsonlReaderTest, MalformedJsonNamesLineAndColumn) {
   EXPECT_EQ(r.errors[0].message(),
             "malformed JSON at column 22: syntax error while parsing value - unexpected '}'; expected '[', '{', or "
             "a literal");
+}
+
+// nlohmann reads a number too large for a double as an error of another
+// kind than a syntax error; it is reported the same way, with its line.
+TEST(JsonlReaderTest, ANumberOutOfRangeNamesLineAndColumn) {
+  ReadResult r = ParseJsonlArticles(
+      "{\"id\": \"a\", \"title\": \"A\"}\n{\"id\": \"b\", \"title\": \"B\", \"body\": 1e999}\n", kDefaults);
+  ASSERT_EQ(r.articles.size(), 1u);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(r.errors[0].where().line, 2);
+  EXPECT_EQ(r.errors[0].where().column, 35);
+  EXPECT_EQ(r.errors[0].message(), "number out of range at column 35: 1e999 does not fit in a double");
 }
 
 TEST(JsonlReaderTest, NonObjectLine) {

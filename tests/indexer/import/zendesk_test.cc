@@ -249,6 +249,11 @@ TEST(ZendeskConvertTest, MalformedJsonNamesLineAndColumn) {
                                                     "literal"}));
 }
 
+TEST(ZendeskConvertTest, ANumberOutOfRangeNamesLineAndColumn) {
+  EXPECT_EQ(Problems("{\"articles\": [\n  {\"id\": 1e999, \"title\": \"T\", \"body\": \"<p>b</p>\", \"locale\": \"en\"}\n]}"),
+            (std::vector<std::string>{"2: number out of range at column 10: 1e999 does not fit in a double"}));
+}
+
 TEST(ZendeskConvertTest, TheExportMustHoldAnArticlesList) {
   EXPECT_EQ(Problems("[1, 2]"),
             (std::vector<std::string>{"1: expected a Zendesk export object {\"articles\": [...]}, found a list"}));
