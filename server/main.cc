@@ -1,12 +1,12 @@
 #include <pthread.h>
 #include <signal.h>
 
-#include <exception>
 #include <iostream>
 #include <thread>
 
 #include <fmt/core.h>
 
+#include "indexer/base/caught.h"
 #include "indexer/base/time.h"
 #include "indexer/index_dir.h"
 #include "server/analytics/report.h"
@@ -76,8 +76,8 @@ int main(int argc, char** argv) {
     }
     std::cerr << "kb-server: stopped\n";
     return 0;
-  } catch (const std::exception& e) {
-    std::cerr << "kb-server: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << kb::CaughtError("kb-server: internal error").message() << "\n";
     return 1;
   }
 }

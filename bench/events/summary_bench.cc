@@ -31,6 +31,7 @@
 
 #include <fmt/core.h>
 
+#include "indexer/base/caught.h"
 #include "indexer/base/error.h"
 #include "indexer/base/flags.h"
 #include "indexer/base/temp_dir.h"
@@ -503,10 +504,7 @@ int RunEventsBench(const std::vector<std::string>& args, std::ostream& out, std:
 }  // namespace kb::bench::events
 
 int main(int argc, char** argv) {
-  try {
+  return kb::RunMain("kb-events-bench", std::cerr, [&] {
     return kb::bench::events::RunEventsBench(std::vector<std::string>(argv + 1, argv + argc), std::cout, std::cerr);
-  } catch (const std::exception& e) {
-    std::cerr << "kb-events-bench: internal error: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }

@@ -21,6 +21,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "indexer/base/caught.h"
 #include "indexer/index_dir.h"
 #include "indexer/document.h"
 #include "indexer/schema.h"
@@ -184,6 +185,8 @@ Result<void> WriteArticles(Xapian::WritableDatabase& db, const std::vector<const
     return Fail(Error::Unavailable(fmt::format("index is locked by another writer: {}", e.get_msg())));
   } catch (const Xapian::Error& e) {
     return Fail(FromXapian(e, "cannot write index"));
+  } catch (...) {
+    return Fail(CaughtError("cannot write index"));
   }
   return {};
 }
@@ -291,6 +294,8 @@ Result<BuildStats> UpdateIndex(const std::vector<Article>& articles, const std::
     return Fail(Error::Unavailable(fmt::format("index is locked by another writer: {}", e.get_msg())));
   } catch (const Xapian::Error& e) {
     return Fail(FromXapian(e, fmt::format("cannot update index {}", index_dir)));
+  } catch (...) {
+    return Fail(CaughtError(fmt::format("cannot update index {}", index_dir)));
   }
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return stats;
@@ -321,6 +326,8 @@ Result<void> WriteSynonyms(Xapian::WritableDatabase& db, const Synonyms& synonym
     }
   } catch (const Xapian::Error& e) {
     return Fail(FromXapian(e, "cannot store synonyms"));
+  } catch (...) {
+    return Fail(CaughtError("cannot store synonyms"));
   }
   return {};
 }
@@ -394,6 +401,8 @@ Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::s
       db.close();
     } catch (const Xapian::Error& e) {
       return Fail(FromXapian(e, fmt::format("cannot build index in {}", gen_path.string())));
+    } catch (...) {  // this runs on threads of its own: nothing may escape
+      return Fail(CaughtError(fmt::format("cannot build index in {}", gen_path.string())));
     }
     return {};
   };
@@ -418,6 +427,9 @@ Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::s
   } catch (const Xapian::Error& e) {
     cleanup();
     return Fail(FromXapian(e, fmt::format("cannot build index in {}", gen_path.string())));
+  } catch (...) {
+    cleanup();
+    return Fail(CaughtError(fmt::format("cannot build index in {}", gen_path.string())));
   }
 
   if (auto r = PointStubAt(dir, generation); !r) {

@@ -72,14 +72,24 @@ class EventStore {
   virtual Result<std::int64_t> Count() = 0;
 };
 
+struct SqliteEventStoreOptions {
+  // Called on the writer thread inside each transaction, before it commits:
+  // a fault-injection point. What it throws fails that transaction as a
+  // failed write does: it is rolled back and every append in it gets the
+  // error. Default: none.
+  std::function<void()> before_commit;
+};
+
 // Opens (creating if needed) the SQLite event store at `path`: WAL mode,
 // every acknowledged write fsynced. Concurrent appends are committed
 // together (group commit), so durability does not cost a disk flush per
 // request. It must be writable now: kUnavailable when another process holds
 // a lock on it for two seconds, kDataLoss when it is corrupt or not an event
 // store. Appends that find the disk full fail with kResourceExhausted, and
-// nothing of them is stored.
-Result<std::unique_ptr<EventStore>> OpenSqliteEventStore(const std::string& path);
+// nothing of them is stored. Whatever else the writer thread meets, thrown
+// or returned, fails the appends it was writing, and the store goes on.
+Result<std::unique_ptr<EventStore>> OpenSqliteEventStore(const std::string& path,
+                                                         SqliteEventStoreOptions options = {});
 
 }  // namespace kb::analytics
 

@@ -1,5 +1,6 @@
 #include "server/analytics/retention.h"
 
+#include "indexer/base/caught.h"
 #include "indexer/base/time.h"
 
 namespace kb::analytics {
@@ -25,7 +26,13 @@ void RetentionPurge::Loop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
     lock.unlock();
-    if (auto r = store_.Purge(NowMs() - retention_ms_); !r && on_error_) on_error_(r.error());
+    Result<std::int64_t> purged = 0;
+    try {
+      purged = store_.Purge(NowMs() - retention_ms_);
+    } catch (...) {  // a store's library threw: reported like a failure
+      purged = Fail(CaughtError("purge failed"));
+    }
+    if (!purged && on_error_) on_error_(purged.error());
     lock.lock();
     wake_.wait_for(lock, every_, [&] { return stopping_; });
   }

@@ -19,6 +19,7 @@
 
 #include <fmt/core.h>
 
+#include "indexer/base/caught.h"
 #include "indexer/text/analyzer.h"
 #include "server/analytics/event_store.h"
 
@@ -196,7 +197,8 @@ Result<Db> Open(const std::string& path, bool write) {
 
 class SqliteEventStore final : public EventStore {
  public:
-  SqliteEventStore(std::string path, Db writer) : path_(std::move(path)), writer_(std::move(writer)) {
+  SqliteEventStore(std::string path, Db writer, SqliteEventStoreOptions options)
+      : path_(std::move(path)), writer_(std::move(writer)), options_(std::move(options)) {
     thread_ = std::thread([this] { WriterLoop(); });
   }
 
@@ -382,7 +384,15 @@ class SqliteEventStore final : public EventStore {
         waiters_ = 0;
       }
       std::vector<std::size_t> added(batch.size(), 0);
-      Result<void> written = Write(batch, added);
+      Result<void> written;
+      try {
+        written = Write(batch, added);
+      } catch (...) {  // nothing may end this thread: the appends get the error
+        written = Fail(CaughtError("event store: write failed"));
+        std::lock_guard<std::mutex> lock(write_mu_);
+        (void)Exec(writer_.get(), "ROLLBACK");  // if a transaction is open
+        known_starts_.clear();
+      }
       for (std::size_t i = 0; i < batch.size(); ++i) {
         if (batch[i].done == nullptr) continue;
         if (written) {
@@ -409,6 +419,7 @@ class SqliteEventStore final : public EventStore {
         added[i] += *r ? 1 : 0;
       }
     }
+    if (options_.before_commit) options_.before_commit();
     if (auto r = Exec(writer_.get(), "COMMIT"); !r) {
       (void)Exec(writer_.get(), "ROLLBACK");
       known_starts_.clear();
@@ -469,6 +480,7 @@ class SqliteEventStore final : public EventStore {
 
   std::string path_;
   Db writer_;
+  const SqliteEventStoreOptions options_;
   Stmt insert_, start_;
   std::mutex write_mu_;  // the writer connection
   // (session, channel, language) -> the earliest start written; may forget.
@@ -490,14 +502,14 @@ bool EventFilter::Admits(const Event& e) const {
   return true;
 }
 
-Result<std::unique_ptr<EventStore>> OpenSqliteEventStore(const std::string& path) {
+Result<std::unique_ptr<EventStore>> OpenSqliteEventStore(const std::string& path, SqliteEventStoreOptions options) {
   if (const std::filesystem::path parent = std::filesystem::path(path).parent_path(); !parent.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(parent, ec);
   }
   auto db = Open(path, /*write=*/true);
   if (!db) return Fail(db.error());
-  auto store = std::make_unique<SqliteEventStore>(path, std::move(*db));
+  auto store = std::make_unique<SqliteEventStore>(path, std::move(*db), std::move(options));
   if (auto r = store->Prepare(); !r) return Fail(r.error());
   return std::unique_ptr<EventStore>(std::move(store));
 }

@@ -4,6 +4,7 @@
 
 #include <fmt/core.h>
 
+#include "indexer/base/caught.h"
 #include "indexer/base/time.h"
 #include "indexer/base/utf8.h"
 #include "indexer/text/analyzer.h"
@@ -94,6 +95,12 @@ Api::~Api() {
 }
 
 Result<std::unique_ptr<Api>> Api::Create(const ServerConfig& config) {
+  auto events = analytics::OpenSqliteEventStore(config.events_path);
+  if (!events) return Fail(events.error());
+  return Create(config, std::move(*events));
+}
+
+Result<std::unique_ptr<Api>> Api::Create(const ServerConfig& config, std::unique_ptr<analytics::EventStore> events) {
   search::SearcherOptions options;
   options.index_paths = {config.index_path};
   options.default_locale = config.default_locale;
@@ -104,11 +111,9 @@ Result<std::unique_ptr<Api>> Api::Create(const ServerConfig& config) {
   if (auto list = text::SharedWordList(words); !list) return Fail(list.error());
   auto pool = search::SearcherPool::Open(options);
   if (!pool) return Fail(pool.error());
-  auto events = analytics::OpenSqliteEventStore(config.events_path);
-  if (!events) return Fail(events.error());
   auto log = AccessLog::Open(config.access_log);
   if (!log) return Fail(log.error());
-  return std::unique_ptr<Api>(new Api(config, std::move(*pool), std::move(*events), std::move(*log)));
+  return std::unique_ptr<Api>(new Api(config, std::move(*pool), std::move(events), std::move(*log)));
 }
 
 void Api::Flush() {
@@ -123,7 +128,10 @@ HttpResponse Api::Handle(const HttpRequest& request) {
   HttpResponse res;
   try {
     res = Dispatch(request, client, route);
-  } catch (const std::exception&) {
+  } catch (...) {
+    // Whatever a library threw: the client gets the API's 500 (which says
+    // nothing of it), the log says what it was.
+    log_->Problem("handler_error", CaughtError(RouteName(route)).message());
     res = ErrorResponse(ApiError::kInternal, "internal error");
   }
   const std::string origin = request.Header("origin");

@@ -32,6 +32,9 @@ class Api {
  public:
   // Opens the index, the event store and the access log named by `config`.
   static Result<std::unique_ptr<Api>> Create(const ServerConfig& config);
+  // The same, with `events` as the event store instead of the SQLite file
+  // that config.events_path names.
+  static Result<std::unique_ptr<Api>> Create(const ServerConfig& config, std::unique_ptr<analytics::EventStore> events);
   ~Api();
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;

@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include "indexer/build/build.h"
+#include "indexer/base/caught.h"
 #include "indexer/base/ids.h"
 #include "indexer/base/time.h"
 
@@ -73,18 +74,24 @@ void ReindexJobs::Run(std::string id, std::string corpus_path, std::string index
     }
     running_.clear();
   };
-  CorpusBuildOptions options;
-  options.index.full = full;
-  options.index.progress = [&](std::size_t done, std::size_t total) {
-    Update(id, [&](ReindexJob& j) {
-      j.done = done;
-      j.total = total;
-    });
-  };
-  auto build = BuildFromCorpus(corpus_path, index_dir, options);
-  if (!build) return finish(std::nullopt, std::move(build.error().errors));  // the index is not touched
-  if (after_) after_();
-  finish(build->stats, {});
+  // Whatever a library throws fails the job, with its message; it must not
+  // reach the thread's top, which would end the server.
+  try {
+    CorpusBuildOptions options;
+    options.index.full = full;
+    options.index.progress = [&](std::size_t done, std::size_t total) {
+      Update(id, [&](ReindexJob& j) {
+        j.done = done;
+        j.total = total;
+      });
+    };
+    auto build = BuildFromCorpus(corpus_path, index_dir, options);
+    if (!build) return finish(std::nullopt, std::move(build.error().errors));  // the index is not touched
+    if (after_) after_();
+    finish(build->stats, {});
+  } catch (...) {
+    finish(std::nullopt, {CaughtError("reindex failed")});
+  }
 }
 
 }  // namespace kb::api

@@ -1,6 +1,7 @@
 // Reindex jobs started over the admin API: one at a time, in the
 // background, each remembered with its progress, result and per-article
-// errors. Safe for concurrent use.
+// errors. Whatever a job's thread meets, returned or thrown, fails that job
+// with a message; it never ends the process. Safe for concurrent use.
 #ifndef KB_SERVER_API_REINDEX_JOBS_H_
 #define KB_SERVER_API_REINDEX_JOBS_H_
 

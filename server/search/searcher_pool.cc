@@ -179,7 +179,12 @@ void SearcherPool::Watch(std::chrono::milliseconds poll) {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stop_cv_.wait_for(lock, poll, [&] { return stop_; })) {
     lock.unlock();
-    (void)Reload(/*force=*/false);  // a failed reload keeps the old index serving, degraded
+    // A failed reload keeps the old index serving, degraded; so does one
+    // that threw.
+    try {
+      (void)Reload(/*force=*/false);
+    } catch (...) {
+    }
     lock.lock();
   }
 }

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <stdexcept>
+#include <thread>
 #include <tuple>
 
 #include <fmt/core.h>
@@ -182,6 +184,34 @@ TEST(IndexWriterTest, ReportsProgress) {
   options.progress = [&](std::size_t done, std::size_t total) { seen.emplace_back(done, total); };
   ASSERT_TRUE(BuildIndex(many, tmp.path() + "/index", {}, options));
   EXPECT_EQ(seen, (std::vector<std::pair<std::size_t, std::size_t>>{{256, 600}, {512, 600}, {600, 600}}));
+}
+
+// Shards are written on threads of their own: what is thrown there (here
+// by the progress callback) fails the build instead of ending the process.
+TEST(IndexWriterTest, AnExceptionWhileWritingAShardFailsTheBuildAndLeavesTheLiveIndexAlone) {
+  TempDir tmp("writer");
+  const std::string dir = tmp.path() + "/index";
+  ASSERT_TRUE(BuildIndex(Articles({{"a", "Alpha"}}), dir));
+  std::vector<Article> many;
+  for (int i = 0; i < 2400; ++i) {  // two shards or more where there are two cores
+    many.push_back(Articles({{"a", "Alpha"}})[0]);
+    many.back().id = fmt::format("a{}", i);
+  }
+  const std::thread::id caller = std::this_thread::get_id();
+  const bool threads = std::thread::hardware_concurrency() > 1;
+  BuildOptions options;
+  options.progress = [&](std::size_t, std::size_t) {
+    if (!threads || std::this_thread::get_id() != caller) throw std::runtime_error("progress failed");
+  };
+  auto stats = BuildIndex(many, dir, {}, options);
+  ASSERT_FALSE(stats.has_value());
+  EXPECT_EQ(stats.error().code(), ErrorCode::kInternal);
+  EXPECT_EQ(stats.error().message(), "cannot write index: progress failed");
+  EXPECT_EQ(*index_dir::LiveGeneration(dir), "gen-000001");
+  EXPECT_EQ(DocCount(dir), 1u);
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    EXPECT_EQ(entry.path().filename().string().find(".build"), std::string::npos) << entry.path();
+  }
 }
 
 TEST(IndexWriterTest, ABuildThatCannotLockLeavesTheLiveIndexAlone) {

@@ -46,6 +46,34 @@ class PurgeRecorder : public EventStore {
   std::vector<std::int64_t> cutoffs_;
 };
 
+// A store whose Purge throws, as a client library of another database may.
+class ThrowingPurge : public PurgeRecorder {
+ public:
+  Result<std::int64_t> Purge(std::int64_t before_ms) override {
+    (void)PurgeRecorder::Purge(before_ms);
+    throw std::runtime_error("connection reset");
+  }
+};
+
+TEST(RetentionPurgeTest, AnExceptionFromTheStoreIsReportedAndThePurgeGoesOn) {
+  ThrowingPurge store;
+  std::mutex mu;
+  std::vector<std::string> errors;
+  {
+    RetentionPurge purge(
+        store, 1,
+        [&](const Error& e) {
+          std::lock_guard<std::mutex> lock(mu);
+          errors.push_back(e.ToString());
+        },
+        std::chrono::milliseconds(5));
+    ASSERT_GE(store.WaitFor(2), 2u);
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_GE(errors.size(), 2u);
+  EXPECT_EQ(errors[0], "internal: purge failed: connection reset");
+}
+
 TEST(RetentionPurgeTest, PurgesWhatIsOlderThanTheLimitAtStart) {
   PurgeRecorder store;
   const std::int64_t before = NowMs();

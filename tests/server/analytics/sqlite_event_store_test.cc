@@ -515,6 +515,31 @@ TEST_F(SqliteEventStoreTest, RacingRetriesStoreEachEventOnce) {
   EXPECT_EQ(CountOf(*store_), kEvents);
 }
 
+// What is thrown on the writer thread fails the appends of that transaction
+// (nothing of it is stored, no one is told it was), and the store goes on.
+TEST(SqliteEventStoreFaultTest, AnExceptionWhileWritingFailsTheAppendsAndTheStoreGoesOn) {
+  TempDir tmp("event-store");
+  std::atomic<int> commits{0};
+  SqliteEventStoreOptions options;
+  options.before_commit = [&] {
+    if (commits.fetch_add(1) == 0) throw std::runtime_error("disk on fire");
+  };
+  auto store = OpenSqliteEventStore(tmp.path() + "/events.sqlite", options);
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  auto failed = (*store)->Append(EveryKind());
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_EQ(failed.error().code(), ErrorCode::kInternal);
+  EXPECT_EQ(failed.error().message(), "event store: write failed: disk on fire");
+  EXPECT_EQ(*(*store)->Count(), 0);
+  EXPECT_TRUE((*store)->HelpSessions(EventFilter{0, kT0 * 2, std::nullopt, ""})->empty());
+  // The same events again: all new, since none was kept.
+  auto stored = (*store)->Append(EveryKind());
+  ASSERT_TRUE(stored.has_value()) << stored.error().ToString();
+  EXPECT_EQ(*stored, EveryKind().size());
+  EXPECT_EQ(*(*store)->Count(), static_cast<std::int64_t>(EveryKind().size()));
+  EXPECT_EQ((*store)->HelpSessions(EventFilter{0, kT0 * 2, std::nullopt, ""})->size(), 2u);
+}
+
 TEST(SqliteEventStoreOpenTest, CreatesMissingDirectories) {
   TempDir tmp("event-store");
   const std::string path = tmp.path() + "/var/lib/kb/events.sqlite";

@@ -7,6 +7,7 @@
 
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include <fmt/core.h>
@@ -706,6 +707,68 @@ TEST_F(ReindexApiTest, AnotherWriterMakesTheJobFailClearly) {
   EXPECT_EQ(job["errors"][0]["code"], "unavailable");
   EXPECT_EQ(job["errors"][0]["message"],
             "another build is writing this index (lock held on " + index_ + "/.lock); try again when it finishes");
+}
+
+TEST_F(ReindexApiTest, AnArticleWhoseEscapeMakesInvalidUtf8FailsTheJobWithItsLine) {
+  WriteArticles(2);
+  const std::string bad =
+      testing::WriteFile(corpus_, "en/misc/escape.md", "---\nid: escape\ntitle: \"a\\N b\"\n---\nBody.\n");
+  HttpResponse started = Start();
+  ASSERT_EQ(started.status, 202) << started.body;
+  const json job = Wait(Body(started)["job"]);
+  EXPECT_EQ(job["status"], "failed");
+  EXPECT_EQ(job["errors"], (json{{{"code", "invalid_argument"},
+                                  {"path", bad},
+                                  {"line", 3},
+                                  {"message", "field 'title' is not valid UTF-8 (byte 0x85 at byte 2); YAML's \\N "
+                                              "escape gives this byte: write \\u0085 instead"}}}))
+      << job;
+  EXPECT_EQ(Ids(Get("/api/v1/search", {{"q", "refund"}})), (std::vector<std::string>{"refund"}));
+}
+
+// An event store whose library throws: std::exceptions from Append, and
+// something that is not one from Scan.
+class ThrowingEventStore : public analytics::EventStore {
+ public:
+  Result<std::size_t> Append(std::vector<analytics::Event>) override {
+    throw std::runtime_error("connection reset by peer");
+  }
+  void AppendLater(std::vector<analytics::Event>) override {}
+  Result<void> Flush() override { return {}; }
+  Result<void> Scan(std::int64_t, std::int64_t, const std::function<void(const analytics::Event&)>&,
+                    Fields) override {
+    throw 42;
+  }
+  Result<std::vector<analytics::SessionStart>> HelpSessions(const analytics::EventFilter&) override {
+    return std::vector<analytics::SessionStart>();
+  }
+  Result<std::int64_t> Purge(std::int64_t) override { return 0; }
+  Result<std::int64_t> Count() override { return 0; }
+};
+
+// Whatever a handler's library throws becomes the API's 500, says nothing of
+// itself to the client, is logged, and the server goes on.
+TEST_F(ApiTest, AnExceptionInAHandlerIsA500AndTheServerGoesOn) {
+  config_.access_log = tmp_.path() + "/access.log";
+  config_.max_body_bytes = 1024;
+  auto api = Api::Create(config_, std::make_unique<ThrowingEventStore>());
+  ASSERT_TRUE(api.has_value()) << api.error().ToString();
+  api_ = std::move(*api);
+  ExpectError(Post("/api/v1/events", R"({"events":[{"event_id":"e1","type":"view","session_id":"s1",)"
+                                     R"("channel":"widget","article_id":"refund"}]})"),
+              500, "internal", "internal error");
+  ExpectError(Get("/api/v1/analytics/summary", {}, {{"authorization", "Bearer admin-key-1"}}), 500, "internal",
+              "internal error");
+  EXPECT_EQ(Ids(Get("/api/v1/search", {{"q", "refund"}})), (std::vector<std::string>{"refund"}));
+  api_->Flush();
+  std::vector<json> problems;
+  std::istringstream lines(*ReadFile(config_.access_log));
+  for (std::string line; std::getline(lines, line);) {
+    const json j = json::parse(line);
+    if (j.contains("handler_error")) problems.push_back(j["handler_error"]);
+  }
+  EXPECT_EQ(problems, (std::vector<json>{"events: connection reset by peer",
+                                         "analytics_summary: an exception of unknown type"}));
 }
 
 TEST(ApiCreateTest, MissingIndexIsAnError) {

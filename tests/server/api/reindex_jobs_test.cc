@@ -232,6 +232,37 @@ TEST_F(ReindexJobsTest, ABadCorpusFailsTheJobWithEveryProblemAndLeavesTheIndexAl
   EXPECT_EQ(db.get_doccount(), 2u);
 }
 
+TEST_F(ReindexJobsTest, AnArticleWhoseEscapeMakesInvalidUtf8FailsTheJobWithItsLine) {
+  WriteArticle("a0", "Kangaroo feeding", "Kangaroos eat grass.");
+  WriteFile(corpus_, "en/misc/escape.md", "---\nid: escape\ntitle: \"a\\N b\"\n---\nBody.\n");
+  ReindexJobs jobs([&] { after_calls_.fetch_add(1); });
+  const ReindexJob job = Wait(jobs, StartOk(jobs));
+  EXPECT_EQ(job.status, JobStatus::kFailed);
+  ASSERT_EQ(job.errors.size(), 1u);
+  EXPECT_EQ(job.errors[0].ToString(),
+            corpus_ + "/en/misc/escape.md:3: error: field 'title' is not valid UTF-8 (byte 0x85 at byte 2); YAML's "
+                      "\\N escape gives this byte: write \\u0085 instead");
+  EXPECT_EQ(after_calls_.load(), 0);
+}
+
+// Whatever is thrown on the job's thread fails the job with its message
+// instead of ending the process.
+TEST_F(ReindexJobsTest, AnExceptionOnTheJobsThreadFailsTheJob) {
+  WriteArticle("a0", "Kangaroo feeding", "Kangaroos eat grass.");
+  ReindexJobs jobs([&] {
+    if (after_calls_.fetch_add(1) == 0) throw std::runtime_error("reload failed");
+  });
+  const ReindexJob job = Wait(jobs, StartOk(jobs));
+  EXPECT_EQ(job.status, JobStatus::kFailed);
+  EXPECT_GT(job.finished_ms, 0);
+  EXPECT_FALSE(job.result.has_value());
+  ASSERT_EQ(job.errors.size(), 1u);
+  EXPECT_EQ(job.errors[0].code(), ErrorCode::kInternal);
+  EXPECT_EQ(job.errors[0].message(), "reindex failed: reload failed");
+  // The next job runs.
+  EXPECT_EQ(Wait(jobs, StartOk(jobs)).status, JobStatus::kSucceeded);
+}
+
 TEST_F(ReindexJobsTest, AMissingCorpusFailsTheJob) {
   ReindexJobs jobs([&] { after_calls_.fetch_add(1); });
   auto id = jobs.Start(tmp_.path() + "/missing", index_, false);

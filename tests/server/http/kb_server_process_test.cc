@@ -316,5 +316,53 @@ TEST(KbServerProcessTest, NoKeyAndNoClientAddressIsEverWrittenToALog) {
   EXPECT_NE(log.find("\"route\":\"admin_reindex\""), std::string::npos) << log;
 }
 
+// A front-matter escape that yaml-cpp turns into invalid UTF-8 once made
+// the reindex thread throw, and kb-server abort (status 134) after its 202.
+// The job fails with the article's place, and the server keeps serving.
+TEST(KbServerProcessTest, AReindexOfABadArticleFailsTheJobAndTheServerKeepsServing) {
+  TempDir tmp("kb-server");
+  OneArticleIndex(tmp.path() + "/index");
+  const std::string bad =
+      testing::WriteFile(tmp.path(), "corpus/en/misc/escape.md", "---\nid: escape\ntitle: \"a\\N b\"\n---\nBody.\n");
+  testing::WriteFile(tmp.path(), "kb.toml",
+                     "[server]\naccess_log = \"\"\nport = 0\n[auth]\nadmin_keys = [\"admin\"]\n"
+                     "[index]\ncorpus = \"" + tmp.path() + "/corpus\"\n[rate_limit]\nrequests_per_second = 0\n");
+  const std::string err = tmp.path() + "/stderr";
+  const pid_t pid = Spawn({"--config", tmp.path() + "/kb.toml", "--index", tmp.path() + "/index", "--events",
+                           tmp.path() + "/events.sqlite"},
+                          err);
+  const int port = WaitForPort(err);
+  ASSERT_GT(port, 0) << Slurp(err);
+  httplib::Client client("127.0.0.1", port);
+  const httplib::Headers admin = {{"Authorization", "Bearer admin"}};
+  auto started = client.Post("/api/v1/admin/reindex", admin, "", "text/plain");
+  ASSERT_TRUE(started);
+  ASSERT_EQ(started->status, 202) << started->body;
+  const std::string job = nlohmann::json::parse(started->body)["job"];
+  nlohmann::json status;
+  for (int i = 0; i < 1000; ++i) {
+    auto res = client.Get("/api/v1/admin/reindex/" + job, admin);
+    ASSERT_TRUE(res) << "kb-server died: " << Slurp(err);
+    status = nlohmann::json::parse(res->body);
+    if (status["status"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(status["status"], "failed") << status;
+  ASSERT_EQ(status["errors"].size(), 1u) << status;
+  EXPECT_EQ(status["errors"][0]["path"], bad);
+  EXPECT_EQ(status["errors"][0]["line"], 3);
+  EXPECT_EQ(status["errors"][0]["message"],
+            "field 'title' is not valid UTF-8 (byte 0x85 at byte 2); YAML's \\N escape gives this byte: write \\u0085 "
+            "instead");
+  auto search = client.Get("/api/v1/search?q=password");
+  ASSERT_TRUE(search);
+  EXPECT_EQ(search->status, 200);
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  int wait_status = 0;
+  ASSERT_EQ(waitpid(pid, &wait_status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(wait_status)) << Slurp(err);
+  EXPECT_EQ(WEXITSTATUS(wait_status), 0);
+}
+
 }  // namespace
 }  // namespace kb
