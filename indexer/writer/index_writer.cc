@@ -261,6 +261,11 @@ Result<BuildStats> UpdateIndex(const std::vector<Article>& articles, const std::
       return full();
     }
     const std::unordered_map<std::string, Stored> stored = StoredArticles(db);
+    // One transaction: Xapian commits by itself every few thousand changes
+    // otherwise, and when a database that has pending changes is closed, so
+    // an update that fails half-way would be half written. A transaction is
+    // cancelled instead (by the destructor, on any early return).
+    db.begin_transaction(/*flushed=*/true);
     std::unordered_set<std::string> seen;
     std::vector<Article> changed;
     for (const Article& a : articles) {
@@ -286,10 +291,10 @@ Result<BuildStats> UpdateIndex(const std::vector<Article>& articles, const std::
     }
     if (auto r = WriteArticles(db, InDocidOrder(changed), articles, /*fresh=*/false, options.progress, &phrase_words);
         !r) {
-      return Fail(r.error());  // nothing was committed
+      return Fail(r.error());  // the transaction is cancelled: nothing is written
     }
     if (auto r = WriteSynonyms(db, synonyms); !r) return Fail(r.error());
-    db.commit();
+    db.commit_transaction();
   } catch (const Xapian::DatabaseLockError& e) {
     return Fail(Error::Unavailable(fmt::format("index is locked by another writer: {}", e.get_msg())));
   } catch (const Xapian::Error& e) {

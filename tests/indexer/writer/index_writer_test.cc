@@ -212,6 +212,15 @@ TEST(IndexWriterTest, AnExceptionWhileWritingAShardFailsTheBuildAndLeavesTheLive
   for (const auto& entry : fs::directory_iterator(dir)) {
     EXPECT_EQ(entry.path().filename().string().find(".build"), std::string::npos) << entry.path();
   }
+
+  // An update in place (on the caller's thread) fails the same way, and
+  // writes nothing of what it did before it failed.
+  options.progress = [](std::size_t, std::size_t) { throw std::runtime_error("progress failed"); };
+  auto updated = UpdateIndex(many, dir, {}, options);
+  ASSERT_FALSE(updated.has_value());
+  EXPECT_EQ(updated.error().code(), ErrorCode::kInternal);
+  EXPECT_EQ(updated.error().message(), "cannot write index: progress failed");
+  EXPECT_EQ(DocCount(dir), 1u);
 }
 
 TEST(IndexWriterTest, ABuildThatCannotLockLeavesTheLiveIndexAlone) {
