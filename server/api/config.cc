@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 #include <map>
 #include <tuple>
 #include <thread>
@@ -42,10 +43,28 @@ Result<void> Read(const toml::node& node, std::string_view key, std::string& out
 
 Result<void> Read(const toml::node& node, std::string_view key, int& out) {
   if (auto v = node.value<int64_t>(); v && node.is_integer()) {
+    if (*v < std::numeric_limits<int>::min() || *v > std::numeric_limits<int>::max()) {
+      return Fail(ConfigError(node, fmt::format("'{}' is out of range: {}", key, *v)));
+    }
     out = static_cast<int>(*v);
     return {};
   }
   return Fail(ConfigError(node, fmt::format("'{}' must be an integer", key)));
+}
+
+// An integer setting that must lie in [min, max]; `problem` says so.
+struct Bounded {
+  int& value;
+  int min, max;
+  std::string_view problem;
+};
+
+Result<void> Read(const toml::node& node, std::string_view key, Bounded& out) {
+  int v = 0;
+  if (auto r = Read(node, key, v); !r) return r;
+  if (v < out.min || v > out.max) return Fail(ConfigError(node, fmt::format("{}, got {}", out.problem, v)));
+  out.value = v;
+  return {};
 }
 
 Result<void> Read(const toml::node& node, std::string_view key, std::size_t& out) {
@@ -160,6 +179,10 @@ Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
   auto field = [](std::string_view key, auto& target) {
     return std::pair<std::string_view, R>(key, [key, &target](const toml::node& n) { return Read(n, key, target); });
   };
+  constexpr int kMaxInt = std::numeric_limits<int>::max();
+  Bounded port{c.port, 0, 65535, "'port' must be from 0 to 65535"};
+  Bounded query_chars{c.max_query_chars, 1, kMaxInt, "'max_query_chars' must be at least 1"};
+  Bounded retention{c.retention_days, 0, kMaxInt, "[events] retention_days must be 0 (keep all) or more"};
   for (const auto& [name, node] : root) {
     const toml::table* section = node.as_table();
     if (section == nullptr) {
@@ -169,7 +192,7 @@ Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
     const std::string_view n = name.str();
     if (n == "server") {
       r = ReadSection(*section, n,
-                      {field("host", c.host), field("port", c.port), field("threads", c.threads),
+                      {field("host", c.host), field("port", port), field("threads", c.threads),
                        field("max_connections", c.max_connections),
                        field("max_connections_per_client", c.max_connections_per_client),
                        field("header_timeout", c.header_timeout), field("body_timeout", c.body_timeout),
@@ -185,7 +208,7 @@ Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
     } else if (n == "events") {
       r = ReadSection(*section, n,
                       {field("path", c.events_path), field("attribution_window", c.attribution_window),
-                       field("retention_days", c.retention_days)});
+                       field("retention_days", retention)});
     } else if (n == "webhooks") {
       r = ReadSection(*section, n, {field("ticket_secret", c.ticket_secret)});
     } else if (n == "auth") {
@@ -197,15 +220,12 @@ Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
     } else if (n == "rate_limit") {
       r = ReadSection(*section, n, {field("requests_per_second", c.requests_per_second), field("burst", c.burst)});
     } else if (n == "limits") {
-      r = ReadSection(*section, n, {field("max_query_chars", c.max_query_chars), field("max_body_bytes", c.max_body_bytes)});
+      r = ReadSection(*section, n, {field("max_query_chars", query_chars), field("max_body_bytes", c.max_body_bytes)});
     } else {
       return Fail(ConfigError(node, fmt::format("unknown section [{}]", n)));
     }
     if (!r) return Fail(r.error());
   }
-  if (c.port < 0 || c.port > 65535) return Fail(Error::InvalidArgument(fmt::format("port must be 0-65535, got {}", c.port)));
-  if (c.max_query_chars < 1) return Fail(Error::InvalidArgument("max_query_chars must be at least 1"));
-  if (c.retention_days < 0) return Fail(Error::InvalidArgument("[events] retention_days must be 0 (keep all) or more"));
   for (const auto& [keys, file, what] : {std::tuple{&c.agent_keys, &c.agent_keys_file, "agent"},
                                          std::tuple{&c.admin_keys, &c.admin_keys_file, "admin"}}) {
     if (!keys->empty() && !file->empty()) {

@@ -89,7 +89,8 @@ TEST(ConfigTest, AnalyticsSettingsAreChecked) {
   EXPECT_EQ(c.error().where().line, 2);
   c = ParseConfig("[events]\nretention_days = -1\n", ServerConfig{});
   ASSERT_FALSE(c.has_value());
-  EXPECT_EQ(c.error().message(), "[events] retention_days must be 0 (keep all) or more");
+  EXPECT_EQ(c.error().message(), "[events] retention_days must be 0 (keep all) or more, got -1");
+  EXPECT_EQ(c.error().where().line, 2);
   auto flags = ConfigFromArgs({"--attribution-window", "30m", "--events", "/tmp/e.sqlite"});
   ASSERT_TRUE(flags.has_value());
   EXPECT_EQ(flags->attribution_window, std::chrono::minutes(30));
@@ -127,6 +128,27 @@ TEST(ConfigTest, ConnectionLimitsHaveDefaultsAndAreChecked) {
     EXPECT_EQ(c.error().message(), message) << line;
     EXPECT_EQ(c.error().where().line, 3) << line;
   }
+}
+
+// Numbers out of range are errors on their line: an integer wider than int
+// once wrapped around (port = 4294967376 was port 80).
+TEST(ConfigTest, NumbersOutOfRangeAreErrorsOnTheirLine) {
+  auto c = ParseConfig("[server]\nport = 4294967376\n", ServerConfig{});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().where().line, 2);
+  EXPECT_EQ(c.error().message(), "'port' is out of range: 4294967376");
+  c = ParseConfig("[server]\nhost = \"::1\"\nport = 70000\n", ServerConfig{});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().where().line, 3);
+  EXPECT_EQ(c.error().message(), "'port' must be from 0 to 65535, got 70000");
+  c = ParseConfig("[limits]\nmax_query_chars = 0\n", ServerConfig{});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().where().line, 2);
+  EXPECT_EQ(c.error().message(), "'max_query_chars' must be at least 1, got 0");
+  c = ParseConfig("[server]\nthreads = -9999999999\n", ServerConfig{});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().message(), "'threads' is out of range: -9999999999");
+  EXPECT_EQ(ParseConfig("[server]\nport = 0\n", ServerConfig{})->port, 0);
 }
 
 TEST(ConfigTest, ErrorsNameTheLine) {
