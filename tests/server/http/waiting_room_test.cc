@@ -205,6 +205,32 @@ class WaitingRoomTest : public ::testing::Test {
     return c;
   }
 
+  // With a cap of two: five connections from 127.0.0.5 (exempt) are all
+  // answered, while a third from 127.0.0.6 is refused with 503.
+  void ExpectOnlyOthersCapped() {
+    std::vector<std::unique_ptr<RawConnection>> held;
+    for (int i = 0; i < 5; ++i) {
+      held.push_back(Connect("127.0.0.5"));
+      ASSERT_TRUE(held.back()->Send("GET /healthz HTTP/1.1\r\nHost: kb\r\n"));
+    }
+    for (const auto& c : held) {
+      ASSERT_TRUE(c->Send("\r\n"));
+      auto res = c->Read();
+      ASSERT_TRUE(res);
+      EXPECT_EQ(res->status, 200);
+    }
+    std::vector<std::unique_ptr<RawConnection>> capped;
+    for (int i = 0; i < 2; ++i) {
+      capped.push_back(Connect("127.0.0.6"));
+      ASSERT_TRUE(capped.back()->Send("GET /healthz HTTP/1.1\r\n"));
+    }
+    auto over = Connect("127.0.0.6");
+    ASSERT_TRUE(over->Send(kHealthz));
+    auto res = over->Read();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 503);
+  }
+
   // A normal client's search, on a new connection from 127.0.0.1.
   std::optional<int> Search() {
     httplib::Client client("127.0.0.1", server_.port());
@@ -304,55 +330,14 @@ TEST_F(WaitingRoomTest, TheConnectionOverTheClientCapIsRefusedWhileTheOthersWork
 TEST_F(WaitingRoomTest, AnExemptAddressHasNoCap) {
   config_.max_connections_per_client = 2;
   ASSERT_TRUE(Start({.exempt_from_client_cap = [](std::string_view address) { return address == "127.0.0.5"; }}));
-  std::vector<std::unique_ptr<RawConnection>> held;
-  for (int i = 0; i < 5; ++i) {
-    held.push_back(Connect("127.0.0.5"));
-    ASSERT_TRUE(held.back()->Send("GET /healthz HTTP/1.1\r\nHost: kb\r\n"));
-  }
-  for (const auto& c : held) {
-    ASSERT_TRUE(c->Send("\r\n"));
-    auto res = c->Read();
-    ASSERT_TRUE(res);
-    EXPECT_EQ(res->status, 200);
-  }
-  // The cap holds for everyone else.
-  std::vector<std::unique_ptr<RawConnection>> capped;
-  for (int i = 0; i < 2; ++i) {
-    capped.push_back(Connect("127.0.0.6"));
-    ASSERT_TRUE(capped.back()->Send("GET /healthz HTTP/1.1\r\n"));
-  }
-  auto over = Connect("127.0.0.6");
-  ASSERT_TRUE(over->Send(kHealthz));
-  auto res = over->Read();
-  ASSERT_TRUE(res);
-  EXPECT_EQ(res->status, 503);
+  ExpectOnlyOthersCapped();
 }
 
 TEST_F(WaitingRoomTest, TheConfigsTrustedProxiesHaveNoCap) {
   config_.max_connections_per_client = 2;
   config_.trusted_proxies = api::TrustedProxies({*api::ParseCidrBlock("127.0.0.5")});
   ASSERT_TRUE(Start());
-  std::vector<std::unique_ptr<RawConnection>> held;
-  for (int i = 0; i < 5; ++i) {
-    held.push_back(Connect("127.0.0.5"));
-    ASSERT_TRUE(held.back()->Send("GET /healthz HTTP/1.1\r\nHost: kb\r\n"));
-  }
-  for (const auto& c : held) {
-    ASSERT_TRUE(c->Send("\r\n"));
-    auto res = c->Read();
-    ASSERT_TRUE(res);
-    EXPECT_EQ(res->status, 200);
-  }
-  std::vector<std::unique_ptr<RawConnection>> capped;
-  for (int i = 0; i < 2; ++i) {
-    capped.push_back(Connect("127.0.0.6"));
-    ASSERT_TRUE(capped.back()->Send("GET /healthz HTTP/1.1\r\n"));
-  }
-  auto over = Connect("127.0.0.6");
-  ASSERT_TRUE(over->Send(kHealthz));
-  auto res = over->Read();
-  ASSERT_TRUE(res);
-  EXPECT_EQ(res->status, 503);
+  ExpectOnlyOthersCapped();
 }
 
 // A proxy that adds its own X-Forwarded-For line, after the client's: the
