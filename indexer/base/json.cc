@@ -42,9 +42,10 @@ class LocatingParser : public nlohmann::detail::json_sax_dom_parser<Json> {
 
 // nlohmann prefixes "[json.exception.parse_error.101] parse error at line 1,
 // column N: ": the caller reports the place its own way.
+// The rest quotes what was read last, which may end inside a character.
 std::string WithoutPrefix(const std::string& what) {
   const std::size_t colon = what.find(": ");
-  return colon == std::string::npos ? what : what.substr(colon + 2);
+  return ToValidUtf8(colon == std::string::npos ? what : std::string_view(what).substr(colon + 2));
 }
 
 }  // namespace

@@ -38,6 +38,22 @@ std::size_t ValidSequenceLength(std::string_view text, std::size_t i) {
 
 }  // namespace
 
+std::string ToValidUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t len = ValidSequenceLength(text, i);
+    if (len == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(text.substr(i, len));
+      i += len;
+    }
+  }
+  return out;
+}
+
 std::string InvalidUtf8Message(std::string_view text, const Utf8Problem& bad) {
   return fmt::format("invalid UTF-8 (byte 0x{:02X} at column {})", static_cast<unsigned char>(text[bad.offset]),
                      bad.column);

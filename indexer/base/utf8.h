@@ -20,6 +20,11 @@ struct Utf8Problem {
 // when the whole text is valid.
 std::optional<Utf8Problem> FindInvalidUtf8(std::string_view text);
 
+// `text` with each byte that is not part of a valid sequence replaced by
+// U+FFFD: for text a library made, such as an error message that quotes
+// part of a multi-byte character, before it is shown or put in JSON.
+std::string ToValidUtf8(std::string_view text);
+
 // "invalid UTF-8 (byte 0xE9 at column 4)": `bad`, a problem FindInvalidUtf8
 // found in `text`, as the readers report it.
 std::string InvalidUtf8Message(std::string_view text, const Utf8Problem& bad);

@@ -269,7 +269,8 @@ ReadResult ParseMarkdownArticle(std::string_view text, const ArticleDefaults& de
     }
   } catch (const YAML::Exception& e) {
     const int l = e.mark.line >= 0 ? e.mark.line + fm_first_line : fm_first_line;
-    out.errors.push_back(Error::InvalidArgument(fmt::format("malformed front matter: {}", e.msg),
+    // yaml-cpp may quote one byte of a multi-byte character.
+    out.errors.push_back(Error::InvalidArgument(fmt::format("malformed front matter: {}", ToValidUtf8(e.msg)),
                                                 SourceLocation{"", l, e.mark.column >= 0 ? e.mark.column + 1 : 0}));
     return out;
   }

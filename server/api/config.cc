@@ -11,6 +11,7 @@
 #include <toml++/toml.h>
 
 #include "indexer/base/file.h"
+#include "indexer/base/utf8.h"
 #include "indexer/base/flags.h"
 #include "indexer/base/lines.h"
 #include "indexer/base/strings.h"
@@ -171,7 +172,7 @@ Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
   try {
     root = toml::parse(toml_text);
   } catch (const toml::parse_error& e) {
-    return Fail(Error::InvalidArgument(std::string(e.description()),
+    return Fail(Error::InvalidArgument(ToValidUtf8(e.description()),
                                        SourceLocation{"", static_cast<int>(e.source().begin.line),
                                                       static_cast<int>(e.source().begin.column)}));
   }

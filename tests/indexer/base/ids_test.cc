@@ -49,5 +49,12 @@ TEST(Utf8LengthTest, CountsCodePoints) {
   EXPECT_EQ(Utf8Length("😀"), 1u);
 }
 
+TEST(ToValidUtf8Test, ReplacesEachByteOutsideAValidSequence) {
+  EXPECT_EQ(ToValidUtf8("café 😀"), "café 😀");
+  EXPECT_EQ(ToValidUtf8("last read: '\xE2\x82'"), "last read: '\uFFFD\uFFFD'");  // a cut "€"
+  EXPECT_EQ(ToValidUtf8("a\x85" "b\xC0\xAF"), "a\uFFFD" "b\uFFFD\uFFFD");  // a stray byte, an overlong "/"
+  EXPECT_EQ(ToValidUtf8(""), "");
+}
+
 }  // namespace
 }  // namespace kb

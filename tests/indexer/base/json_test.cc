@@ -47,6 +47,16 @@ TEST(ParseJsonTest, ALongNumberIsShownShortened) {
             "number out of range at column 2: " + std::string(37, '9') + "... does not fit in a double");
 }
 
+// nlohmann quotes what it read last, which may end inside a character
+// (here U+FFFF, read as the start of a byte-order mark).
+TEST(ParseJsonTest, AMessageThatQuotesPartOfACharacterIsValidUtf8) {
+  auto v = ParseJson("\xEF\xBF\xBF");
+  ASSERT_FALSE(v.has_value());
+  EXPECT_EQ(v.error().message(),
+            "malformed JSON at column 2: syntax error while parsing value - invalid BOM; must be 0xEF 0xBB 0xBF if "
+            "given; last read: '\uFFFD\uFFFD'");
+}
+
 TEST(ParseJsonTest, HugeButFiniteNumbersAndDeepNestingAreFine) {
   EXPECT_TRUE(ParseJson("[1e308, -1e308, 18446744073709551615, -9223372036854775808]").has_value());
   EXPECT_TRUE(ParseJson(std::string(10000, '[') + std::string(10000, ']')).has_value());

@@ -194,6 +194,13 @@ TEST(MarkdownReaderTest, MalformedYaml) {
   EXPECT_EQ(e.message().rfind("malformed front matter: ", 0), 0u) << e.message();
 }
 
+// yaml-cpp's message quotes one byte of the byte-order mark.
+TEST(MarkdownReaderTest, AYamlMessageThatQuotesPartOfACharacterIsValidUtf8) {
+  Error e = OnlyError(ParseMarkdownArticle(std::string_view("---\n\0\xEF\xBB\xBF\n---", 12), kDefaults));
+  EXPECT_EQ(e.where().line, 2);
+  EXPECT_EQ(e.message(), "malformed front matter: unknown escape character: \uFFFD");
+}
+
 TEST(MarkdownReaderTest, ReportsEveryProblemOfAnArticle) {
   ReadResult r = ParseMarkdownArticle("---\nid: has space\ntitle: T\ntype: x\naudience: y\n---\n", kDefaults);
   ASSERT_EQ(r.errors.size(), 3u);
