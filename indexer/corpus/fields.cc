@@ -176,8 +176,9 @@ std::string CollapseBlankLines(const std::string& s) {
 }  // namespace
 
 MarkdownContent ExtractMarkdown(std::string_view markdown) {
+  const PaddedMarkdown padded(markdown);
   MarkdownWalker walker;
-  walker.markdown = markdown;
+  walker.markdown = padded.text();
   MD_PARSER parser{};
   parser.abi_version = 0;
   parser.flags = MD_DIALECT_GITHUB;
@@ -186,7 +187,7 @@ MarkdownContent ExtractMarkdown(std::string_view markdown) {
   parser.enter_span = EnterSpan;
   parser.leave_span = LeaveSpan;
   parser.text = OnText;
-  md_parse(markdown.data(), static_cast<MD_SIZE>(markdown.size()), &parser, &walker);
+  padded.Parse(parser, &walker);
   walker.out.text = CollapseBlankLines(walker.out.text);
   return std::move(walker.out);
 }

@@ -163,7 +163,7 @@ std::string RenderMarkdown(std::string_view markdown, const std::function<std::s
   parser.enter_span = EnterSpan;
   parser.leave_span = LeaveSpan;
   parser.text = Text;
-  md_parse(markdown.data(), static_cast<MD_SIZE>(markdown.size()), &parser, &r);
+  PaddedMarkdown(markdown).Parse(parser, &r);
   return r.out;
 }
 

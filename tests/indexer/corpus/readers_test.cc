@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/guarded_copy.h"
+
 #include "indexer/corpus/fields.h"
 
 namespace kb {
@@ -218,6 +220,14 @@ TEST(MarkdownReaderTest, BodyLineCountsTheFrontMatter) {
   r = ParseJsonlArticles("{\"id\": \"a\", \"title\": \"T\", \"body\": \"x\\ny\"}\n", kDefaults);
   ASSERT_EQ(r.articles.size(), 1u);
   EXPECT_EQ(r.articles[0].body_line, 0);  // the body is one string on the article's line
+}
+
+// md4c 0.4 reads past the end of an unfinished link at the end of the text.
+TEST(ExtractMarkdownTest, AnUnfinishedLinkAtTheEndIsReadWithinTheText) {
+  const testing::GuardedCopy body("Open [the page](");
+  const MarkdownContent content = ExtractMarkdown(body.view());
+  EXPECT_EQ(content.text, "Open [the page](");
+  EXPECT_TRUE(content.links.empty());
 }
 
 TEST(ExtractMarkdownTest, FindsLinkTargetsAndWhereTheyAre) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/guarded_copy.h"
+
 namespace kb::api {
 namespace {
 
@@ -25,6 +27,17 @@ TEST(MarkdownHtmlTest, KeepsOnlySafeLinks) {
   EXPECT_EQ(Render("[x](https://a.example/?q=1&r=2)"), "<p><a href=\"https://a.example/?q=1&amp;r=2\">x</a></p>\n");
   EXPECT_EQ(Render("[x](/help)"), "<p><a href=\"/help\">x</a></p>\n");
   EXPECT_EQ(Render("![logo\" onload=\"x](data:image/png;base64,AAA)"), "<p><img src=\"\" alt=\"logo&quot; onload=&quot;x\"></p>\n");
+}
+
+// md4c 0.4 reads past the end of "[](" and "![alt](" (an unfinished link
+// at the end of the text); given the text at the end of readable memory,
+// that crashed, and what it read past the end could make it allocate
+// gigabytes.
+TEST(MarkdownHtmlTest, AnUnfinishedLinkAtTheEndIsReadWithinTheText) {
+  const testing::GuardedCopy link("see [](");
+  EXPECT_EQ(Render(link.view()), "<p>see [](</p>\n");
+  const testing::GuardedCopy image("text ![alt](");
+  EXPECT_EQ(Render(image.view()), "<p>text ![alt](</p>\n");
 }
 
 TEST(MarkdownHtmlTest, KbLinksPointAtArticles) {
