@@ -136,7 +136,8 @@ TEST_F(RouteTableTest, EachPathFindsItsOwnRowsAndTheyAgree) {
   std::set<std::pair<std::string_view, std::string_view>> seen;
   for (const RouteSpec& route : api_->routes()) {
     EXPECT_TRUE(seen.emplace(route.method, route.pattern).second) << route.method << " " << route.pattern;
-    const RouteMatch match = FindRoute(api_->routes(), SamplePath(route));
+    const std::string path = SamplePath(route);  // match.capture points into it
+    const RouteMatch match = FindRoute(api_->routes(), path);
     ASSERT_FALSE(match.rows.empty()) << route.pattern;
     EXPECT_EQ(match.For(route.method), &route) << route.pattern;
     // Need, metric and rate limit are looked at before the method is.
