@@ -33,8 +33,18 @@ std::string SafeUrl(std::string url, const Renderer& r) {
   return {};
 }
 
+// md4c 0.4 can leave an image it entered unclosed ("![![](![]()]())"
+// enters two and leaves one): the image's alt attribute is closed before
+// anything else is written, so no markup ends up inside it.
+void CloseImage(Renderer* r) {
+  if (r->image_depth == 0) return;
+  r->out += "\">";
+  r->image_depth = 0;
+}
+
 int EnterBlock(MD_BLOCKTYPE type, void* detail, void* user) {
   auto* r = static_cast<Renderer*>(user);
+  CloseImage(r);
   switch (type) {
     case MD_BLOCK_DOC: break;
     case MD_BLOCK_QUOTE: r->out += "<blockquote>"; break;
@@ -62,6 +72,7 @@ int EnterBlock(MD_BLOCKTYPE type, void* detail, void* user) {
 
 int LeaveBlock(MD_BLOCKTYPE type, void* detail, void* user) {
   auto* r = static_cast<Renderer*>(user);
+  CloseImage(r);
   switch (type) {
     case MD_BLOCK_DOC: break;
     case MD_BLOCK_QUOTE: r->out += "</blockquote>\n"; break;
@@ -164,6 +175,7 @@ std::string RenderMarkdown(std::string_view markdown, const std::function<std::s
   parser.leave_span = LeaveSpan;
   parser.text = Text;
   PaddedMarkdown(markdown).Parse(parser, &r);
+  CloseImage(&r);
   return r.out;
 }
 

@@ -40,6 +40,13 @@ TEST(MarkdownHtmlTest, AnUnfinishedLinkAtTheEndIsReadWithinTheText) {
   EXPECT_EQ(Render(image.view()), "<p>text ![alt](</p>\n");
 }
 
+// md4c 0.4 enters two images here and leaves one: the alt attribute is
+// closed before the paragraph's end tag, which used to be written inside it.
+TEST(MarkdownHtmlTest, AnImageMd4cLeavesOpenIsClosedBeforeAnyMarkup) {
+  EXPECT_EQ(Render("![![](![]()]())\n\n1. next"), "<p><img src=\"\" alt=\"\"></p>\n<ol><li>next</li>\n</ol>\n");
+  EXPECT_EQ(Render("[](![)]()"), "<p><a href=\"![\"></a></p>\n");  // an image left without being entered
+}
+
 TEST(MarkdownHtmlTest, KbLinksPointAtArticles) {
   EXPECT_EQ(Render("See [resetting](kb:reset-password)."),
             "<p>See <a href=\"/articles/reset-password\">resetting</a>.</p>\n");
