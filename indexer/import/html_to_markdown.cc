@@ -796,8 +796,15 @@ class Converter {
 }  // namespace
 
 std::string HtmlToMarkdown(std::string_view html, const HtmlToMarkdownOptions& options) {
+  // gumbo 0.10 (Debian 12's) reads past the end of its input when it ends
+  // inside a character reference in an attribute ('<a href="&amp'). It
+  // parses a copy followed by NUL bytes, so those reads stay in the copy.
+  constexpr std::size_t kPadding = 64;
+  std::string padded;
+  padded.reserve(html.size() + kPadding);
+  padded.append(html).append(kPadding, '\0');
   std::unique_ptr<GumboOutput, void (*)(GumboOutput*)> parsed(
-      gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size()),
+      gumbo_parse_with_options(&kGumboDefaultOptions, padded.data(), html.size()),
       [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
   if (parsed == nullptr) return {};
   Converter converter(options);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/guarded_copy.h"
+
 #include "indexer/corpus/fields.h"
 
 namespace kb {
@@ -15,6 +17,13 @@ TEST(HtmlToMarkdownTest, ParagraphsAndEmphasis) {
   EXPECT_EQ(HtmlToMarkdown("<p>Go to <b> Settings </b>then <b><b>Account</b></b><em></em>.</p>"),
             "Go to **Settings** then **Account**.\n");
   EXPECT_EQ(HtmlToMarkdown("<p><s>old</s> <del>gone</del></p>"), "~~old~~ ~~gone~~\n");
+}
+
+// gumbo 0.10 reads past the end of a character reference that ends the
+// input inside an attribute.
+TEST(HtmlToMarkdownTest, AReferenceAtTheEndOfAnAttributeIsReadWithinTheText) {
+  const testing::GuardedCopy html("<p>Read this.</p><a href=\"https://x.example/?a=1&amp");
+  EXPECT_EQ(HtmlToMarkdown(html.view()), "Read this.\n");
 }
 
 TEST(HtmlToMarkdownTest, EmptyInputGivesEmptyOutput) {
