@@ -42,8 +42,10 @@ Result<void> Read(const toml::node& node, std::string_view key, std::string& out
   return Fail(ConfigError(node, fmt::format("'{}' must be a string", key)));
 }
 
+// node.value<int64_t>() converts a float too, out of range as well (undefined
+// behaviour): integers are read only from integer nodes.
 Result<void> Read(const toml::node& node, std::string_view key, int& out) {
-  if (auto v = node.value<int64_t>(); v && node.is_integer()) {
+  if (auto v = node.is_integer() ? node.value<int64_t>() : std::nullopt) {
     if (*v < std::numeric_limits<int>::min() || *v > std::numeric_limits<int>::max()) {
       return Fail(ConfigError(node, fmt::format("'{}' is out of range: {}", key, *v)));
     }
@@ -69,7 +71,7 @@ Result<void> Read(const toml::node& node, std::string_view key, Bounded& out) {
 }
 
 Result<void> Read(const toml::node& node, std::string_view key, std::size_t& out) {
-  if (auto v = node.value<int64_t>(); v && node.is_integer() && *v >= 0) {
+  if (auto v = node.is_integer() ? node.value<int64_t>() : std::nullopt; v && *v >= 0) {
     out = static_cast<std::size_t>(*v);
     return {};
   }

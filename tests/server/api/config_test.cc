@@ -151,6 +151,19 @@ TEST(ConfigTest, NumbersOutOfRangeAreErrorsOnTheirLine) {
   EXPECT_EQ(ParseConfig("[server]\nport = 0\n", ServerConfig{})->port, 0);
 }
 
+// toml++ converts a float to an integer out of range (undefined behaviour)
+// when asked for an integer: only integers are read as integers.
+TEST(ConfigTest, AFloatWhereAnIntegerGoesIsAnError) {
+  for (const char* text : {"[server]\nport = 99e77\n", "[server]\nport = 80.0\n", "[limits]\nmax_body_bytes = -1e300\n"}) {
+    auto c = ParseConfig(text, ServerConfig{});
+    ASSERT_FALSE(c.has_value()) << text;
+    EXPECT_EQ(c.error().where().line, 2) << text;
+  }
+  EXPECT_EQ(ParseConfig("[server]\nport = 99e77\n", ServerConfig{}).error().message(), "'port' must be an integer");
+  EXPECT_EQ(ParseConfig("[limits]\nmax_body_bytes = 1.5\n", ServerConfig{}).error().message(),
+            "'max_body_bytes' must be a non-negative integer");
+}
+
 TEST(ConfigTest, ErrorsNameTheLine) {
   auto c = ParseConfig("[server]\nport = 8080\nprot = 1\n", ServerConfig{});
   ASSERT_FALSE(c.has_value());
