@@ -27,6 +27,7 @@ const std::vector<FuzzTarget>& Targets() {
       {"toml_config", FuzzTomlConfig, 4096},
       {"query", FuzzQuery, 512},
       {"http_api", FuzzHttpApi, 4096},
+      {"request_head", FuzzRequestHead, 4096},
       {"markdown_html", FuzzMarkdownHtml, 4096},
   };
   return targets;

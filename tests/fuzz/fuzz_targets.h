@@ -59,6 +59,7 @@ void FuzzEventBatch(std::string_view input);
 void FuzzTomlConfig(std::string_view input);
 void FuzzQuery(std::string_view input);
 void FuzzHttpApi(std::string_view input);
+void FuzzRequestHead(std::string_view input);
 void FuzzMarkdownHtml(std::string_view input);
 
 }  // namespace kb::fuzz
