@@ -5,7 +5,7 @@
 //
 // Each target is built as a libFuzzer executable (fuzz_main.cc, with
 // -DKB_FUZZ=ON) and replayed over its seed corpus and its regressions by a
-// plain test of the normal suite (fuzz_regressions_test.cc), so an input
+// plain test of the normal suite (fuzz_replay_test.cc), so an input
 // that once failed keeps being run by every build.
 #ifndef KB_TESTS_FUZZ_FUZZ_TARGETS_H_
 #define KB_TESTS_FUZZ_FUZZ_TARGETS_H_

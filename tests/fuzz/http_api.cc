@@ -24,7 +24,10 @@ namespace kb::fuzz {
 
 namespace {
 
-constexpr std::string_view kSecret = "kb-fuzz-secret-3f7a91";  // in a file beside the widgets
+// In a file beside the widgets. Its control characters are what make it the
+// file's own: JSON escapes them, so a search that echoes or corrects what was
+// typed into it ("recret" to "secret") never contains the raw bytes.
+constexpr std::string_view kSecret = "\x01kb-fuzz-secret-3f7a91\x02";
 
 api::Api& TheApi() {
   static const std::unique_ptr<api::Api> api = [] {
