@@ -8,6 +8,7 @@
 #include "indexer/base/temp_dir.h"
 #include "indexer/build/build.h"
 #include "indexer/schema.h"
+#include "indexer/text/analyzer.h"
 #include "tests/fuzz/fuzz_targets.h"
 
 namespace kb::fuzz {
@@ -27,7 +28,15 @@ const BundledIndex& Bundled() {
     if (!build) Fail("cannot index the bundled corpus: " + build.error().errors.front().ToString());
     std::set<std::string> public_titles;
     for (const Article& a : build->corpus.articles) {
-      if (a.audience == ArticleAudience::kPublic) public_titles.insert(a.title);
+      if (a.audience != ArticleAudience::kPublic) continue;
+      public_titles.insert(a.title);
+      std::vector<std::string> texts = {a.title, a.body_text, a.product, a.category};
+      texts.insert(texts.end(), a.questions.begin(), a.questions.end());
+      texts.insert(texts.end(), a.tags.begin(), a.tags.end());
+      texts.insert(texts.end(), a.steps.begin(), a.steps.end());
+      for (const std::string& text : texts) {
+        for (text::Token& t : text::Tokenize(text)) b.public_terms.insert(std::move(t.term));
+      }
     }
     for (const Article& a : build->corpus.articles) {
       if (a.audience != ArticleAudience::kInternal) continue;
@@ -37,6 +46,16 @@ const BundledIndex& Bundled() {
     return b;
   }();
   return index;
+}
+
+std::optional<std::string> NonPublicTerm(std::string_view proposal, std::string_view typed) {
+  std::set<std::string> typed_terms;
+  for (text::Token& t : text::Tokenize(typed)) typed_terms.insert(std::move(t.term));
+  const std::set<std::string>& public_terms = Bundled().public_terms;
+  for (text::Token& t : text::Tokenize(proposal)) {
+    if (!typed_terms.contains(t.term) && !public_terms.contains(t.term)) return std::move(t.term);
+  }
+  return std::nullopt;
 }
 
 }  // namespace kb::fuzz

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "indexer/base/file.h"
+#include "tests/fuzz/bundled_index.h"
 #include "tests/fuzz/fuzz_targets.h"
 
 namespace kb::fuzz {
@@ -81,6 +82,16 @@ TEST(FuzzTargetsTest, TheBuildTheTableAndTheFoldersAgree) {
   }
   EXPECT_EQ(table, folders);
   EXPECT_EQ(table, build);
+}
+
+// The targets' check of what a public request is proposed: "dunning" is a
+// word of an internal runbook only, "password" and "reset" are public.
+TEST(FuzzTargetsTest, NonPublicTermNamesAWordOnlyInternalArticlesHave) {
+  EXPECT_EQ(NonPublicTerm("dunning", "dunnig"), "dunning");
+  EXPECT_EQ(NonPublicTerm("reset Dunning", "reset dunnig"), "dunning");
+  EXPECT_EQ(NonPublicTerm("dunning", "dunning"), std::nullopt);  // typed, so echoed
+  EXPECT_EQ(NonPublicTerm("reset password", "resett pasword"), std::nullopt);
+  EXPECT_EQ(NonPublicTerm("", "dunnig"), std::nullopt);
 }
 
 }  // namespace

@@ -172,10 +172,27 @@ void FuzzHttpApi(std::string_view input) {
   const std::string auth = request.Header("authorization");
   const bool keyed = auth.find("agent-key") != std::string::npos || auth.find("admin-key") != std::string::npos;
   if (!keyed) {
+    // The query as typed and as corrected are echoes: a correction may only
+    // bring in words of public articles.
+    std::string answer = res.body;
+    if (res.content_type == "application/json") {
+      nlohmann::json body = nlohmann::json::parse(res.body, nullptr, /*allow_exceptions=*/false);
+      if (body.is_object()) {
+        if (body.contains("did_you_mean") && body["did_you_mean"].is_string()) {
+          const std::optional<std::string> term =
+              NonPublicTerm(body["did_you_mean"].get<std::string>(), request.Param("q"));
+          Check(!term.has_value(), fmt::format("a public request was proposed '{}', a word of no public article: {}",
+                                               term.value_or(""), what));
+        }
+        body.erase("query");
+        body.erase("did_you_mean");
+        answer = body.dump();
+      }
+    }
     const std::string typed = Words(input);
     for (const std::string& title : Bundled().internal_titles) {
-      if (typed.find(Words(title)) != std::string::npos) continue;  // echoed (or corrected), not leaked
-      Check(res.body.find(title) == std::string::npos,
+      if (typed.find(Words(title)) != std::string::npos) continue;  // echoed in an error, not leaked
+      Check(answer.find(title) == std::string::npos,
             fmt::format("a public request saw the internal article '{}': {}", title, what));
     }
   }

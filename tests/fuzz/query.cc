@@ -2,7 +2,8 @@
 // line of the input picks the request (any of: agent, facets, explain, a
 // locale such as de-AT, page=N); the rest is what the customer typed.
 // Searches answer or refuse with invalid_argument; a public request sees no
-// internal article; everything returned is valid UTF-8.
+// internal article and is proposed no word of one; everything returned is
+// valid UTF-8.
 #include <algorithm>
 #include <charconv>
 #include <set>
@@ -72,6 +73,10 @@ void FuzzQuery(std::string_view input) {
       for (const search::TermExplanation& e : hit.explanation) Check(IsUtf8(e.term), "an explanation that is not valid UTF-8");
     }
     Check(IsUtf8(response->did_you_mean), "did_you_mean is not valid UTF-8");
+    if (is_public) {
+      const std::optional<std::string> term = NonPublicTerm(response->did_you_mean, text);
+      Check(!term.has_value(), "a public search was proposed '" + term.value_or("") + "', a word of no public article");
+    }
     for (const auto& [facet, values] : response->facets) {
       for (const auto& [value, count] : values) {
         Check(IsUtf8(value) && count > 0, "a facet value that is not valid UTF-8, or counted 0");
