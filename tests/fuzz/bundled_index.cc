@@ -35,7 +35,11 @@ const BundledIndex& Bundled() {
       texts.insert(texts.end(), a.tags.begin(), a.tags.end());
       texts.insert(texts.end(), a.steps.begin(), a.steps.end());
       for (const std::string& text : texts) {
-        for (text::Token& t : text::Tokenize(text)) b.public_terms.insert(std::move(t.term));
+        // The words as the indexer makes them: hyphenated ones also joined
+        // ("REST-API" is "restapi" too).
+        const std::vector<text::Token> tokens = text::Tokenize(text);
+        for (const text::Token& t : tokens) b.public_terms.insert(t.term);
+        for (auto& [at, joined] : schema::Hyphenated(text, tokens)) b.public_terms.insert(std::move(joined));
       }
     }
     for (const Article& a : build->corpus.articles) {

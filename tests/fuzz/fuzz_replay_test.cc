@@ -92,6 +92,7 @@ TEST(FuzzTargetsTest, NonPublicTermNamesAWordOnlyInternalArticlesHave) {
   EXPECT_EQ(NonPublicTerm("dunning", "dunning"), std::nullopt);  // typed, so echoed
   EXPECT_EQ(NonPublicTerm("reset password", "resett pasword"), std::nullopt);
   EXPECT_EQ(NonPublicTerm("", "dunnig"), std::nullopt);
+  EXPECT_EQ(NonPublicTerm("restapi", "resapi"), std::nullopt);  // a public article's "REST-API"
 }
 
 }  // namespace
