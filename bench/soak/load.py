@@ -24,6 +24,7 @@ errors as they happen (the first 20), then the report; its last line is
 import argparse
 import http.client
 import json
+import math
 import os
 import random
 import re
@@ -88,22 +89,28 @@ def slope_per_minute(samples):
 class Report:
     """What the clients saw, by ten-minute window; safe for many threads."""
 
-    def __init__(self, start):
+    def __init__(self, start, minutes):
         self.start = start
+        # Requests that end after the last whole window (in flight at the
+        # deadline) count in the last one, so every window is ten minutes.
+        self.last_window = max(0, math.ceil(minutes * 60 / WINDOW_S) - 1)
         self.lock = threading.Lock()
         self.latencies = {}  # (window, kind) -> [seconds]
         self.errors = {}  # window -> count
         self.requests = 0
         self.printed = 0
 
+    def window(self, at):
+        return min(int((at - self.start) // WINDOW_S), self.last_window)
+
     def record(self, kind, seconds, at):
-        window = int((at - self.start) // WINDOW_S)
+        window = self.window(at)
         with self.lock:
             self.latencies.setdefault((window, kind), []).append(seconds)
             self.requests += 1
 
     def error(self, what, at):
-        window = int((at - self.start) // WINDOW_S)
+        window = self.window(at)
         with self.lock:
             self.errors[window] = self.errors.get(window, 0) + 1
             if self.printed < 20:
@@ -286,7 +293,7 @@ def main():
     articles = public_articles(args.corpus)
     start = time.monotonic()
     deadline = start + args.minutes * 60
-    report = Report(start)
+    report = Report(start, args.minutes)
     workers = [Worker(n, args, report, deadline, queries, articles) for n in range(args.connections)]
     reindexer = Reindexer(args, report, deadline)
     print(f"soak: {args.minutes:g} min, {args.connections} connections, {args.rate:g} requests/s, "
