@@ -11,6 +11,8 @@
 
 #include <fmt/core.h>
 
+#include "indexer/base/utf8.h"
+
 namespace kb {
 
 namespace {
@@ -809,7 +811,11 @@ std::string HtmlToMarkdown(std::string_view html, const HtmlToMarkdownOptions& o
   if (parsed == nullptr) return {};
   Converter converter(options);
   const GumboNode* root = parsed->root;
-  const std::string markdown = Join(converter.Blocks(std::span<const GumboNode* const>(&root, 1), Context{}), "\n\n");
+  // gumbo 0.10 reads a numeric character reference past U+10FFFF into an
+  // int that overflows ("&#xFBBBBBBB"), and writes the result as bytes that
+  // are not UTF-8; each such byte becomes U+FFFD.
+  const std::string markdown =
+      ToValidUtf8(Join(converter.Blocks(std::span<const GumboNode* const>(&root, 1), Context{}), "\n\n"));
   return markdown.empty() ? markdown : markdown + "\n";
 }
 

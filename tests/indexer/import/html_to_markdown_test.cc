@@ -197,5 +197,9 @@ TEST(HtmlToMarkdownTest, RepairsMalformedHtml) {
   EXPECT_EQ(HtmlToMarkdown("<span>x<div>block in span</div>y</span>"), "x\n\nblock in span\n\ny\n");
 }
 
+TEST(HtmlToMarkdownTest, ACharacterReferenceOutOfRangeIsAReplacementCharacter) {
+  EXPECT_EQ(HtmlToMarkdown("&#x110000; &#xFBBBBBBB"), "\uFFFD \uFFFD\n");
+}
+
 }  // namespace
 }  // namespace kb
