@@ -11,6 +11,7 @@
   let hits = [];
   let active = -1;
   let current = null;  // the open article
+  let queryId = null;  // the lookup the results came from
 
   const input = el('input', { type: 'search', id: 'q', 'aria-label': 'Search articles', placeholder: 'Search articles (press / )',
     autocomplete: 'off', role: 'combobox', 'aria-controls': 'results', 'aria-expanded': 'false' });
@@ -66,7 +67,7 @@
     if (!h) return;
     try {
       const a = await api(`/api/v1/articles/${encodeURIComponent(h.id)}?locale=${encodeURIComponent(h.locale)}`, key);
-      current = a;
+      current = { ...a, queryId };
       const body = el('div', { class: 'body' });
       body.append(safeHtml(a.body_html));
       view.replaceChildren(
@@ -93,8 +94,15 @@
     for (const b of f.querySelectorAll('p, li, h1, h2, h3, h4, pre')) b.append('\n');
     return `${a.title}\n\n${f.textContent.replace(/\n{3,}/g, '\n\n').trim()}\n`;
   }
-  const copyAnswer = () => current && copy(answerText(current), 'Answer');
-  const copyLink = () => current && copy(`${location.origin}/?article=${encodeURIComponent(current.id)}&locale=${encodeURIComponent(current.locale)}`, 'Link');
+  // A copied answer or link is the article used to answer, for the lookup
+  // it was found by (a `use` event).
+  function used(action) {
+    sendEvent('', { type: 'use', channel: 'agent', action, article_id: current.id, locale: current.locale,
+      ...(current.queryId ? { query_id: current.queryId } : {}) });
+  }
+  const copyAnswer = () => current && (used('copy_answer'), copy(answerText(current), 'Answer'));
+  const copyLink = () => current && (used('copy_link'),
+    copy(`${location.origin}/?article=${encodeURIComponent(current.id)}&locale=${encodeURIComponent(current.locale)}`, 'Link'));
 
   // Every keystroke searches at once. kb-search.js's typeAhead waits while
   // an input method composes, drops answers to older keystrokes and gives
@@ -104,6 +112,7 @@
     query: () => input.value.trim(),
     search: (q) => api(`/api/v1/search?q=${encodeURIComponent(q)}&per_page=15&channel=agent&session_id=${sessionId()}`, key),
     show: (data) => {
+      queryId = data.query_id;
       hits = data.results;
       active = hits.length ? 0 : -1;
       render(data.did_you_mean);

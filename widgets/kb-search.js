@@ -40,6 +40,29 @@
     attempt(0);
   }
 
+  // The view of an open article, sent (through `send`) when the article is
+  // closed: another opened, its view hidden, or the page hidden or left,
+  // with how long it was open (dwell_ms), which tells a read answer from a
+  // glance.
+  function viewTimer(send) {
+    let open = null;
+    const end = () => {
+      if (!open) return;
+      const { id, start } = open;
+      open = null;
+      send({ article_id: id, dwell_ms: Math.min(Math.round(performance.now() - start), 86400000) });
+    };
+    addEventListener('pagehide', end);
+    document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') end(); });
+    return { start: (id) => { end(); open = { id, start: performance.now() }; }, end };
+  }
+
+  // Ends `timer`'s view whenever `view` is hidden, whichever way.
+  function endViewWhenHidden(view, timer) {
+    new MutationObserver(() => { if (view.hidden) timer.end(); })
+      .observe(view, { attributes: true, attributeFilter: ['hidden'] });
+  }
+
   // The type-ahead of a search field, shared by <kb-search>, <kb-deflect>
   // and the agent console. A change of `fields` searches `query()` (the text
   // as it is then) after `delay()` ms, or at once when that is 0; an empty
@@ -262,6 +285,8 @@
       this.status = el('div', { class: 'sr', role: 'status', 'aria-live': 'polite' });
       this.articleView = el('div', { class: 'article', hidden: true, role: 'region', 'aria-label': 'Article' });
       root.append(el('div', { class: 'box' }, this.input, this.panel, this.status), this.articleView);
+      this.views = viewTimer((fields) => this.event('view', fields));
+      endViewWhenHidden(this.articleView, this.views);
       this.articleView.addEventListener('keydown', (e) => {
         if (e.key !== 'Escape') return;
         this.articleView.hidden = true;
@@ -361,7 +386,7 @@
       const container = el('div');
       this.articleView.replaceChildren(back, container);
       const a = await renderArticle(this, container, id, locale, (art) => this.feedback(art));
-      if (a) this.event('view', { article_id: a.id });
+      if (a && !this.articleView.hidden) this.views.start(a.id);
     }
 
     event(type, fields) {
@@ -413,6 +438,8 @@
       this.box = el('div', { class: 'box', hidden: true, role: 'region', 'aria-label': 'Suggested articles' },
         el('h2', {}, 'These articles may answer your question'), this.list, this.articleView);
       root.append(this.box);
+      this.views = viewTimer((fields) => this.event('view', fields));
+      endViewWhenHidden(this.articleView, this.views);
     }
 
     get server() { return this.getAttribute('server') ?? scriptOrigin; }
@@ -471,7 +498,7 @@
         } }, 'This answered my question'));
         return box;
       });
-      if (a) this.event('view', { article_id: a.id });
+      if (a && !this.articleView.hidden) this.views.start(a.id);
     }
 
     openArticle(id, locale) { this.open({ id, locale }, 0); }

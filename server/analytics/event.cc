@@ -1,5 +1,9 @@
 #include "server/analytics/event.h"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <iterator>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -16,7 +20,9 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::string_view kTypeNames[] = {"search", "click", "view", "vote", "resolve", "escalate", "ticket"};
+constexpr std::string_view kTypeNames[] = {"search", "click",  "view",   "vote",
+                                           "resolve", "escalate", "ticket", "use"};
+static_assert(std::size(kTypeNames) == kEventTypeCount);
 constexpr std::string_view kChannelNames[] = {"widget", "contact_form", "agent", "help_desk"};
 
 constexpr std::size_t kMaxIdBytes = 128;
@@ -45,7 +51,7 @@ std::optional<std::string> ReadEvent(const json& e, std::int64_t time_ms, Event&
   if (!e["type"].is_string()) return "'type' must be a string";
   const auto type = ParseEventType(e["type"].get<std::string>());
   if (!type || *type == EventType::kTicket) {
-    return fmt::format("unknown type '{}': use search, click, view, vote, resolve or escalate",
+    return fmt::format("unknown type '{}': use search, click, view, vote, resolve, escalate or use",
                        e["type"].get<std::string>());
   }
   out.type = *type;
@@ -112,6 +118,13 @@ std::optional<std::string> ReadEvent(const json& e, std::int64_t time_ms, Event&
     }
     case EventType::kView:
       if (auto p = read_article()) return p;
+      if (!required("dwell_ms")) {
+        if (!e["dwell_ms"].is_number_integer() || e["dwell_ms"].get<std::int64_t>() < 0 ||
+            e["dwell_ms"].get<std::int64_t>() > kMaxDwellMs) {
+          return fmt::format("'dwell_ms' must be a whole number from 0 to {}", kMaxDwellMs);
+        }
+        out.dwell_ms = e["dwell_ms"].get<std::int64_t>();
+      }
       break;
     case EventType::kVote: {
       if (auto p = read_article()) return p;
@@ -132,6 +145,17 @@ std::optional<std::string> ReadEvent(const json& e, std::int64_t time_ms, Event&
     case EventType::kEscalate:
       if (auto p = read_query_id(false)) return p;
       break;
+    case EventType::kUse: {
+      if (auto p = read_article()) return p;
+      if (auto p = read_query_id(false)) return p;
+      if (auto p = need("action")) return p;
+      if (!e["action"].is_string() ||
+          (e["action"].get<std::string>() != "copy_answer" && e["action"].get<std::string>() != "copy_link")) {
+        return "'action' must be 'copy_answer' or 'copy_link'";
+      }
+      out.action = e["action"].get<std::string>();
+      break;
+    }
     case EventType::kTicket:
       break;
   }
@@ -218,6 +242,20 @@ Result<Event> ParseTicketWebhook(std::string_view body, std::int64_t time_ms) {
   } else {
     e.event_id = "ticket:" + RandomId();
   }
+  if (doc.contains("article_ids") && !doc["article_ids"].is_null()) {
+    const json& ids = doc["article_ids"];
+    if (!ids.is_array()) return Fail(Error::InvalidArgument("'article_ids' must be an array of article ids"));
+    if (ids.size() > kMaxTicketArticles) {
+      return Fail(Error::InvalidArgument(
+          fmt::format("'article_ids' holds at most {} ids; this one has {}", kMaxTicketArticles, ids.size())));
+    }
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (!ids[i].is_string()) return Fail(Error::InvalidArgument(fmt::format("'article_ids'[{}] must be a string", i)));
+      const std::string id = ids[i].get<std::string>();
+      if (auto bad = CheckId(id)) return Fail(Error::InvalidArgument(fmt::format("'article_ids'[{}] {}", i, *bad)));
+      if (std::find(e.article_ids.begin(), e.article_ids.end(), id) == e.article_ids.end()) e.article_ids.push_back(id);
+    }
+  }
   return e;
 }
 
@@ -227,6 +265,27 @@ bool IsClientId(std::string_view s) {
     if (!std::isalnum(c) && c != '.' && c != '_' && c != ':' && c != '-') return false;
   }
   return true;
+}
+
+std::string ClientNetwork(std::string_view address) {
+  const std::string a(address);
+  unsigned char bytes[16];
+  if (inet_pton(AF_INET, a.c_str(), bytes) == 1) return fmt::format("{}.{}.{}", bytes[0], bytes[1], bytes[2]);
+  if (inet_pton(AF_INET6, a.c_str(), bytes) == 1) {
+    // An IPv4-mapped address (::ffff:a.b.c.d) is that IPv4 address.
+    static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (std::equal(std::begin(kMapped), std::end(kMapped), bytes)) {
+      return fmt::format("{}.{}.{}", bytes[12], bytes[13], bytes[14]);
+    }
+    std::string out;
+    for (int i = 0; i < 7; ++i) out += fmt::format("{:02x}", bytes[i]);
+    return out + "::/56";
+  }
+  return a;
+}
+
+std::string ClientHash(std::string_view address, const SipKey& key) {
+  return fmt::format("{:016x}", SipHash24(key, ClientNetwork(address)));
 }
 
 std::string NormaliseQuery(std::string_view query) {

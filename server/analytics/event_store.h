@@ -70,6 +70,10 @@ class EventStore {
 
   // How many events are stored.
   virtual Result<std::int64_t> Count() = 0;
+
+  // The key of ClientHash for the events of this store: the same for as
+  // long as the store exists.
+  virtual const SipKey& ClientKey() const = 0;
 };
 
 struct SqliteEventStoreOptions {

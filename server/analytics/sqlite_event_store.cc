@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <future>
 #include <mutex>
+#include <random>
 #include <chrono>
 #include <thread>
 #include <unordered_map>
@@ -55,6 +56,10 @@ CREATE TABLE IF NOT EXISTS events(
   filters TEXT NOT NULL,
   result_count INTEGER NOT NULL,
   ticket_id TEXT NOT NULL,
+  dwell_ms INTEGER NOT NULL DEFAULT -1,
+  action TEXT NOT NULL DEFAULT '',
+  article_ids TEXT NOT NULL DEFAULT '',
+  client TEXT NOT NULL DEFAULT '',
   PRIMARY KEY(time_ms, event_id)) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS events_by_id ON events(event_id);
 CREATE TABLE IF NOT EXISTS session_starts(
@@ -64,7 +69,21 @@ CREATE TABLE IF NOT EXISTS session_starts(
   first_ms INTEGER NOT NULL,
   PRIMARY KEY(session_id, channel, language)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS session_starts_by_time ON session_starts(first_ms);
+CREATE TABLE IF NOT EXISTS meta(
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL) WITHOUT ROWID;
 )sql";
+
+// The columns added since the first event stores, added to a store that
+// lacks them (their defaults are what its events had).
+constexpr const char* kAddedColumns = R"sql(
+ALTER TABLE events ADD COLUMN dwell_ms INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE events ADD COLUMN action TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN article_ids TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN client TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr char kArticleIdSeparator = ' ';  // ids hold no whitespace
 
 // A connection, closed on destruction.
 class Db {
@@ -147,6 +166,43 @@ void ColumnText(sqlite3_stmt* s, int i, std::string& out) {
   }
 }
 
+Result<bool> HasColumn(sqlite3* db, const char* table, std::string_view column) {
+  auto s = Prepare(db, fmt::format("PRAGMA table_info({})", table).c_str());
+  if (!s) return Fail(s.error());
+  int rc;
+  std::string name;
+  while ((rc = sqlite3_step(s->get())) == SQLITE_ROW) {
+    ColumnText(s->get(), 1, name);
+    if (name == column) return true;
+  }
+  if (rc != SQLITE_DONE) return Fail(SqlError(db, "table_info"));
+  return false;
+}
+
+// The store's key for ClientHash: made once, at random, when the store is
+// created, and kept in it.
+Result<SipKey> ReadClientKey(sqlite3* db, const std::string& path) {
+  std::random_device random;
+  std::string made;
+  for (int i = 0; i < 4; ++i) made += fmt::format("{:08x}", static_cast<std::uint32_t>(random()));
+  auto insert = Prepare(db, "INSERT OR IGNORE INTO meta(key, value) VALUES('client_key', ?)");
+  if (!insert) return Fail(insert.error());
+  BindText(insert->get(), 1, made);
+  if (sqlite3_step(insert->get()) != SQLITE_DONE) return Fail(SqlError(db, "meta"));
+  auto select = Prepare(db, "SELECT value FROM meta WHERE key = 'client_key'");
+  if (!select) return Fail(select.error());
+  if (sqlite3_step(select->get()) != SQLITE_ROW) return Fail(SqlError(db, "meta"));
+  std::string hex;
+  ColumnText(select->get(), 0, hex);
+  SipKey key{};
+  if (hex.size() != 2 * key.size() || hex.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return Fail(Error::DataLoss(
+        fmt::format("event store {} is damaged: its client_key is '{}', not 32 hex digits", path, hex)));
+  }
+  for (std::size_t i = 0; i < key.size(); ++i) key[i] = static_cast<std::uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+  return key;
+}
+
 Result<Db> Open(const std::string& path, bool write) {
   sqlite3* raw = nullptr;
   const int flags = write ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
@@ -189,6 +245,14 @@ Result<Db> Open(const std::string& path, bool write) {
     // Tables of another shape.
     return Fail(Error::DataLoss(fmt::format("{} is not a kbsearch event store: {}", path, r.error().message())));
   }
+  if (auto has = HasColumn(db.get(), "events", "client"); !has) {
+    return Fail(refuse(has.error()));
+  } else if (!*has) {
+    if (auto r = Exec(db.get(), fmt::format("BEGIN IMMEDIATE;{}COMMIT;", kAddedColumns).c_str()); !r) {
+      (void)Exec(db.get(), "ROLLBACK");
+      return Fail(refuse(r.error()));
+    }
+  }
   // The schema may have been there already, which takes no write lock.
   if (auto r = Exec(db.get(), "BEGIN IMMEDIATE; ROLLBACK;"); !r) return Fail(refuse(r.error()));
   sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
@@ -197,8 +261,8 @@ Result<Db> Open(const std::string& path, bool write) {
 
 class SqliteEventStore final : public EventStore {
  public:
-  SqliteEventStore(std::string path, Db writer, SqliteEventStoreOptions options)
-      : path_(std::move(path)), writer_(std::move(writer)), options_(std::move(options)) {
+  SqliteEventStore(std::string path, Db writer, SipKey client_key, SqliteEventStoreOptions options)
+      : path_(std::move(path)), writer_(std::move(writer)), client_key_(client_key), options_(std::move(options)) {
     thread_ = std::thread([this] { WriterLoop(); });
   }
 
@@ -215,7 +279,8 @@ class SqliteEventStore final : public EventStore {
     auto insert = analytics::Prepare(writer_.get(),
                                      "INSERT OR IGNORE INTO events(event_id, time_ms, type, session_id, channel, "
                                      "locale, query_id, article_id, position, helpful, reason, query, filters, "
-                                     "result_count, ticket_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                                     "result_count, ticket_id, dwell_ms, action, article_ids, client) "
+                                     "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!insert) return Fail(insert.error());
     insert_ = std::move(*insert);
     auto start = analytics::Prepare(writer_.get(),
@@ -263,15 +328,16 @@ class SqliteEventStore final : public EventStore {
     auto s = analytics::Prepare(
         db->get(), fields == Fields::kAll
                        ? "SELECT event_id, time_ms, type, session_id, channel, locale, query_id, article_id, position, "
-                         "helpful, reason, query, filters, result_count, ticket_id FROM events "
-                         "WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms, event_id"
+                         "helpful, reason, query, filters, result_count, ticket_id, dwell_ms, action, article_ids, "
+                         "client FROM events WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms, event_id"
                        : "SELECT '', time_ms, type, session_id, channel, locale, query_id, article_id, position, "
-                         "helpful, '', query, '', result_count, '' FROM events "
+                         "helpful, '', query, '', result_count, '', dwell_ms, action, article_ids, client FROM events "
                          "WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms, event_id");
     if (!s) return Fail(s.error());
     sqlite3_bind_int64(s->get(), 1, from_ms);
     sqlite3_bind_int64(s->get(), 2, to_ms);
     Event e;
+    std::string ids;
     int rc;
     while ((rc = sqlite3_step(s->get())) == SQLITE_ROW) {
       sqlite3_stmt* st = s->get();
@@ -291,6 +357,17 @@ class SqliteEventStore final : public EventStore {
       ColumnText(st, 12, e.filters);
       e.result_count = sqlite3_column_int64(st, 13);
       ColumnText(st, 14, e.ticket_id);
+      e.dwell_ms = sqlite3_column_int64(st, 15);
+      ColumnText(st, 16, e.action);
+      ColumnText(st, 17, ids);
+      e.article_ids.clear();
+      for (std::size_t at = 0; at < ids.size();) {
+        std::size_t end = ids.find(kArticleIdSeparator, at);
+        if (end == std::string::npos) end = ids.size();
+        e.article_ids.emplace_back(ids, at, end - at);
+        at = end + 1;
+      }
+      ColumnText(st, 18, e.client);
       f(e);
     }
     if (rc != SQLITE_DONE) return Fail(SqlError(db->get(), "scan"));
@@ -356,6 +433,8 @@ class SqliteEventStore final : public EventStore {
     }
     return deleted;
   }
+
+  const SipKey& ClientKey() const override { return client_key_; }
 
   Result<std::int64_t> Count() override {
     auto db = Open(path_, /*write=*/false);
@@ -451,6 +530,15 @@ class SqliteEventStore final : public EventStore {
     BindText(s, 13, e.filters);
     sqlite3_bind_int64(s, 14, e.result_count);
     BindText(s, 15, e.ticket_id);
+    sqlite3_bind_int64(s, 16, e.dwell_ms);
+    BindText(s, 17, e.action);
+    std::string ids;
+    for (const std::string& id : e.article_ids) {
+      if (!ids.empty()) ids.push_back(kArticleIdSeparator);
+      ids += id;
+    }
+    BindText(s, 18, ids);
+    BindText(s, 19, e.client);
     if (sqlite3_step(s) != SQLITE_DONE) return Fail(SqlError(writer_.get(), "insert"));
     if (sqlite3_changes(writer_.get()) == 0) return false;
     if ((e.type == EventType::kSearch || e.type == EventType::kView) && IsCustomerChannel(e.channel)) {
@@ -480,6 +568,7 @@ class SqliteEventStore final : public EventStore {
 
   std::string path_;
   Db writer_;
+  const SipKey client_key_;
   const SqliteEventStoreOptions options_;
   Stmt insert_, start_;
   std::mutex write_mu_;  // the writer connection
@@ -509,7 +598,9 @@ Result<std::unique_ptr<EventStore>> OpenSqliteEventStore(const std::string& path
   }
   auto db = Open(path, /*write=*/true);
   if (!db) return Fail(db.error());
-  auto store = std::make_unique<SqliteEventStore>(path, std::move(*db), std::move(options));
+  auto key = ReadClientKey(db->get(), path);
+  if (!key) return Fail(key.error());
+  auto store = std::make_unique<SqliteEventStore>(path, std::move(*db), *key, std::move(options));
   if (auto r = store->Prepare(); !r) return Fail(r.error());
   return std::unique_ptr<EventStore>(std::move(store));
 }

@@ -212,7 +212,7 @@ HttpResponse Api::Dispatch(const HttpRequest& request, const std::string& client
   if (spec == nullptr) return match.MethodNotAllowed(request);
   if (auto refused = Refuse(spec->need, request, is_agent, is_admin)) return *refused;
   const search::Audience audience = is_agent ? search::Audience::kAgent : search::Audience::kPublic;
-  return spec->handler(RequestContext{.request = request, .audience = audience, .capture = match.capture});
+  return spec->handler(RequestContext{.request = request, .audience = audience, .capture = match.capture, .client = client});
 }
 
 std::optional<HttpResponse> Api::Refuse(Access need, const HttpRequest& request, bool is_agent, bool is_admin) const {

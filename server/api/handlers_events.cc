@@ -35,6 +35,8 @@ HttpResponse Api::PostEvents(const RequestContext& c) {
     return ErrorResponse(ApiError::kInvalidEvents, "no event was stored: " + message,
                          details.dump(-1, ' ', false, json::error_handler_t::replace));
   }
+  const std::string client = analytics::ClientHash(c.client, events_->ClientKey());
+  for (analytics::Event& e : *batch) e.client = client;
   const std::size_t received = batch->size();
   auto added = events_->Append(std::move(*batch));
   if (!added) return NotStored(added.error());

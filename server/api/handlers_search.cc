@@ -229,6 +229,7 @@ HttpResponse Api::Search(const RequestContext& c) {
   if (!p->session_id.empty()) {
     std::vector<analytics::Event> one;
     one.push_back(SearchEvent(*p, query_id, now_ms, normalized, (*results)->total));
+    one.back().client = analytics::ClientHash(c.client, events_->ClientKey());
     events_->AppendLater(std::move(one));
   }
   const double took_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();

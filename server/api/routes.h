@@ -39,6 +39,7 @@ struct RequestContext {
   const HttpRequest& request;
   search::Audience audience;  // kAgent for agent and admin keys
   std::string_view capture;   // what the pattern's {name} matched; "" without one
+  std::string_view client;    // Api::ClientOf(request)
 };
 
 using Handler = std::function<HttpResponse(const RequestContext&)>;

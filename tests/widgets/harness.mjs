@@ -157,6 +157,27 @@ export function watchSearches(page) {
   return queries;
 }
 
+// Records the analytics events the page sends (by sendBeacon, as the
+// widgets do) from its next navigation on. Call before page.goto.
+export async function recordEvents(page) {
+  await page.addInitScript(() => {
+    window.__events = [];
+    const send = navigator.sendBeacon.bind(navigator);
+    navigator.sendBeacon = (url, data) => {
+      if (String(url).endsWith('/api/v1/events')) {
+        data.text().then((t) => window.__events.push(...JSON.parse(t).events));
+      }
+      return send(url, data);
+    };
+  });
+}
+
+// Waits for the first recorded event of `type` (recordEvents) and returns it.
+export async function sentEvent(page, type) {
+  const handle = await page.waitForFunction((t) => window.__events.find((e) => e.type === t), type);
+  return handle.jsonValue();
+}
+
 // Types `kana` through the browser's input method without committing it,
 // as a Japanese keyboard does before conversion; the returned function
 // commits `text` in its place.

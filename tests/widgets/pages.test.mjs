@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ADMIN_KEY, AGENT_KEY, axeViolations, inlineCode, screenshot, summary, waitForEvents, watchForCspViolations, watchForScript, watchSearches, composeWithInputMethod, useServerAndBrowser } from './harness.mjs';
+import { ADMIN_KEY, AGENT_KEY, axeViolations, inlineCode, screenshot, summary, waitForEvents, watchForCspViolations, watchForScript, watchSearches, composeWithInputMethod, recordEvents, sentEvent, useServerAndBrowser } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -218,6 +218,7 @@ test('the agent console drops a stale response: the list shows the last query', 
 test('an article opened in the agent console counts as agent usage, not as a customer view', async () => {
   const before = await summary(env.server.url);
   const page = await env.browser.newPage();
+  await recordEvents(page);
   await page.goto(`${env.server.url}/agent`);
   await page.getByLabel('Key').fill(AGENT_KEY);
   await page.getByRole('button', { name: 'Continue' }).click();
@@ -236,6 +237,13 @@ test('an article opened in the agent console counts as agent usage, not as a cus
   assert.equal(uses(s, id), uses(before, id) + 1);
   const views = (x) => x.articles.reduce((n, a) => n + a.views, 0);
   assert.equal(views(s), views(before));
+  // Copying the answer is a use of the article for the lookup's query.
+  await page.keyboard.press('c');
+  const use = await sentEvent(page, 'use');
+  assert.equal(use.channel, 'agent');
+  assert.equal(use.action, 'copy_answer');
+  assert.equal(use.article_id, id);
+  assert.match(use.query_id, /^[0-9a-f]{32}$/);
   await page.close();
 });
 

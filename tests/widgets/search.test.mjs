@@ -1,7 +1,7 @@
 // <kb-search> on the demo help center, in Chromium against a real kb-server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { XSS, axeViolations, screenshot, summary, waitForEvents, watchForScript, watchSearches, composeWithInputMethod, useServerAndBrowser } from './harness.mjs';
+import { XSS, axeViolations, screenshot, summary, waitForEvents, watchForScript, watchSearches, composeWithInputMethod, recordEvents, sentEvent, useServerAndBrowser } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -64,7 +64,11 @@ test('votes, resolutions and escalations reach the analytics exactly', async () 
     shadow.getByRole('button', { name: 'Contact support' }).click(),
   ]);
 
-  const s = await waitForEvents(env.server.url, (x) => x.escalated_sessions === before.escalated_sessions + 1, 'escalation');
+  // Each view is sent when its article is closed: the first by "Back", the
+  // second as the page is left for the contact form.
+  const views = (x) => x.articles.reduce((n, a) => n + a.views, 0);
+  const s = await waitForEvents(env.server.url, (x) => x.escalated_sessions === before.escalated_sessions + 1 &&
+    views(x) === views(before) + 2, 'escalation and both views');
   assert.equal(s.help_sessions, before.help_sessions + 1);
   assert.equal(s.searches, before.searches + 1);
   assert.equal(s.resolutions, before.resolutions + 1);
@@ -72,8 +76,26 @@ test('votes, resolutions and escalations reach the analytics exactly', async () 
   assert.equal(s.searches_with_click, before.searches_with_click + 1);
   const votes = (x) => x.articles.reduce((n, a) => n + a.helpful_yes + a.helpful_no, 0);
   assert.equal(votes(s), votes(before) + 1);
-  const views = (x) => x.articles.reduce((n, a) => n + a.views, 0);
   assert.equal(views(s), views(before) + 2);
+  await page.close();
+});
+
+test('an article view is sent when the article is closed, with how long it was open', async () => {
+  const page = await env.browser.newPage();
+  await recordEvents(page);
+  await page.goto(`${env.server.url}/`);
+  await input(page).fill('cancel subscription');
+  await options(page).first().waitFor();
+  await input(page).press('Enter');
+  await page.locator('kb-search').locator('.article-title').waitFor();
+  const opened = Date.now();
+  await page.waitForTimeout(400);
+  assert.deepEqual(await page.evaluate(() => window.__events.filter((e) => e.type === 'view')), []);  // still open
+  await page.locator('kb-search').locator('.back').click();
+  const view = await sentEvent(page, 'view');
+  const closed = Date.now();
+  assert.equal(view.channel, 'widget');
+  assert.ok(view.dwell_ms >= 400 && view.dwell_ms <= closed - opened + 50, `dwell_ms ${view.dwell_ms}`);
   await page.close();
 });
 

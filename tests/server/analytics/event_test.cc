@@ -118,17 +118,98 @@ TEST(EventTest, ListsEveryBadEventByIndex) {
                                       repeated, ticket, bad_locale, "text"}}}),
             (std::vector<std::string>{
                 "1: 'event_id' is required",
-                "2: unknown type 'purchase': use search, click, view, vote, resolve or escalate",
+                "2: unknown type 'purchase': use search, click, view, vote, resolve, escalate or use",
                 "3: 'position' must be a whole number from 1 to 1000",
                 "4: 'helpful' must be true or false",
                 "5: 'session_id' may hold only letters, digits and . _ : -",
                 "6: unknown channel 'email': use widget, contact_form or agent",
                 "7: 'article_id' is required for a view event",
                 "8: 'event_id' repeats event 0 of this batch",
-                "9: unknown type 'ticket': use search, click, view, vote, resolve or escalate",
+                "9: unknown type 'ticket': use search, click, view, vote, resolve, escalate or use",
                 "10: 'locale' must be a BCP 47 tag such as 'en' or 'de-AT'",
                 "11: an event must be a JSON object",
             }));
+}
+
+TEST(EventTest, AViewMayCarryItsDwellTime) {
+  json view = Valid();
+  view["dwell_ms"] = 41250;
+  json other = Valid();
+  other["event_id"] = "e2";
+  auto r = ParseEventBatch(json{{"events", {view, other}}}.dump(), kNow);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)[0].dwell_ms, 41250);
+  EXPECT_EQ((*r)[1].dwell_ms, -1);  // not sent
+  std::vector<json> bad;
+  for (json v : {json(-1), json(86'400'001), json(2.5), json("10")}) {
+    json e = Valid();
+    e["event_id"] = fmt::format("b{}", bad.size());
+    e["dwell_ms"] = v;
+    bad.push_back(e);
+  }
+  EXPECT_EQ(Problems(json{{"events", bad}}),
+            (std::vector<std::string>{"0: 'dwell_ms' must be a whole number from 0 to 86400000",
+                                      "1: 'dwell_ms' must be a whole number from 0 to 86400000",
+                                      "2: 'dwell_ms' must be a whole number from 0 to 86400000",
+                                      "3: 'dwell_ms' must be a whole number from 0 to 86400000"}));
+}
+
+TEST(EventTest, AUseNamesTheArticleAndWhatTheAgentDidWithIt) {
+  const json use = {{"event_id", "u1"}, {"type", "use"},          {"session_id", "s1"}, {"channel", "agent"},
+                    {"article_id", "refund"}, {"query_id", "q4"}, {"action", "copy_link"}};
+  auto r = ParseEventBatch(json::array({use}).dump(), kNow);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)[0].type, EventType::kUse);
+  EXPECT_EQ((*r)[0].article_id, "refund");
+  EXPECT_EQ((*r)[0].query_id, "q4");
+  EXPECT_EQ((*r)[0].action, "copy_link");
+  json no_action = use;
+  no_action.erase("action");
+  json bad_action = use;
+  bad_action["event_id"] = "u2";
+  bad_action["action"] = "print";
+  json no_article = use;
+  no_article["event_id"] = "u3";
+  no_article.erase("article_id");
+  EXPECT_EQ(Problems(json::array({no_action, bad_action, no_article})),
+            (std::vector<std::string>{"0: 'action' is required for a use event",
+                                      "1: 'action' must be 'copy_answer' or 'copy_link'",
+                                      "2: 'article_id' is required for a use event"}));
+}
+
+TEST(EventTest, ATicketMayNameTheArticlesLinkedToIt) {
+  auto e = ParseTicketWebhook(R"({"session_id": "s-9", "ticket_id": 7, "article_ids": ["refund", "reset", "refund"]})",
+                              kNow);
+  ASSERT_TRUE(e.has_value()) << e.error().ToString();
+  EXPECT_EQ(e->article_ids, (std::vector<std::string>{"refund", "reset"}));  // each once
+  EXPECT_EQ(ParseTicketWebhook(R"({"session_id": "s-9", "article_ids": "refund"})", kNow).error().message(),
+            "'article_ids' must be an array of article ids");
+  EXPECT_EQ(ParseTicketWebhook(R"({"session_id": "s-9", "article_ids": ["a", 3]})", kNow).error().message(),
+            "'article_ids'[1] must be a string");
+  EXPECT_EQ(ParseTicketWebhook(R"({"session_id": "s-9", "article_ids": ["a b"]})", kNow).error().message(),
+            "'article_ids'[0] id must not contain whitespace or control characters");
+  json many = {{"session_id", "s-9"}, {"article_ids", json::array()}};
+  for (int i = 0; i < 21; ++i) many["article_ids"].push_back(fmt::format("a{}", i));
+  EXPECT_EQ(ParseTicketWebhook(many.dump(), kNow).error().message(),
+            "'article_ids' holds at most 20 ids; this one has 21");
+}
+
+TEST(EventTest, AClientIsItsNetwork) {
+  EXPECT_EQ(ClientNetwork("192.0.2.17"), "192.0.2");
+  EXPECT_EQ(ClientNetwork("::ffff:192.0.2.200"), "192.0.2");
+  EXPECT_EQ(ClientNetwork("2001:db8:abcd:12ff:1::7"), "20010db8abcd12::/56");
+  EXPECT_EQ(ClientNetwork("2001:db8:abcd:1200::1"), "20010db8abcd12::/56");
+  EXPECT_EQ(ClientNetwork("unix-socket"), "unix-socket");
+  SipKey key{};
+  key[0] = 7;
+  const std::string h = ClientHash("192.0.2.17", key);
+  EXPECT_EQ(h.size(), 16u);
+  EXPECT_EQ(h.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(ClientHash("192.0.2.250", key), h);  // the same /24
+  EXPECT_NE(ClientHash("192.0.3.17", key), h);
+  SipKey other = key;
+  other[1] = 1;
+  EXPECT_NE(ClientHash("192.0.2.17", other), h);  // another store's key
 }
 
 TEST(EventTest, ParsesTicketWebhooks) {
@@ -154,6 +235,8 @@ TEST(EventTest, NormalisesQueriesWithTheAnalyzersFolding) {
   EXPECT_EQ(NormaliseQuery("reset  password"), "reset password");
   EXPECT_EQ(NormaliseQuery("Rückerstattung"), "ruckerstattung");
   EXPECT_EQ(NormaliseQuery("  "), "");
+  // What learning's privacy filter sees of an address (MayBeLearned).
+  EXPECT_EQ(NormaliseQuery("Mail to John.Doe@Example.com"), "mail to john.doe@example.com");
 }
 
 }  // namespace

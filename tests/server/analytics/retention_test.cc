@@ -22,6 +22,7 @@ class PurgeRecorder : public EventStore {
   Result<void> Scan(std::int64_t, std::int64_t, const std::function<void(const Event&)>&, Fields) override { return {}; }
   Result<std::vector<SessionStart>> HelpSessions(const EventFilter&) override { return std::vector<SessionStart>(); }
   Result<std::int64_t> Count() override { return 0; }
+  const SipKey& ClientKey() const override { return key_; }
   Result<std::int64_t> Purge(std::int64_t before_ms) override {
     std::lock_guard<std::mutex> lock(mu_);
     cutoffs_.push_back(before_ms);
@@ -42,6 +43,7 @@ class PurgeRecorder : public EventStore {
   std::atomic<bool> fail{false};
 
  private:
+  SipKey key_{};
   std::mutex mu_;
   std::vector<std::int64_t> cutoffs_;
 };

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
 #include "indexer/base/temp_dir.h"
@@ -50,10 +51,10 @@ Event MakeEvent(std::string id, EventType type, std::string session, Channel cha
 std::string Describe(const Event& e) {
   return fmt::format(
       "id={} type={} session={} channel={} time={} locale={} query_id={} article={} position={} helpful={} "
-      "reason={} query={} filters={} results={} ticket={}",
+      "reason={} query={} filters={} results={} ticket={} dwell={} action={} articles={} client={}",
       e.event_id, EventTypeName(e.type), e.session_id, ChannelName(e.channel), e.time_ms, e.locale, e.query_id,
       e.article_id, e.position, e.helpful ? (*e.helpful ? "true" : "false") : "none", e.reason, e.query, e.filters,
-      e.result_count, e.ticket_id);
+      e.result_count, e.ticket_id, e.dwell_ms, e.action, fmt::join(e.article_ids, ","), e.client);
 }
 
 std::vector<std::string> Describe(const std::vector<Event>& events) {
@@ -71,6 +72,7 @@ std::vector<Event> EveryKind() {
   search.query = "passwort zurücksetzen";
   search.filters = R"({"category":"account","tags":["login"]})";
   search.result_count = 7;
+  search.client = "0123456789abcdef";
   out.push_back(search);
   Event click = MakeEvent("ev-click", EventType::kClick, "s1", Channel::kWidget, kT0 + 2, "de-AT");
   click.query_id = "q1";
@@ -79,6 +81,7 @@ std::vector<Event> EveryKind() {
   out.push_back(click);
   Event view = MakeEvent("ev-view", EventType::kView, "s2", Channel::kContactForm, kT0 + 3, "");
   view.article_id = "billing-intro";
+  view.dwell_ms = 41'250;
   out.push_back(view);
   Event up = MakeEvent("ev-up", EventType::kVote, "s1", Channel::kWidget, kT0 + 4, "de");
   up.article_id = "reset-password";
@@ -97,7 +100,14 @@ std::vector<Event> EveryKind() {
   out.push_back(escalate);
   Event ticket = MakeEvent("ev-ticket", EventType::kTicket, "s2", Channel::kHelpDesk, kT0 + 8);
   ticket.ticket_id = "T-1001";
+  ticket.article_ids = {"billing-intro", "refund"};
   out.push_back(ticket);
+  Event use = MakeEvent("ev-use", EventType::kUse, "s3", Channel::kAgent, kT0 + 9);
+  use.article_id = "refund";
+  use.query_id = "q7";
+  use.action = "copy_answer";
+  use.client = "fedcba9876543210";
+  out.push_back(use);
   return out;
 }
 
@@ -584,6 +594,77 @@ TEST(SqliteEventStoreOpenTest, ASqliteFileOfAnotherApplicationIsRefused) {
   EXPECT_EQ(store.error().code(), ErrorCode::kDataLoss) << store.error().ToString();
   EXPECT_EQ(store.error().message(),
             path + " is not a kbsearch event store: event store: no such column: event_id");
+}
+
+// The first event stores had neither dwell times, actions, linked articles
+// nor clients, nor a key: opening one adds them, and its events read as
+// they were.
+TEST(SqliteEventStoreOpenTest, AStoreOfTheFirstSchemaGetsTheNewColumns) {
+  TempDir tmp("event-store");
+  const std::string path = tmp.path() + "/events.sqlite";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, R"sql(
+    CREATE TABLE events(time_ms INTEGER NOT NULL, event_id TEXT NOT NULL, type INTEGER NOT NULL,
+      session_id TEXT NOT NULL, channel INTEGER NOT NULL, locale TEXT NOT NULL, query_id TEXT NOT NULL,
+      article_id TEXT NOT NULL, position INTEGER NOT NULL, helpful INTEGER, reason TEXT NOT NULL,
+      query TEXT NOT NULL, filters TEXT NOT NULL, result_count INTEGER NOT NULL, ticket_id TEXT NOT NULL,
+      PRIMARY KEY(time_ms, event_id)) WITHOUT ROWID;
+    CREATE UNIQUE INDEX events_by_id ON events(event_id);
+    INSERT INTO events VALUES(1793491200005, 'old-view', 2, 's1', 0, 'en', '', 'refund', 0, NULL, '', '', '', -1, '');
+  )sql", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+
+  auto store = OpenSqliteEventStore(path);
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  Event view = MakeEvent("new-view", EventType::kView, "s2", Channel::kWidget, kT0 + 6);
+  view.article_id = "refund";
+  view.dwell_ms = 12'000;
+  view.client = "00112233445566aa";
+  ASSERT_EQ((*store)->Append({view}).value_or(0), 1u);
+  std::vector<Event> scanned;
+  ASSERT_TRUE((*store)->Scan(kT0, kT0 + 10, [&](const Event& e) { scanned.push_back(e); }).has_value());
+  Event old = MakeEvent("old-view", EventType::kView, "s1", Channel::kWidget, kT0 + 5);
+  old.article_id = "refund";
+  EXPECT_EQ(Describe(scanned), Describe(std::vector<Event>{old, view}));
+  const SipKey key = (*store)->ClientKey();
+  store->reset();
+  auto again = OpenSqliteEventStore(path);
+  ASSERT_TRUE(again.has_value()) << again.error().ToString();
+  EXPECT_EQ((*again)->ClientKey(), key);
+}
+
+// The client key is made at random with the store and kept in it.
+TEST(SqliteEventStoreOpenTest, EachStoreKeepsAClientKeyOfItsOwn) {
+  TempDir tmp("event-store");
+  auto a = OpenSqliteEventStore(tmp.path() + "/a.sqlite");
+  auto b = OpenSqliteEventStore(tmp.path() + "/b.sqlite");
+  ASSERT_TRUE(a.has_value() && b.has_value());
+  const SipKey key = (*a)->ClientKey();
+  EXPECT_NE(key, (*b)->ClientKey());
+  EXPECT_NE(key, SipKey{});
+  a->reset();
+  auto reopened = OpenSqliteEventStore(tmp.path() + "/a.sqlite");
+  ASSERT_TRUE(reopened.has_value());
+  EXPECT_EQ((*reopened)->ClientKey(), key);
+}
+
+// A key that is not 32 hex digits is a damaged store, not a new key: a new
+// one would split every client in two.
+TEST(SqliteEventStoreOpenTest, ADamagedClientKeyIsRefused) {
+  TempDir tmp("event-store");
+  const std::string path = tmp.path() + "/events.sqlite";
+  ASSERT_TRUE(OpenSqliteEventStore(path).has_value());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE meta SET value = 'xyz' WHERE key = 'client_key'", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto store = OpenSqliteEventStore(path);
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), ErrorCode::kDataLoss);
+  EXPECT_EQ(store.error().message(),
+            "event store " + path + " is damaged: its client_key is 'xyz', not 32 hex digits");
 }
 
 TEST(SqliteEventStoreOpenTest, AFileLockedByAnotherProcessIsRefused) {

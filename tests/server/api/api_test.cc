@@ -517,8 +517,8 @@ TEST_F(EventsApiTest, ABadEventRefusesTheWholeBatch) {
                              {"details",
                               {{{"index", 1}, {"message", "'article_id' is required for a view event"}},
                                {{"index", 2},
-                                {"message", "unknown type 'purchase': use search, click, view, vote, resolve or "
-                                            "escalate"}}}}}}}));
+                                {"message", "unknown type 'purchase': use search, click, view, vote, resolve, "
+                                            "escalate or use"}}}}}}}));
   EXPECT_EQ(*api_->events().Count(), 0);  // not even the valid first event
   r = Post("/api/v1/events", "not json");
   EXPECT_EQ(r.status, 400);
@@ -744,6 +744,10 @@ class ThrowingEventStore : public analytics::EventStore {
   }
   Result<std::int64_t> Purge(std::int64_t) override { return 0; }
   Result<std::int64_t> Count() override { return 0; }
+  const SipKey& ClientKey() const override { return key_; }
+
+ private:
+  SipKey key_{};
 };
 
 // Whatever a handler's library throws becomes the API's 500, says nothing of

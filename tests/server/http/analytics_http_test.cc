@@ -1,6 +1,8 @@
 // Analytics end to end over loopback: synthetic sessions whose figures are
 // known in advance go through the real HTTP API, and the summary must match.
 #include <chrono>
+#include <limits>
+#include <map>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -36,6 +38,8 @@ class AnalyticsHttpTest : public ::testing::Test {
     config.requests_per_second = 0;
     config.threads = 4;
     config.attribution_window = std::chrono::seconds(1);  // short, so "outside the window" can be waited for
+    // As behind deploy/nginx: the proxy on loopback forwards for the client.
+    config.trusted_proxies = api::TrustedProxies({api::ParseCidrBlock("127.0.0.1/32").value()});
     ASSERT_TRUE(server_.Start(config));
     port_ = server_.port();
   }
@@ -51,10 +55,10 @@ class AnalyticsHttpTest : public ::testing::Test {
     return json::parse(res->body)["query_id"].template get<std::string>();
   }
 
-  void Post(const std::vector<json>& events) {
+  void Post(const std::vector<json>& events, const httplib::Headers& headers = {}) {
     httplib::Client c("127.0.0.1", port_);
     const json body = {{"events", json(events)}};
-    auto res = c.Post("/api/v1/events", body.dump(), "text/plain");  // as sendBeacon sends
+    auto res = c.Post("/api/v1/events", headers, body.dump(), "text/plain");  // as sendBeacon sends
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 202) << res->body;
   }
@@ -147,6 +151,31 @@ TEST_F(AnalyticsHttpTest, SyntheticSessionsGiveTheFiguresKnownInAdvance) {
                                     {"resolutions", 1},
                                     {"deflections", 2}}));
   EXPECT_EQ(s["agent_usage"]["lookups"], 5);
+}
+
+// Each event carries a keyed hash of the network it came from, the same for
+// the server's own search events and for posted ones, never the address.
+TEST_F(AnalyticsHttpTest, EveryEventCarriesTheHashOfItsClientsNetwork) {
+  const httplib::Headers from_a = {{"X-Forwarded-For", "198.51.100.7"}};
+  const httplib::Headers from_a_too = {{"X-Forwarded-For", "198.51.100.200"}};  // the same /24
+  const httplib::Headers from_b = {{"X-Forwarded-For", "203.0.113.7"}};
+  const std::string q = Search("s-a", "reset password", from_a);
+  Post({Event("a-1", "click", "s-a", {{"query_id", q}, {"article_id", "reset-password"}, {"position", 1}})}, from_a_too);
+  Post({Event("b-1", "view", "s-b", {{"article_id", "reset-password"}, {"dwell_ms", 30000}})}, from_b);
+  ASSERT_TRUE(server_.api().events().Flush().has_value());
+  std::map<std::string, analytics::Event> events;
+  ASSERT_TRUE(server_.api()
+                  .events()
+                  .Scan(0, std::numeric_limits<std::int64_t>::max(),
+                        [&](const analytics::Event& e) { events.emplace(e.event_id, e); })
+                  .has_value());
+  ASSERT_EQ(events.size(), 3u);
+  const SipKey& key = server_.api().events().ClientKey();
+  EXPECT_EQ(events.at(q).client, analytics::ClientHash("198.51.100.7", key));
+  EXPECT_EQ(events.at("a-1").client, events.at(q).client);
+  EXPECT_EQ(events.at("b-1").client, analytics::ClientHash("203.0.113.7", key));
+  EXPECT_NE(events.at("b-1").client, events.at(q).client);
+  EXPECT_EQ(events.at("b-1").dwell_ms, 30000);
 }
 
 }  // namespace
