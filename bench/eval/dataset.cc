@@ -7,6 +7,7 @@
 
 #include "indexer/base/file.h"
 #include "indexer/base/lines.h"
+#include "indexer/article.h"
 
 namespace kb::eval {
 
@@ -40,7 +41,16 @@ Result<std::vector<Query>> ParseQueries(std::string_view tsv) {
     if (f.size() < 2 || f[0].empty()) {
       return Fail(Error::InvalidArgument("expected 'qid<TAB>text'", SourceLocation{"", line, 1}));
     }
-    queries.push_back(Query{std::string(f[0]), std::string(f[1])});
+    Query q{std::string(f[0]), std::string(f[1]), ""};
+    if (f.size() >= 3 && !f[2].empty()) {
+      auto locale = CanonicalLocale(f[2]);
+      if (!locale) {
+        return Fail(Error::InvalidArgument(fmt::format("locale must be a BCP 47 tag such as 'de' or 'ja', found '{}'", f[2]),
+                                           SourceLocation{"", line, 0}));
+      }
+      q.locale = *locale;
+    }
+    queries.push_back(std::move(q));
     return {};
   });
   if (!r) return Fail(r.error());

@@ -15,12 +15,15 @@ namespace kb::eval {
 struct Query {
   std::string id;
   std::string text;
+  std::string locale;  // BCP 47, canonical; "" when the collection names none
 };
 
 // qid -> (docid -> graded relevance).
 using Qrels = std::map<std::string, std::map<std::string, int>>;
 
-// Parses "qid<TAB>text" lines after a header line. Errors carry the line.
+// Parses "qid<TAB>text" lines after a header line, each with an optional
+// third column, the query's locale ("de", "ja"), in which it is analysed and
+// searched. Errors carry the line.
 Result<std::vector<Query>> ParseQueries(std::string_view tsv);
 
 // Parses "query-id<TAB>corpus-id<TAB>score" lines after a header line.

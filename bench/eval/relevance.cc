@@ -85,6 +85,7 @@ Result<DatasetResult> Evaluate(const std::string& dataset_dir, std::ofstream& ru
     for (const Query& q : dataset->queries) {
       search::SearchRequest request;
       request.query = q.text;
+      request.locale = q.locale;
       request.audience = search::Audience::kAgent;  // every article of a collection counts
       request.limit = kDepth;
       request.snippets = false;

@@ -55,6 +55,20 @@ TEST(DatasetTest, ParsesQueriesAndQrels) {
   EXPECT_EQ((*r)["q1"]["d2"], 0);
 }
 
+TEST(DatasetTest, AQueryMayNameItsLocale) {
+  auto q = ParseQueries("qid\ttext\tlocale\nq1\tPasswort vergessen\tDE-at\nq2\tパスワード\tja\nq3\tplain\t\nq4\tplain\n");
+  ASSERT_TRUE(q.has_value()) << q.error().ToString();
+  ASSERT_EQ(q->size(), 4u);
+  EXPECT_EQ((*q)[0].locale, "de-AT");
+  EXPECT_EQ((*q)[1].locale, "ja");
+  EXPECT_EQ((*q)[2].locale, "");
+  EXPECT_EQ((*q)[3].locale, "");
+  auto bad = ParseQueries("qid\ttext\tlocale\nq1\tfine\ten\nq2\tbad\tnot a tag\n");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().where().line, 3);
+  EXPECT_EQ(bad.error().message(), "locale must be a BCP 47 tag such as 'de' or 'ja', found 'not a tag'");
+}
+
 TEST(DatasetTest, ReportsTheBadLine) {
   auto q = ParseQueries("qid\ttext\nq1\tfine\nno-tab-here\n");
   ASSERT_FALSE(q.has_value());
