@@ -25,6 +25,16 @@ std::optional<ArticleType> ParseArticleType(std::string_view name);
 std::string_view AudienceName(ArticleAudience audience);
 std::optional<ArticleAudience> ParseAudience(std::string_view name);
 
+// A phrasing learned from usage (server/learning, docs/learning.md): not
+// part of the corpus; the index keeps it with the article.
+struct LearnedPhrasing {
+  std::string text;     // a normalised query
+  double weight = 0;    // satisfied clients, decayed (at most one per client)
+  int clients = 0;      // distinct clients it satisfied
+  bool agent = false;   // from agents' lookups: only agents' searches match it
+  bool operator==(const LearnedPhrasing&) const = default;
+};
+
 struct Article {
   std::string id;                 // stable slug; unique per locale (translations share it)
   std::string title;
@@ -39,6 +49,7 @@ struct Article {
   std::string body_markdown;      // the body as written
   std::string body_text;          // the body as plain text, for indexing and snippets
   std::vector<std::string> steps; // the numbered Steps of a troubleshooting article
+  std::vector<LearnedPhrasing> learned;  // from usage, not from the corpus
   SourceLocation source;          // where the article starts (path, line)
   // The line of source.path on which body_markdown begins, so that a place
   // in the body can be reported by line; 0 when the body is not written line

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <set>
 #include <unordered_map>
 
 #include <fmt/core.h>
@@ -61,7 +63,43 @@ std::vector<std::string> Strings(const nlohmann::json& object, const char* key) 
   return out;
 }
 
+// The learned phrasings' words (schema::kLearned) and the phrasings
+// themselves (kSlotLearned).
+void AddLearned(Xapian::Document& doc, const std::vector<LearnedPhrasing>& learned, const text::Analyzer& analyzer) {
+  if (learned.empty()) return;
+  std::map<std::string, double> weighted_tf;
+  nlohmann::json stored = nlohmann::json::array();
+  for (const LearnedPhrasing& p : learned) {
+    stored.push_back({p.text, p.weight, p.clients, p.agent});
+    const double occurrences = LearnedOccurrences(p.weight);
+    if (occurrences <= 0) continue;
+    std::set<std::string> stems;  // each word of a phrasing once
+    for (const text::Token& t : analyzer.Tokenize(p.text)) stems.insert(analyzer.Stem(t.term));
+    for (const std::string& stem : stems) {
+      weighted_tf[std::string(p.agent ? kLearnedAgent : kLearned) + stem] += FieldWeight(Field::kQuestions) * occurrences;
+    }
+  }
+  for (const auto& [term, tf] : weighted_tf) {
+    if (term.size() <= kMaxBooleanTermBytes) doc.add_term(term, NormalisedWdf(tf));
+  }
+  doc.add_value(kSlotLearned, Dump(stored));
+}
+
 }  // namespace
+
+std::vector<LearnedPhrasing> StoredLearned(const Xapian::Document& doc) {
+  std::vector<LearnedPhrasing> out;
+  const nlohmann::json stored = nlohmann::json::parse(doc.get_value(kSlotLearned), nullptr, /*allow_exceptions=*/false);
+  if (!stored.is_array()) return out;
+  for (const nlohmann::json& p : stored) {
+    if (!p.is_array() || p.size() != 4 || !p[0].is_string() || !p[1].is_number() || !p[2].is_number_integer() ||
+        !p[3].is_boolean()) {
+      continue;
+    }
+    out.push_back({p[0].get<std::string>(), p[1].get<double>(), p[2].get<int>(), p[3].get<bool>()});
+  }
+  return out;
+}
 
 Xapian::Document MakeDocument(const Article& article, const text::Analyzer& analyzer, const FieldLengths& average,
                               const PhraseWords* phrase_words, std::vector<std::string>* spelling_words) {
@@ -116,6 +154,7 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
     doc.add_term(t, NormalisedWdf(stats.weighted_tf));
     for (Xapian::termpos p : stats.positions) doc.add_posting(t, p, 0);
   }
+  AddLearned(doc, article.learned, analyzer);
 
   doc.add_boolean_term(IdTerm(article.locale, article.id));
   AddBoolean(doc, kLocale, article.locale);
@@ -191,6 +230,7 @@ Article StoredArticle(const Xapian::Document& doc, StoredParts parts) {
     a.body_text = String(content, "text");
     a.steps = Strings(content, "steps");
   }
+  a.learned = StoredLearned(doc);
   return a;
 }
 

@@ -36,8 +36,12 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
 // Which parts of the stored article to decode.
 enum class StoredParts {
   kSummary,  // id, title, type, locale, product, category, tags, audience, updated
-  kAll,      // also questions, body (Markdown and text) and steps
+  kAll,      // also questions, body (Markdown and text), steps and learned phrasings
 };
+
+// The learned phrasings stored with `doc` (schema::kSlotLearned); what
+// cannot be decoded is left out.
+std::vector<LearnedPhrasing> StoredLearned(const Xapian::Document& doc);
 
 // Decodes what MakeDocument stored. Fields that cannot be decoded are left
 // empty (an unreadable audience reads as internal). Never throws, whatever

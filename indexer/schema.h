@@ -98,6 +98,21 @@ bool HasInternalSpelling(std::string_view word);
 // itself for public articles, its internal spelling for the others.
 std::string SpellingEntry(std::string_view word, ArticleAudience audience);
 
+// Learned phrasings (docs/learning.md): each stem of an article's learned
+// phrasings, under kLearned for customers' phrasings and kLearnedAgent for
+// agents' (which only agents' searches look for). A phrasing counts as
+// LearnedOccurrences(weight) occurrences of its words, each weighing as a
+// word of the questions field, with no length normalisation: an article is
+// not penalised for how much it taught. Learned words are not in the
+// combined text, the spelling data or the type-ahead prefixes.
+inline constexpr std::string_view kLearned = "XL";
+inline constexpr std::string_view kLearnedAgent = "XG";
+// Satisfied clients that make one occurrence of a phrasing, and the most
+// occurrences one phrasing makes.
+inline constexpr double kLearnedClientsPerOccurrence = 5;
+inline constexpr double kMaxLearnedOccurrences = 4;
+double LearnedOccurrences(double weight);
+
 // Boolean filter prefixes.
 inline constexpr std::string_view kId = "Q";
 inline constexpr std::string_view kLocale = "L";
@@ -117,6 +132,10 @@ inline constexpr unsigned kSlotTags = 5;      // for facet counts: tags joined b
 // "<16 hex digits of ArticleHash> <locale>:<id>": what incremental builds
 // compare against the corpus.
 inline constexpr unsigned kSlotHash = 6;
+// The learned phrasings as a JSON array of [text, weight, clients, agent]
+// (absent when there are none): what a full build carries over from the
+// live generation, and what --explain and the dashboard show.
+inline constexpr unsigned kSlotLearned = 7;
 
 // Separates the values of a multi-valued slot (kSlotTags).
 inline constexpr char kValueSeparator = '\x1f';
@@ -154,7 +173,7 @@ inline constexpr std::string_view kMetaAverageLengths = "kb:average_field_length
 // Database metadata key holding kSchemaVersion. An index written with
 // another version is rebuilt in full rather than updated.
 inline constexpr std::string_view kMetaSchemaVersion = "kb:schema_version";
-inline constexpr std::string_view kSchemaVersion = "5";
+inline constexpr std::string_view kSchemaVersion = "6";
 
 // Database metadata key prefix for the synonym groups of a language
 // ("kb:synonyms:en"): a JSON array of groups, each an array of entries, each
@@ -179,6 +198,8 @@ std::optional<FieldLengths> ParseLengths(std::string_view text);
 
 // A hash of everything of `article` that goes into its document (and of
 // kSchemaVersion): equal hashes mean the stored document is up to date.
+// Learned phrasings count by text, audience and occurrences to a tenth, so
+// that a weight that decays a little rewrites nothing.
 std::uint64_t ArticleHash(const Article& article);
 
 // The key incremental builds match articles by: "<locale>:<id>".

@@ -1,6 +1,8 @@
 #include "indexer/cli/kb_index.h"
 
 #include <algorithm>
+#include <charconv>
+#include <filesystem>
 #include <map>
 #include <optional>
 
@@ -15,7 +17,10 @@
 #include "indexer/check/lint.h"
 #include "indexer/import/zendesk.h"
 
+#include "indexer/base/time.h"
 #include "indexer/build/build.h"
+#include "server/analytics/event_store.h"
+#include "server/learning/learner.h"
 #include "server/search/searcher.h"
 
 namespace kb {
@@ -43,11 +48,18 @@ constexpr std::string_view kUsage =
     "  kb-index search --index DIR [--locale L] [--audience public|agent] [--explain] QUERY...\n"
     "      Prints rank<TAB>id<TAB>score<TAB>title for the top results. With\n"
     "      --explain, each result is followed by the query parts that matched it:\n"
-    "      <TAB>part<TAB>fields<TAB>weight.\n";
+    "      <TAB>part<TAB>fields<TAB>weight.\n"
+    "  kb-index learn --events FILE --index DIR [--min-clients N] [--half-life DURATION]\n"
+    "      Learns from kb-server's event store FILE which phrasings satisfied\n"
+    "      customers and agents (docs/learning.md; at least N distinct clients,\n"
+    "      default 5; evidence halves every DURATION, default 90d), and gives them\n"
+    "      to the articles of the index in DIR: only the articles whose learned\n"
+    "      phrasings changed are rewritten, in one atomic commit.\n";
 
 struct Flags {
-  std::string corpus, index, locale, audience;
+  std::string corpus, index, locale, audience, events, min_clients, half_life;
   bool corpus_given = false, index_given = false, locale_given = false, audience_given = false;
+  bool events_given = false, min_clients_given = false, half_life_given = false;
   bool full = false, explain = false;
   std::vector<std::string> positional;
 };
@@ -63,6 +75,9 @@ std::optional<Flags> ParseFlags(const std::vector<std::string>& args, std::initi
   if (allow("index")) parser.Value("index", &flags.index, &flags.index_given);
   if (allow("locale")) parser.Value("locale", &flags.locale, &flags.locale_given);
   if (allow("audience")) parser.Value("audience", &flags.audience, &flags.audience_given);
+  if (allow("events")) parser.Value("events", &flags.events, &flags.events_given);
+  if (allow("min-clients")) parser.Value("min-clients", &flags.min_clients, &flags.min_clients_given);
+  if (allow("half-life")) parser.Value("half-life", &flags.half_life, &flags.half_life_given);
   if (allow("full")) parser.Switch("full", &flags.full);
   if (allow("explain")) parser.Switch("explain", &flags.explain);
   parser.Positional(&flags.positional);
@@ -155,6 +170,56 @@ int Search(const Flags& flags, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+int Learn(const Flags& flags, std::ostream& out, std::ostream& err) {
+  if (!flags.events_given || !flags.index_given || !flags.positional.empty()) {
+    err << "kb-index learn: needs --events FILE and --index DIR\n" << kUsage;
+    return 2;
+  }
+  learning::LearningOptions options;
+  if (flags.min_clients_given) {
+    int n = 0;
+    auto [ptr, ec] = std::from_chars(flags.min_clients.data(), flags.min_clients.data() + flags.min_clients.size(), n);
+    if (ec != std::errc() || ptr != flags.min_clients.data() + flags.min_clients.size() || n < 1) {
+      err << fmt::format("kb-index learn: --min-clients must be a whole number of at least 1, got '{}'\n",
+                         flags.min_clients);
+      return 2;
+    }
+    options.min_clients = n;
+  }
+  if (flags.half_life_given) {
+    auto d = ParseDuration(flags.half_life);
+    if (!d || d->count() <= 0) {
+      err << fmt::format("kb-index learn: --half-life must be a duration such as 90d or 12h, got '{}'\n",
+                         flags.half_life);
+      return 2;
+    }
+    options.half_life_ms = d->count();
+  }
+  if (!std::filesystem::is_regular_file(flags.events)) {
+    err << fmt::format("kb-index: no event store at {}\n", flags.events);
+    return 1;
+  }
+  auto events = analytics::OpenSqliteEventStore(flags.events);
+  if (!events) {
+    err << "kb-index: " << events.error().ToString() << "\n";
+    return 1;
+  }
+  auto run = learning::LearnIntoIndex(**events, flags.index, NowMs(), options);
+  if (!run) {
+    err << "kb-index: " << run.error().ToString() << "\n";
+    return 1;
+  }
+  const learning::Learned& l = run->learned;
+  std::size_t phrasings = 0;
+  for (const auto& [article, list] : l.articles) phrasings += list.size();
+  out << fmt::format("learned {} phrasings for {} articles from {} events in {} sessions "
+                     "(held back: {} with too few clients, {} private, {} rejected)\n",
+                     phrasings, l.articles.size(), l.events, l.sessions, l.too_few_clients, l.private_text, l.rejected);
+  out << fmt::format("updated {}: {} of {} articles changed in {:.2f} s\n", run->index.generation, run->index.changed,
+                     run->index.articles, run->index.seconds);
+  return 0;
+}
+
 }  // namespace
 
 int RunKbIndex(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -176,6 +241,10 @@ int RunKbIndex(const std::vector<std::string>& args, std::ostream& out, std::ost
   if (command == "search") {
     auto flags = ParseFlags(args, {"index", "locale", "audience", "explain"}, err);
     return flags ? Search(*flags, out, err) : 2;
+  }
+  if (command == "learn") {
+    auto flags = ParseFlags(args, {"events", "index", "min-clients", "half-life"}, err);
+    return flags ? Learn(*flags, out, err) : 2;
   }
   err << fmt::format("kb-index: unknown command '{}'\n{}", command, kUsage);
   return 2;

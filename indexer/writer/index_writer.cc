@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <tuple>
 #include <memory>
 #include <sstream>
@@ -38,6 +39,13 @@ using index_dir::kLockName;
 using index_dir::LiveGeneration;
 using index_dir::PointStubAt;
 using index_dir::RemoveOldGenerations;
+
+// BuildIndex and UpdateIndex for `articles` exactly as given, learned
+// phrasings included.
+Result<BuildStats> BuildIndexAs(const std::vector<Article>& articles, const std::string& index_dir,
+                                const Synonyms& synonyms, const BuildOptions& options);
+Result<BuildStats> UpdateIndexAs(const std::vector<Article>& articles, const std::string& index_dir,
+                                 const Synonyms& synonyms, const BuildOptions& options);
 
 namespace {
 
@@ -226,11 +234,11 @@ void ForgetSpelling(Xapian::WritableDatabase& db, Xapian::docid docid) {
 
 }  // namespace
 
-Result<BuildStats> UpdateIndex(const std::vector<Article>& articles, const std::string& index_dir,
-                               const Synonyms& synonyms, const BuildOptions& options) {
+Result<BuildStats> UpdateIndexAs(const std::vector<Article>& articles, const std::string& index_dir,
+                                 const Synonyms& synonyms, const BuildOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   auto full = [&]() -> Result<BuildStats> {
-    auto stats = BuildIndex(articles, index_dir, synonyms, options);
+    auto stats = BuildIndexAs(articles, index_dir, synonyms, options);
     if (stats) stats->added = stats->articles;
     return stats;
   };
@@ -344,8 +352,8 @@ Result<Xapian::WritableDatabase> BuildInMemoryIndex(const std::vector<Article>& 
   return db;
 }
 
-Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::string& index_dir,
-                              const Synonyms& synonyms, const BuildOptions& options) {
+Result<BuildStats> BuildIndexAs(const std::vector<Article>& articles, const std::string& index_dir,
+                                const Synonyms& synonyms, const BuildOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const fs::path dir(index_dir);
   std::error_code ec;
@@ -450,6 +458,123 @@ Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::s
   stats.generation = generation;
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return stats;
+}
+
+namespace {
+
+// `articles` with the learned phrasings the live generation of `index_dir`
+// holds for them (those that have none of their own), or nullopt when it
+// holds none.
+std::optional<std::vector<Article>> WithLiveLearned(const std::vector<Article>& articles, const std::string& index_dir) {
+  auto live = LiveGeneration(index_dir);
+  if (!live) return std::nullopt;
+  std::unordered_map<std::string, std::vector<LearnedPhrasing>> learned;  // by key
+  try {
+    const Xapian::Database db((fs::path(index_dir) / *live).string());
+    for (auto it = db.valuestream_begin(schema::kSlotLearned); it != db.valuestream_end(schema::kSlotLearned); ++it) {
+      const Xapian::Document doc = db.get_document(it.get_docid());
+      const std::string hash = doc.get_value(schema::kSlotHash);
+      const std::size_t space = hash.find(' ');
+      if (space == std::string::npos) continue;
+      learned[hash.substr(space + 1)] = schema::StoredLearned(doc);
+    }
+  } catch (const Xapian::Error&) {
+    return std::nullopt;  // unreadable: the build itself will say what is wrong
+  }
+  if (learned.empty()) return std::nullopt;
+  std::vector<Article> out = articles;
+  for (Article& a : out) {
+    if (!a.learned.empty()) continue;
+    if (auto it = learned.find(schema::ArticleKey(a.locale, a.id)); it != learned.end()) a.learned = it->second;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::string& index_dir,
+                              const Synonyms& synonyms, const BuildOptions& options) {
+  if (options.keep_learned) {
+    if (auto with = WithLiveLearned(articles, index_dir)) return BuildIndexAs(*with, index_dir, synonyms, options);
+  }
+  return BuildIndexAs(articles, index_dir, synonyms, options);
+}
+
+Result<BuildStats> UpdateIndex(const std::vector<Article>& articles, const std::string& index_dir,
+                               const Synonyms& synonyms, const BuildOptions& options) {
+  if (options.keep_learned) {
+    if (auto with = WithLiveLearned(articles, index_dir)) return UpdateIndexAs(*with, index_dir, synonyms, options);
+  }
+  return UpdateIndexAs(articles, index_dir, synonyms, options);
+}
+
+Result<LearnedUpdate> UpdateLearned(const std::string& index_dir, const LearnedFn& learned) {
+  const auto start = std::chrono::steady_clock::now();
+  auto live = LiveGeneration(index_dir);
+  if (!live) return Fail(Error::NotFound(fmt::format("no index in {}: build it first (kb-index build)", index_dir)));
+  const fs::path dir(index_dir);
+  auto lock = FileLock::Acquire(dir / kLockName);
+  if (!lock) return Fail(lock.error());
+  if (auto again = LiveGeneration(index_dir); !again || *again != *live) {
+    return Fail(Error::Unavailable("another build swapped the index in meanwhile; try again"));
+  }
+  LearnedUpdate out;
+  out.generation = *live;
+  try {
+    Xapian::WritableDatabase db((dir / *live).string(), Xapian::DB_OPEN);
+    if (db.get_metadata(std::string(schema::kMetaSchemaVersion)) != schema::kSchemaVersion) {
+      return Fail(Error::FailedPrecondition(
+          fmt::format("the index in {} was written by another version of kbsearch: rebuild it (kb-index build)", index_dir)));
+    }
+    const schema::FieldLengths average =
+        schema::ParseLengths(db.get_metadata(std::string(schema::kMetaAverageLengths))).value_or(schema::FieldLengths{});
+    // The words whose positions documents keep, as the last build recorded
+    // them ("language:stem ...", see Fingerprint).
+    PhraseWordsByLanguage phrase_words;
+    {
+      std::istringstream words(db.get_metadata(std::string(kMetaPhraseWords)));
+      for (std::string w; words >> w;) {
+        if (const std::size_t colon = w.find(':'); colon != std::string::npos) {
+          phrase_words[w.substr(0, colon)].insert(w.substr(colon + 1));
+        }
+      }
+    }
+    std::vector<Xapian::docid> docids;
+    std::unordered_map<std::string, int> locales_of;  // article id -> its locales
+    for (auto it = db.valuestream_begin(schema::kSlotHash); it != db.valuestream_end(schema::kSlotHash); ++it) {
+      docids.push_back(it.get_docid());
+      const std::string value = *it;
+      if (const std::size_t colon = value.find(':', value.find(' ')); colon != std::string::npos) {
+        ++locales_of[value.substr(colon + 1)];
+      }
+    }
+    std::map<std::string, std::unique_ptr<text::Analyzer>> analyzers;
+    static const schema::PhraseWords kNone;
+    db.begin_transaction(/*flushed=*/true);
+    for (Xapian::docid docid : docids) {
+      const Xapian::Document stored = db.get_document(docid);
+      Article a = schema::StoredArticle(stored, schema::StoredParts::kAll);
+      ++out.articles;
+      a.learned = learned(a, locales_of[a.id]);
+      const std::string hash = stored.get_value(schema::kSlotHash);
+      if (hash.substr(0, hash.find(' ')) == fmt::format("{:016x}", schema::ArticleHash(a))) continue;
+      auto& analyzer = analyzers[a.locale];
+      if (!analyzer) analyzer = std::make_unique<text::Analyzer>(a.locale);
+      auto positional = phrase_words.find(text::LanguageOf(a.locale));
+      db.replace_document(docid, schema::MakeDocument(a, *analyzer, average,
+                                                      positional == phrase_words.end() ? &kNone : &positional->second));
+      ++out.changed;
+    }
+    db.commit_transaction();
+  } catch (const Xapian::DatabaseLockError& e) {
+    return Fail(Error::Unavailable(fmt::format("index is locked by another writer: {}", e.get_msg())));
+  } catch (const Xapian::Error& e) {
+    return Fail(FromXapian(e, fmt::format("cannot update index {}", index_dir)));
+  } catch (...) {
+    return Fail(CaughtError(fmt::format("cannot update index {}", index_dir)));
+  }
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
 }
 
 }  // namespace kb

@@ -49,6 +49,10 @@ struct BuildOptions {
   // updated.
   bool full = false;
   ProgressFn progress;  // optional
+  // Articles given without learned phrasings keep those the live generation
+  // holds for them (the corpus knows nothing of them). Off: the articles'
+  // learned phrasings are exactly as given.
+  bool keep_learned = true;
 };
 
 // Builds a new generation of the index in `index_dir` (created if missing)
@@ -66,6 +70,25 @@ Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::s
 // written by another schema version, or with options.full.
 Result<BuildStats> UpdateIndex(const std::vector<Article>& articles, const std::string& index_dir,
                                const Synonyms& synonyms = {}, const BuildOptions& options = {});
+
+struct LearnedUpdate {
+  int articles = 0;        // in the live generation
+  int changed = 0;         // whose learned phrasings changed: only these were rewritten
+  std::string generation;  // the live generation, updated in place
+  double seconds = 0;
+};
+
+// The learned phrasings for `article`, stored under its id in
+// `translations` locales (so a phrasing of no known language can be told
+// apart from another translation's).
+using LearnedFn = std::function<std::vector<LearnedPhrasing>(const Article& article, int translations)>;
+
+// Gives every article of the live generation of `index_dir` the learned
+// phrasings `learned` returns for it, rewriting only the documents whose
+// phrasings changed (by ArticleHash), in one atomic commit, under the
+// build lock. kNotFound without an index; kFailedPrecondition for an index
+// of another schema version.
+Result<LearnedUpdate> UpdateLearned(const std::string& index_dir, const LearnedFn& learned);
 
 }  // namespace kb
 

@@ -255,4 +255,31 @@ Result<Learned> Learn(analytics::EventStore& events, std::int64_t now_ms, const 
   return out;
 }
 
+std::vector<LearnedPhrasing> PhrasingsFor(const Learned& learned, const Article& article, int translations) {
+  std::vector<LearnedPhrasing> out;
+  auto it = learned.articles.find(article.id);
+  if (it == learned.articles.end()) return out;
+  const std::string language = text::LanguageOf(article.locale);
+  for (const Phrasing& p : it->second) {
+    if (p.language == language || (p.language.empty() && translations <= 1)) {
+      out.push_back({.text = p.text, .weight = p.weight, .clients = p.clients, .agent = p.agent});
+    }
+  }
+  return out;
+}
+
+Result<LearnRun> LearnIntoIndex(analytics::EventStore& events, const std::string& index_dir, std::int64_t now_ms,
+                                const LearningOptions& options, const Rejections& rejected) {
+  LearnRun run;
+  auto learned = Learn(events, now_ms, options, rejected);
+  if (!learned) return Fail(learned.error());
+  run.learned = std::move(*learned);
+  auto updated = UpdateLearned(index_dir, [&](const Article& a, int translations) {
+    return PhrasingsFor(run.learned, a, translations);
+  });
+  if (!updated) return Fail(updated.error());
+  run.index = *updated;
+  return run;
+}
+
 }  // namespace kb::learning

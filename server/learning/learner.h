@@ -13,7 +13,9 @@
 #include <utility>
 #include <vector>
 
+#include "indexer/article.h"
 #include "indexer/base/error.h"
+#include "indexer/writer/index_writer.h"
 #include "server/analytics/event_store.h"
 
 namespace kb::learning {
@@ -94,6 +96,22 @@ Result<Learned> Learn(analytics::EventStore& events, std::int64_t now_ms, const 
 // phone, account numbers) or a long mix of letters and digits (keys,
 // tokens, serial numbers).
 bool MayBeLearned(std::string_view normalised_query);
+
+// What `learned` holds for `article`, stored under its id in
+// `translations` locales: the phrasings of its id in its language, and
+// those whose searches named no locale when the id has no other
+// translation. Agents' phrasings stay agents'.
+std::vector<LearnedPhrasing> PhrasingsFor(const Learned& learned, const Article& article, int translations);
+
+struct LearnRun {
+  Learned learned;
+  LearnedUpdate index;
+};
+
+// Learns from `events` and gives the live index in `index_dir` what was
+// learned: only the articles whose phrasings changed are rewritten.
+Result<LearnRun> LearnIntoIndex(analytics::EventStore& events, const std::string& index_dir, std::int64_t now_ms,
+                                const LearningOptions& options, const Rejections& rejected = {});
 
 }  // namespace kb::learning
 

@@ -230,6 +230,10 @@ AnalyzedQuery AssembleQuery(const QueryTerms& terms, const QueryContext& context
     if (context.ranking.field_boost) {
       out.explained.push_back({stem + " (title boost)", TitleBoost(stem), {stem}, "title"});
     }
+    if (Xapian::Query learned = LearnedWords(stem, context); !learned.empty()) {
+      parts.push_back(learned);
+      out.explained.push_back({stem + " (learned)", learned, {stem}, "learned"});
+    }
   }
   for (const QueryTerms::Compound& c : terms.compounds) {
     std::vector<Xapian::Query> words;
@@ -255,6 +259,24 @@ Xapian::Query BoostTitleFields(Xapian::Query word, const std::string& stem, cons
   // combined text; a second boost for them measured worse, and cost a
   // posting list per word.)
   return Xapian::Query(Xapian::Query::OP_OR, word, TitleBoost(stem));
+}
+
+Xapian::Query LearnedWords(const std::string& stem, const QueryContext& context) {
+  if (!context.ranking.learned) return Xapian::Query();
+  // Only what an article the audience may see has learned: nothing costs a
+  // posting list, or shows in an explanation, until usage taught it.
+  std::vector<Xapian::Query> learned;
+  if (std::string term = std::string(schema::kLearned) + stem; context.vocabulary.Knows(term)) {
+    learned.emplace_back(term);
+  }
+  if (context.audience == Audience::kAgent) {
+    if (std::string term = std::string(schema::kLearnedAgent) + stem; context.vocabulary.Knows(term)) {
+      learned.emplace_back(term);
+    }
+  }
+  if (learned.empty()) return Xapian::Query();
+  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, learned.begin(), learned.end()),
+                       kLearnedWeight);
 }
 
 Xapian::Query AddProximity(Xapian::Query query, const std::vector<std::string>& stems, const RankingOptions& ranking) {

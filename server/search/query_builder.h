@@ -13,6 +13,7 @@
 //                       and function word, OR-ed; calls
 //     BoostTitleFields  a content word scores again in the title          field_boost
 //     AddProximity      a bonus for neighbouring words found together     proximity
+//     LearnedWords      a content word among the learned phrasings' words  learned
 //
 // Each stage takes the words as the stages before it left them. Also here:
 // the weighting and the filters that every search and suggestion shares.
@@ -49,6 +50,8 @@ struct QueryContext {
   // The index's words as the request's audience may see them: they decide
   // corrections, compounds and splits.
   const Vocabulary& vocabulary;
+  // Who asks: agents' searches also match agents' learned phrasings.
+  Audience audience = Audience::kPublic;
 };
 
 // A built query.
@@ -133,6 +136,12 @@ std::string DidYouMean(std::string_view text, const std::vector<QueryWord>& word
 
 // The query for `terms`, its parts OR-ed, and its parts for explanations.
 AnalyzedQuery AssembleQuery(const QueryTerms& terms, const QueryContext& context);
+
+// Learned phrasings: the content word `stem` among the words of the
+// phrasings learned from customers (schema::kLearned), and for agents also
+// from agents (kLearnedAgent), at kLearnedWeight. Empty when off, and when
+// no article the audience may see has learned the word.
+Xapian::Query LearnedWords(const std::string& stem, const QueryContext& context);
 
 // Field boost: `word`, the query for the content word `stem`, OR-ed with
 // `stem` in the title at kFieldBoostWeight.

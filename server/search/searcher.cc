@@ -103,6 +103,7 @@ struct Searcher::Impl {
     for (const std::string& question : a.questions) scan(question, "questions");
     for (const std::string& tag : a.tags) scan(tag, "tags");
     scan(a.body_text, "body");
+    for (const LearnedPhrasing& p : a.learned) scan(p.text, "learned");
     std::vector<TermExplanation> out;
     for (const AnalyzedQuery::Part& part : q.explained) {
       Xapian::Enquire enquire(db);
@@ -111,8 +112,10 @@ struct Searcher::Impl {
       const Xapian::MSet mset = enquire.get_mset(0, 1);
       if (mset.empty() || *mset.begin() != hit) continue;
       TermExplanation e{part.label, {}, mset.begin().get_weight()};
-      for (const char* field : {"title", "questions", "tags", "body"}) {
+      for (const char* field : {"title", "questions", "tags", "body", "learned"}) {
         if (part.only_field != nullptr && std::string_view(part.only_field) != field) continue;
+        // Learned words are a field of their own, matched by their own part.
+        if (part.only_field == nullptr && std::string_view(field) == "learned") continue;
         for (const std::string& stem : part.stems) {
           if (fields_of[stem].contains(field)) {
             e.fields.push_back(field);
@@ -148,7 +151,8 @@ struct Searcher::Impl {
                                                                          .ranking = options.ranking,
                                                                          .synonyms = SynonymsFor(request.locale),
                                                                          .words = WordsFor(request.locale),
-                                                                         .vocabulary = vocabulary});
+                                                                         .vocabulary = vocabulary,
+                                                                         .audience = request.audience});
           if (q.query.empty()) return response;
           response = Run(request, analyzer, q);
           response.did_you_mean = q.did_you_mean;

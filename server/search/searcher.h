@@ -61,7 +61,7 @@ struct SearchRequest {
 // contributed to a hit.
 struct TermExplanation {
   std::string term;                 // the analysed word(s)
-  std::vector<std::string> fields;  // "title", "questions", "tags", "body": where its words occur
+  std::vector<std::string> fields;  // "title", "questions", "tags", "body", "learned": where its words occur
   double weight = 0;                // its share of the score
 };
 
@@ -138,6 +138,9 @@ struct RankingOptions {
   // "backup", "e mail" finds "email"), and one word the index has only as
   // two ("resetpassword" finds "reset" and "password").
   bool compounds = true;
+  // Match the words of the phrasings learned from usage (docs/learning.md);
+  // agents' searches also the agents' phrasings.
+  bool learned = true;
 };
 
 // Weight of a query's function word relative to a content word.
@@ -151,6 +154,9 @@ inline constexpr double kFieldBoostWeight = 1.0;
 inline constexpr double kPhraseWeight = 0.10 / 0.85;
 inline constexpr double kProximityWeight = 0.05 / 0.85;
 inline constexpr unsigned kProximityWindow = 8;
+// Weight of a learned-phrasing match relative to the combined-text match of
+// the same word.
+inline constexpr double kLearnedWeight = 1.0;
 
 struct SearcherOptions {
   // Index directories (or Xapian database paths) searched together.

@@ -6,7 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/core.h>
+
 #include "indexer/base/temp_dir.h"
+#include "indexer/base/time.h"
+#include "server/analytics/event_store.h"
 #include "tests/test_files.h"
 #include "tests/tmpfs.h"
 
@@ -313,6 +317,77 @@ TEST_F(KbIndexTest, AFullDiskFailsTheBuildAndLeavesTheLiveIndexServing) {
 
 // A read-only index directory (a read-only mount: root may write anything
 // else) can be searched but not built.
+// Five customers, each from a network of its own, searched "money back"
+// and said the refund article solved it.
+void RecordFiveSatisfiedCustomers(const std::string& events_path) {
+  auto store = analytics::OpenSqliteEventStore(events_path);
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  std::vector<analytics::Event> events;
+  const std::int64_t now = NowMs();
+  for (int i = 0; i < 5; ++i) {
+    analytics::Event search;
+    search.event_id = fmt::format("q{}", i);
+    search.type = analytics::EventType::kSearch;
+    search.session_id = fmt::format("s{}", i);
+    search.time_ms = now - 60'000;
+    search.locale = "en";
+    search.query_id = search.event_id;
+    search.query = "money back";
+    search.client = fmt::format("client-{}", i);
+    analytics::Event resolve = search;
+    resolve.event_id = fmt::format("r{}", i);
+    resolve.type = analytics::EventType::kResolve;
+    resolve.article_id = "refund";
+    events.push_back(search);
+    events.push_back(resolve);
+  }
+  ASSERT_TRUE((*store)->Append(std::move(events)).has_value());
+}
+
+TEST_F(KbIndexTest, LearnGivesTheIndexWhatSatisfiedCustomers) {
+  ASSERT_EQ(KbIndex({"build", "--corpus", corpus_, "--index", index_}).code, 0);
+  EXPECT_EQ(KbIndex({"search", "--index", index_, "money", "back"}).out, "");
+  const std::string events = tmp_.path() + "/events.sqlite";
+  RecordFiveSatisfiedCustomers(events);
+  Outcome learn = KbIndex({"learn", "--events", events, "--index", index_});
+  ASSERT_EQ(learn.code, 0) << learn.err;
+  EXPECT_EQ(learn.out.substr(0, learn.out.find('\n') + 1),
+            "learned 1 phrasings for 1 articles from 10 events in 5 sessions "
+            "(held back: 0 with too few clients, 0 private, 0 rejected)\n");
+  EXPECT_EQ(learn.out.rfind("updated gen-000001: 1 of 3 articles changed in ", learn.out.find('\n') + 1),
+            learn.out.find('\n') + 1)
+      << learn.out;
+  Outcome search = KbIndex({"search", "--index", index_, "--explain", "money", "back"});
+  ASSERT_EQ(search.code, 0) << search.err;
+  EXPECT_EQ(search.out.substr(0, search.out.find('\n')).rfind("1\trefund\t", 0), 0u) << search.out;
+  EXPECT_NE(search.out.find("\tmoney (learned)\tlearned\t"), std::string::npos) << search.out;
+  // Six clients are needed now: nothing is learned, and the index forgets.
+  learn = KbIndex({"learn", "--events", events, "--index", index_, "--min-clients", "6"});
+  ASSERT_EQ(learn.code, 0) << learn.err;
+  EXPECT_NE(learn.out.find(": 1 of 3 articles changed"), std::string::npos) << learn.out;
+  EXPECT_EQ(KbIndex({"search", "--index", index_, "money", "back"}).out, "");
+}
+
+TEST_F(KbIndexTest, LearnUsageErrors) {
+  Outcome o = KbIndex({"learn", "--index", index_});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_EQ(o.err.substr(0, o.err.find('\n')), "kb-index learn: needs --events FILE and --index DIR");
+  o = KbIndex({"learn", "--events", "e.sqlite", "--index", index_, "--min-clients", "none"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_EQ(o.err, "kb-index learn: --min-clients must be a whole number of at least 1, got 'none'\n");
+  o = KbIndex({"learn", "--events", "e.sqlite", "--index", index_, "--half-life", "soon"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_EQ(o.err, "kb-index learn: --half-life must be a duration such as 90d or 12h, got 'soon'\n");
+  o = KbIndex({"learn", "--events", tmp_.path() + "/missing.sqlite", "--index", index_});
+  EXPECT_EQ(o.code, 1);
+  EXPECT_EQ(o.err, "kb-index: no event store at " + tmp_.path() + "/missing.sqlite\n");
+  EXPECT_FALSE(std::filesystem::exists(tmp_.path() + "/missing.sqlite"));  // not created
+  RecordFiveSatisfiedCustomers(tmp_.path() + "/events.sqlite");
+  o = KbIndex({"learn", "--events", tmp_.path() + "/events.sqlite", "--index", index_});
+  EXPECT_EQ(o.code, 1);
+  EXPECT_EQ(o.err, "kb-index: not_found: no index in " + index_ + ": build it first (kb-index build)\n");
+}
+
 TEST_F(KbIndexTest, AReadOnlyIndexDirectoryIsAClearError) {
   std::string why;
   auto disk = testing::Tmpfs::Mount(tmp_.path() + "/disk", "1m", &why);
