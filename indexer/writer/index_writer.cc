@@ -508,11 +508,54 @@ Result<BuildStats> UpdateIndex(const std::vector<Article>& articles, const std::
   return UpdateIndexAs(articles, index_dir, synonyms, options);
 }
 
+namespace {
+
+// Article id -> how many locales the database has it in.
+std::unordered_map<std::string, int> LocalesOfIds(const Xapian::Database& db) {
+  std::unordered_map<std::string, int> out;
+  for (auto it = db.valuestream_begin(schema::kSlotHash); it != db.valuestream_end(schema::kSlotHash); ++it) {
+    const std::string value = *it;
+    if (const std::size_t colon = value.find(':', value.find(' ')); colon != std::string::npos) {
+      ++out[value.substr(colon + 1)];
+    }
+  }
+  return out;
+}
+
+// Whether `learned` changes any article of `db`: most runs change nothing,
+// and then need not take the build lock.
+bool ChangesAny(const Xapian::Database& db, const LearnedFn& learned) {
+  const std::unordered_map<std::string, int> locales_of = LocalesOfIds(db);
+  for (auto it = db.valuestream_begin(schema::kSlotHash); it != db.valuestream_end(schema::kSlotHash); ++it) {
+    const Xapian::Document stored = db.get_document(it.get_docid());
+    Article a = schema::StoredArticle(stored, schema::StoredParts::kAll);
+    auto n = locales_of.find(a.id);
+    a.learned = learned(a, n == locales_of.end() ? 0 : n->second);
+    const std::string hash = *it;
+    if (hash.substr(0, hash.find(' ')) != fmt::format("{:016x}", schema::ArticleHash(a))) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Result<LearnedUpdate> UpdateLearned(const std::string& index_dir, const LearnedFn& learned) {
   const auto start = std::chrono::steady_clock::now();
   auto live = LiveGeneration(index_dir);
   if (!live) return Fail(Error::NotFound(fmt::format("no index in {}: build it first (kb-index build)", index_dir)));
   const fs::path dir(index_dir);
+  try {
+    const Xapian::Database db((dir / *live).string());
+    if (db.get_metadata(std::string(schema::kMetaSchemaVersion)) == schema::kSchemaVersion && !ChangesAny(db, learned)) {
+      LearnedUpdate unchanged;
+      unchanged.generation = *live;
+      unchanged.articles = static_cast<int>(db.get_doccount());
+      unchanged.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      return unchanged;
+    }
+  } catch (const Xapian::Error& e) {
+    return Fail(FromXapian(e, fmt::format("cannot read index {}", index_dir)));
+  }
   auto lock = FileLock::Acquire(dir / kLockName);
   if (!lock) return Fail(lock.error());
   if (auto again = LiveGeneration(index_dir); !again || *again != *live) {
@@ -540,14 +583,10 @@ Result<LearnedUpdate> UpdateLearned(const std::string& index_dir, const LearnedF
       }
     }
     std::vector<Xapian::docid> docids;
-    std::unordered_map<std::string, int> locales_of;  // article id -> its locales
     for (auto it = db.valuestream_begin(schema::kSlotHash); it != db.valuestream_end(schema::kSlotHash); ++it) {
       docids.push_back(it.get_docid());
-      const std::string value = *it;
-      if (const std::size_t colon = value.find(':', value.find(' ')); colon != std::string::npos) {
-        ++locales_of[value.substr(colon + 1)];
-      }
     }
+    std::unordered_map<std::string, int> locales_of = LocalesOfIds(db);
     std::map<std::string, std::unique_ptr<text::Analyzer>> analyzers;
     static const schema::PhraseWords kNone;
     db.begin_transaction(/*flushed=*/true);

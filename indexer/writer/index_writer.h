@@ -86,8 +86,9 @@ using LearnedFn = std::function<std::vector<LearnedPhrasing>(const Article& arti
 // Gives every article of the live generation of `index_dir` the learned
 // phrasings `learned` returns for it, rewriting only the documents whose
 // phrasings changed (by ArticleHash), in one atomic commit, under the
-// build lock. kNotFound without an index; kFailedPrecondition for an index
-// of another schema version.
+// build lock (not taken when nothing changes). kNotFound without an index;
+// kFailedPrecondition for an index of another schema version; kUnavailable
+// while a build holds the lock.
 Result<LearnedUpdate> UpdateLearned(const std::string& index_dir, const LearnedFn& learned);
 
 }  // namespace kb

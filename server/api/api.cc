@@ -87,9 +87,18 @@ Api::Api(ServerConfig config, std::unique_ptr<search::SearcherPool> pool, std::u
     retention_ = std::make_unique<analytics::RetentionPurge>(
         *events_, config_.retention_days, [this](const Error& e) { log_->Problem("purge_error", e.message()); });
   }
+  if (config_.learning_enabled) {
+    learning::LearningOptions options;
+    options.min_clients = config_.learning_min_clients;
+    options.half_life_ms = config_.learning_half_life.count();
+    learning_ = std::make_unique<learning::LearningSchedule>(
+        *events_, config_.index_path, options, config_.learning_interval, nullptr,
+        [this](const Error& e) { log_->Problem("learning_error", e.message()); });
+  }
 }
 
 Api::~Api() {
+  learning_.reset();
   retention_.reset();
   Flush();
 }
@@ -105,6 +114,7 @@ Result<std::unique_ptr<Api>> Api::Create(const ServerConfig& config, std::unique
   options.index_paths = {config.index_path};
   options.default_locale = config.default_locale;
   options.dictionary_dir = config.dictionary_dir;
+  options.ranking.learned = config.learning_enabled;
   // A word list that exists but cannot be read stops the start, not a
   // search later.
   const std::string words = text::WordListPath(config.dictionary_dir, text::LanguageOf(config.default_locale));

@@ -24,6 +24,7 @@
 #include "server/api/reindex_jobs.h"
 #include "server/api/result_cache.h"
 #include "server/api/routes.h"
+#include "server/learning/schedule.h"
 #include "server/search/searcher_pool.h"
 
 namespace kb::api {
@@ -106,6 +107,7 @@ class Api {
   std::unique_ptr<AccessLog> log_;
   const std::string page_policy_;  // the pages' Content-Security-Policy
   std::unique_ptr<analytics::RetentionPurge> retention_;  // null: events are kept
+  std::unique_ptr<learning::LearningSchedule> learning_;  // null: [learning] enabled = false
   const std::vector<RouteSpec> routes_;
 };
 

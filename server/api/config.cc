@@ -70,6 +70,14 @@ Result<void> Read(const toml::node& node, std::string_view key, Bounded& out) {
   return {};
 }
 
+Result<void> Read(const toml::node& node, std::string_view key, bool& out) {
+  if (auto v = node.value_exact<bool>()) {
+    out = *v;
+    return {};
+  }
+  return Fail(ConfigError(node, fmt::format("'{}' must be true or false", key)));
+}
+
 Result<void> Read(const toml::node& node, std::string_view key, std::size_t& out) {
   if (auto v = node.is_integer() ? node.value<int64_t>() : std::nullopt; v && *v >= 0) {
     out = static_cast<std::size_t>(*v);
@@ -186,6 +194,7 @@ Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
   Bounded port{c.port, 0, 65535, "'port' must be from 0 to 65535"};
   Bounded query_chars{c.max_query_chars, 1, kMaxInt, "'max_query_chars' must be at least 1"};
   Bounded retention{c.retention_days, 0, kMaxInt, "[events] retention_days must be 0 (keep all) or more"};
+  Bounded min_clients{c.learning_min_clients, 1, kMaxInt, "[learning] min_clients must be at least 1"};
   for (const auto& [name, node] : root) {
     const toml::table* section = node.as_table();
     if (section == nullptr) {
@@ -212,6 +221,10 @@ Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
       r = ReadSection(*section, n,
                       {field("path", c.events_path), field("attribution_window", c.attribution_window),
                        field("retention_days", retention)});
+    } else if (n == "learning") {
+      r = ReadSection(*section, n,
+                      {field("enabled", c.learning_enabled), field("interval", c.learning_interval),
+                       field("min_clients", min_clients), field("half_life", c.learning_half_life)});
     } else if (n == "webhooks") {
       r = ReadSection(*section, n, {field("ticket_secret", c.ticket_secret)});
     } else if (n == "auth") {

@@ -64,6 +64,13 @@ struct ServerConfig {
   std::chrono::milliseconds attribution_window = std::chrono::hours(24);
   // Events older than this many days are purged (hourly); 0 keeps all.
   int retention_days = 365;
+  // [learning] (docs/learning.md): learn from the events every `interval`
+  // (at start, then on that schedule) into the index; off: nothing is
+  // learned, and what was learned before is not matched.
+  bool learning_enabled = true;
+  std::chrono::milliseconds learning_interval = std::chrono::hours(1);
+  int learning_min_clients = 5;
+  std::chrono::milliseconds learning_half_life = std::chrono::hours(24 * 90);
   // [webhooks] Shared secret the help desk sends with ticket webhooks
   // (Authorization: Bearer SECRET). Empty turns the webhook off.
   std::string ticket_secret;

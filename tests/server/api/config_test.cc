@@ -101,6 +101,34 @@ TEST(ConfigTest, AnalyticsSettingsAreChecked) {
             "--attribution-window: 'never' is not a duration: use a positive number with s, m, h or d, such as 24h");
 }
 
+TEST(ConfigTest, LearningIsOnByDefaultAndItsSettingsAreChecked) {
+  const ServerConfig defaults;
+  EXPECT_TRUE(defaults.learning_enabled);
+  EXPECT_EQ(defaults.learning_interval, std::chrono::hours(1));
+  EXPECT_EQ(defaults.learning_min_clients, 5);
+  EXPECT_EQ(defaults.learning_half_life, std::chrono::hours(24 * 90));
+  auto c = ParseConfig("[learning]\nenabled = false\ninterval = \"30m\"\nmin_clients = 10\nhalf_life = \"30d\"\n",
+                       ServerConfig{});
+  ASSERT_TRUE(c.has_value()) << c.error().ToString();
+  EXPECT_FALSE(c->learning_enabled);
+  EXPECT_EQ(c->learning_interval, std::chrono::minutes(30));
+  EXPECT_EQ(c->learning_min_clients, 10);
+  EXPECT_EQ(c->learning_half_life, std::chrono::hours(24 * 30));
+  for (const auto& [text, message] : std::vector<std::pair<std::string, std::string>>{
+           {"[learning]\nenabled = \"no\"\n", "'enabled' must be true or false"},
+           {"[learning]\nmin_clients = 0\n", "[learning] min_clients must be at least 1, got 0"},
+           {"[learning]\ninterval = \"0s\"\n",
+            "'interval': '0s' is not a duration: use a positive number with s, m, h or d, such as 24h"},
+           {"[learning]\nhalf_life = 90\n", "'half_life' must be a duration such as \"24h\""},
+           {"[learning]\nk = 5\n", "unknown key 'k' in [learning]"},
+       }) {
+    auto bad = ParseConfig(text, ServerConfig{});
+    ASSERT_FALSE(bad.has_value()) << text;
+    EXPECT_EQ(bad.error().message(), message);
+    EXPECT_EQ(bad.error().where().line, 2) << text;
+  }
+}
+
 TEST(ConfigTest, ConnectionLimitsHaveDefaultsAndAreChecked) {
   const ServerConfig defaults;
   EXPECT_EQ(defaults.max_connections, 0u);

@@ -5,6 +5,7 @@
 #include <map>
 #include <thread>
 
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -27,7 +28,7 @@ class AnalyticsHttpTest : public ::testing::Test {
     a.title = "How do I reset my password?";
     a.body_text = a.body_markdown = "Use the reset link on the sign-in page.";
     ASSERT_TRUE(BuildIndex({a}, tmp_.path() + "/index"));
-    api::ServerConfig config;
+    api::ServerConfig& config = config_;
     config.index_path = tmp_.path() + "/index";
     config.events_path = tmp_.path() + "/events.sqlite";
     config.port = 0;
@@ -72,6 +73,7 @@ class AnalyticsHttpTest : public ::testing::Test {
   }
 
   TempDir tmp_{"analytics-http"};
+  api::ServerConfig config_;
   LoopbackServer server_;
   int port_ = 0;
 };
@@ -176,6 +178,39 @@ TEST_F(AnalyticsHttpTest, EveryEventCarriesTheHashOfItsClientsNetwork) {
   EXPECT_EQ(events.at("b-1").client, analytics::ClientHash("203.0.113.7", key));
   EXPECT_NE(events.at("b-1").client, events.at(q).client);
   EXPECT_EQ(events.at("b-1").dwell_ms, 30000);
+}
+
+// What five customers typed and resolved with is found by the next one,
+// once the server's schedule has learned it; with learning off it is not.
+TEST_F(AnalyticsHttpTest, TheServerLearnsOnItsScheduleWhatSatisfiedCustomers) {
+  server_.Stop();
+  config_.learning_interval = std::chrono::milliseconds(100);
+  LoopbackServer learning;
+  ASSERT_TRUE(learning.Start(config_));
+  port_ = learning.port();
+  auto found = [&] {
+    httplib::Client c("127.0.0.1", port_);
+    auto res = c.Get("/api/v1/search", httplib::Params{{"q", "credentials gone"}}, httplib::Headers{});
+    return res && res->status == 200 && json::parse(res->body)["results"].size() == 1 &&
+           json::parse(res->body)["results"][0]["id"] == "reset-password";
+  };
+  ASSERT_FALSE(found());
+  for (int i = 0; i < 5; ++i) {
+    const httplib::Headers from = {{"X-Forwarded-For", fmt::format("198.51.{}.7", 100 + i)}};
+    const std::string session = fmt::format("learner-{}", i);
+    const std::string q = Search(session, "credentials gone", from);
+    Post({Event(session + "-r", "resolve", session, {{"query_id", q}, {"article_id", "reset-password"}})}, from);
+  }
+  bool learned = false;
+  for (int i = 0; i < 200 && !(learned = found()); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_TRUE(learned) << "not learned within 10 s";
+  learning.Stop();
+
+  config_.learning_enabled = false;
+  LoopbackServer off;
+  ASSERT_TRUE(off.Start(config_));
+  port_ = off.port();
+  EXPECT_FALSE(found());  // the index has it; a server with learning off does not match it
 }
 
 }  // namespace
