@@ -87,18 +87,41 @@ Result<Dataset> LoadDataset(const std::string& dir) {
   if (!fs::exists(d.corpus_path)) return Fail(Error::NotFound(fmt::format("no corpus.jsonl in {}", dir)));
 
   const fs::path qpath = root / "queries.tsv";
-  auto qtext = ReadFile(qpath.string());
-  if (!qtext) return Fail(qtext.error());
-  auto queries = ParseQueries(*qtext);
-  if (!queries) return Fail(queries.error().WithPath(qpath.string()));
+  auto read_queries = [](const fs::path& path) -> Result<std::vector<Query>> {
+    auto text = ReadFile(path.string());
+    if (!text) return Fail(text.error());
+    auto parsed = ParseQueries(*text);
+    if (!parsed) return Fail(parsed.error().WithPath(path.string()));
+    return parsed;
+  };
+  auto read_qrels = [](const fs::path& path) -> Result<Qrels> {
+    auto text = ReadFile(path.string());
+    if (!text) return Fail(text.error());
+    auto parsed = ParseQrels(*text);
+    if (!parsed) return Fail(parsed.error().WithPath(path.string()));
+    return parsed;
+  };
+  auto queries = read_queries(qpath);
+  if (!queries) return Fail(queries.error());
   d.queries = std::move(*queries);
-
-  const fs::path rpath = root / "qrels.tsv";
-  auto rtext = ReadFile(rpath.string());
-  if (!rtext) return Fail(rtext.error());
-  auto qrels = ParseQrels(*rtext);
-  if (!qrels) return Fail(qrels.error().WithPath(rpath.string()));
+  auto qrels = read_qrels(root / "qrels.tsv");
+  if (!qrels) return Fail(qrels.error());
   d.qrels = std::move(*qrels);
+
+  const fs::path hpath = root / "history.tsv", hrpath = root / "history-qrels.tsv";
+  if (fs::exists(hpath) != fs::exists(hrpath)) {
+    return Fail(Error::NotFound(fmt::format("{} has {} but not {}", dir, fs::exists(hpath) ? "history.tsv" : "history-qrels.tsv",
+                                            fs::exists(hpath) ? "history-qrels.tsv" : "history.tsv")));
+  }
+  if (fs::exists(hpath)) {
+    auto history = read_queries(hpath);
+    if (!history) return Fail(history.error());
+    auto history_qrels = read_qrels(hrpath);
+    if (!history_qrels) return Fail(history_qrels.error());
+    d.history = std::move(*history);
+    d.history_qrels = std::move(*history_qrels);
+    d.has_history = true;
+  }
   return d;
 }
 

@@ -34,11 +34,18 @@ struct Dataset {
   std::string corpus_path;  // corpus.jsonl, or else a corpus/ directory of Markdown articles
   std::vector<Query> queries;
   Qrels qrels;
+  // Past customers' queries and the articles that answered them
+  // (history.tsv, history-qrels.tsv), when the collection has them.
+  std::vector<Query> history;
+  Qrels history_qrels;
+  bool has_history = false;
 };
 
-// Loads DIR/queries.tsv and DIR/qrels.tsv, and finds DIR/corpus.jsonl (or
-// a DIR/corpus/ directory); errors carry the file path. Synonyms, if any,
-// are in DIR/synonyms/ as in a corpus.
+// Loads DIR/queries.tsv and DIR/qrels.tsv, and DIR/history.tsv with
+// DIR/history-qrels.tsv when both are there (one without the other is an
+// error), and finds DIR/corpus.jsonl (or a DIR/corpus/ directory); errors
+// carry the file path. Synonyms, if any, are in DIR/synonyms/ as in a
+// corpus.
 Result<Dataset> LoadDataset(const std::string& dir);
 
 }  // namespace kb::eval

@@ -1,6 +1,11 @@
 #include "bench/eval/relevance.h"
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <optional>
+#include <random>
+#include <set>
 #include <filesystem>
 #include <fstream>
 
@@ -8,6 +13,7 @@
 
 #include "bench/eval/dataset.h"
 #include "bench/eval/metrics.h"
+#include "bench/eval/usage.h"
 #include "bench/peer/fts5.h"
 #include "indexer/base/flags.h"
 #include "indexer/base/temp_dir.h"
@@ -18,7 +24,9 @@ namespace kb::eval {
 
 namespace {
 
-constexpr std::string_view kUsage = "usage: kb-relevance DATASET_DIR... [--run FILE]\n";
+constexpr std::string_view kUsage = "usage: kb-relevance DATASET_DIR... [--run FILE] [--history-folds K]\n";
+// The order of queries before they are dealt into folds.
+constexpr std::uint64_t kFoldSeed = 20261202;
 constexpr int kDepth = 100;
 
 std::string Row(std::string_view name, const Metrics& m) {
@@ -52,12 +60,85 @@ std::vector<Configuration> Ablation() {
 struct DatasetResult {
   Metrics kb;
   Metrics fts5;
+  std::optional<Metrics> usage;  // kb after learning from the history, when there is one
 };
+
+// The product's ranking of each of `queries`, top kDepth, from the index
+// at `index_dir`, into `ranking`.
+Result<void> RankInto(const std::string& index_dir, const std::vector<Query>& queries, Ranking& ranking) {
+  auto searcher = search::Searcher::Open(search::SearcherOptions{.index_paths = {index_dir}});
+  if (!searcher) return Fail(searcher.error());
+  for (const Query& q : queries) {
+    search::SearchRequest request;
+    request.query = q.text;
+    request.locale = q.locale;
+    request.audience = search::Audience::kAgent;  // every article of a collection counts
+    request.limit = kDepth;
+    request.snippets = false;
+    auto response = (*searcher)->Search(request);
+    if (!response) continue;
+    auto& ranked = ranking[q.id];
+    for (const search::SearchHit& hit : response->hits) ranked.push_back(hit.id);
+  }
+  return {};
+}
+
+// kb after learning: for each (history, test) split, a fresh index of the
+// collection and a fresh event store; the history is replayed by simulated
+// customers (SimulateUsage), the learner learns into the index, and the
+// test queries are ranked. Returns the ranking of every test query.
+Result<Ranking> RankAfterUsage(const Dataset& d, const std::string& work, int folds, const Corpus& corpus,
+                               const CorpusBuildOptions& build_options, std::ostream& err) {
+  std::set<std::string> internal;
+  for (const Article& a : corpus.articles) {
+    if (a.audience == ArticleAudience::kInternal) internal.insert(a.id);
+  }
+  struct Split {
+    std::vector<Query> history, test;
+    Qrels history_qrels;
+  };
+  std::vector<Split> splits;
+  if (d.has_history) {
+    splits.push_back({d.history, d.queries, d.history_qrels});
+  } else {
+    // Each query is tested once, with the other folds as its history.
+    std::vector<std::size_t> order(d.queries.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::shuffle(order.begin(), order.end(), std::mt19937_64(kFoldSeed));
+    splits.resize(static_cast<std::size_t>(folds));
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      const Query& q = d.queries[order[i]];
+      for (std::size_t f = 0; f < splits.size(); ++f) {
+        if (f == i % splits.size()) {
+          splits[f].test.push_back(q);
+        } else {
+          splits[f].history.push_back(q);
+          if (auto it = d.qrels.find(q.id); it != d.qrels.end()) splits[f].history_qrels[q.id] = it->second;
+        }
+      }
+    }
+  }
+  Ranking ranking;
+  for (std::size_t f = 0; f < splits.size(); ++f) {
+    const std::string index_dir = fmt::format("{}/usage-{}", work, f);
+    auto build = BuildFromCorpus(d.corpus_path, index_dir, build_options);
+    if (!build) return Fail(build.error().errors.front());
+    auto stats = SimulateUsage(index_dir, fmt::format("{}/usage-{}.sqlite", work, f), splits[f].history,
+                               splits[f].history_qrels, internal);
+    if (!stats) return Fail(stats.error());
+    err << fmt::format("kb-relevance: {} split {}/{}: {} history queries, {} sessions, {} clicks, {} resolutions, "
+                       "{} escalations, {} agent links: {} phrasings learned\n",
+                       d.name, f + 1, splits.size(), splits[f].history.size(), stats->sessions, stats->clicks,
+                       stats->resolutions, stats->escalations, stats->agent_links, stats->phrasings);
+    if (auto r = RankInto(index_dir, splits[f].test, ranking); !r) return Fail(r.error());
+  }
+  return ranking;
+}
 
 // Indexes one dataset, runs every configuration and the peer, prints the
 // tables. `run_file` (may be closed) receives the product's top 100.
-Result<DatasetResult> Evaluate(const std::string& dataset_dir, std::ofstream& run_file, std::ostream& out,
-                               std::ostream& err) {
+Result<DatasetResult> Evaluate(const std::string& dataset_dir, int history_folds, std::ofstream& run_file,
+                               std::ostream& out, std::ostream& err) {
   auto dataset = LoadDataset(dataset_dir);
   if (!dataset) return Fail(dataset.error());
   TempDir tmp("kb-relevance");
@@ -112,6 +193,12 @@ Result<DatasetResult> Evaluate(const std::string& dataset_dir, std::ofstream& ru
     }
   }
   result.fts5 = Score(dataset->qrels, dataset->queries, fts_run);
+  if (dataset->has_history || history_folds > 1) {
+    auto usage = RankAfterUsage(*dataset, tmp.path(), history_folds, *corpus, options, err);
+    if (!usage) return Fail(usage.error());
+    result.usage = Score(dataset->qrels, dataset->queries, *usage);
+    rows.push_back(Row("kb+usage", *result.usage) + fmt::format(" {:>+8.4f}", result.usage->ndcg10 - result.kb.ndcg10));
+  }
 
   out << fmt::format("dataset {}: {} articles, {} queries, {} judged queries scored\n", dataset->name,
                      corpus->articles.size(), dataset->queries.size(), result.kb.queries);
@@ -130,12 +217,21 @@ int RunRelevance(const std::vector<std::string>& args, std::ostream& out, std::o
     return 0;
   }
   std::vector<std::string> datasets;
-  std::string run_path;
+  std::string run_path, folds_text;
+  bool folds_given = false;
   FlagParser parser;
-  parser.Value("run", &run_path).Positional(&datasets);
+  parser.Value("run", &run_path).Value("history-folds", &folds_text, &folds_given).Positional(&datasets);
   if (auto parsed = parser.Parse(args); !parsed) {
     err << "kb-relevance: " << parsed.error().message() << "\n" << kUsage;
     return 2;
+  }
+  int history_folds = 0;
+  if (folds_given) {
+    auto [ptr, ec] = std::from_chars(folds_text.data(), folds_text.data() + folds_text.size(), history_folds);
+    if (ec != std::errc() || ptr != folds_text.data() + folds_text.size() || history_folds < 2) {
+      err << fmt::format("kb-relevance: --history-folds must be a whole number of at least 2, got '{}'\n", folds_text);
+      return 2;
+    }
   }
   if (datasets.empty()) {
     err << kUsage;
@@ -149,20 +245,28 @@ int RunRelevance(const std::vector<std::string>& args, std::ostream& out, std::o
       return 1;
     }
   }
-  double kb_sum = 0, fts_sum = 0;
+  double kb_sum = 0, fts_sum = 0, usage_sum = 0;
+  bool any_history = false;
   for (std::size_t i = 0; i < datasets.size(); ++i) {
     if (i > 0) out << "\n";
-    auto r = Evaluate(datasets[i], run_file, out, err);
+    auto r = Evaluate(datasets[i], history_folds, run_file, out, err);
     if (!r) {
       err << "kb-relevance: " << r.error().ToString() << "\n";
       return 1;
     }
     kb_sum += r->kb.ndcg10;
     fts_sum += r->fts5.ndcg10;
+    // A collection without history learns nothing: kb+usage is kb.
+    usage_sum += r->usage ? r->usage->ndcg10 : r->kb.ndcg10;
+    any_history = any_history || r->usage.has_value();
   }
   // One dataset: its figures; several: their mean.
   const double n = static_cast<double>(datasets.size());
-  out << fmt::format("nDCG@10 kb={:.4f} fts5={:.4f}\n", kb_sum / n, fts_sum / n);
+  if (any_history) {
+    out << fmt::format("nDCG@10 kb={:.4f} fts5={:.4f} kb+usage={:.4f}\n", kb_sum / n, fts_sum / n, usage_sum / n);
+  } else {
+    out << fmt::format("nDCG@10 kb={:.4f} fts5={:.4f}\n", kb_sum / n, fts_sum / n);
+  }
   return 0;
 }
 

@@ -10,11 +10,17 @@
 
 namespace kb::eval {
 
-// Runs `kb-relevance DATASET_DIR... [--run FILE]`. For each dataset it prints
-// an ablation table (the product's ranking, then each ranking feature
-// switched the other way in turn) and the FTS5 peer. The last line printed is
-// exactly "nDCG@10 kb=0.xxxx fts5=0.yyyy" (with several datasets, their
-// mean). Returns the exit code.
+// Runs `kb-relevance DATASET_DIR... [--run FILE] [--history-folds K]`. For
+// each dataset it prints an ablation table (the product's ranking, then each
+// ranking feature switched the other way in turn) and the FTS5 peer. With a
+// history (the dataset's history.tsv and history-qrels.tsv, or else with
+// --history-folds its queries dealt into K folds, each tested with the
+// others as history) it also prints kb+usage: kb after simulated customers
+// replayed the history through the API and the learner learned from their
+// events. The last line printed is exactly "nDCG@10 kb=0.xxxx fts5=0.yyyy",
+// with " kb+usage=0.zzzz" when a dataset had a history (with several
+// datasets, their mean; kb+usage of one without history is its kb).
+// Returns the exit code.
 int RunRelevance(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace kb::eval

@@ -225,15 +225,15 @@ AnalyzedQuery AssembleQuery(const QueryTerms& terms, const QueryContext& context
   }
   out.marks.insert(out.marks.end(), terms.stems.begin(), terms.stems.end());
   for (const std::string& stem : terms.stems) {
-    parts.push_back(BoostTitleFields(Xapian::Query(z + stem), stem, context.ranking));
+    const Xapian::Query learned = LearnedWords(stem, context);
+    const Xapian::Query word =
+        learned.empty() ? Xapian::Query(z + stem) : Xapian::Query(Xapian::Query::OP_SYNONYM, Xapian::Query(z + stem), learned);
+    parts.push_back(BoostTitleFields(word, stem, context.ranking));
     out.explained.push_back({stem, Xapian::Query(z + stem), {stem}});
     if (context.ranking.field_boost) {
       out.explained.push_back({stem + " (title boost)", TitleBoost(stem), {stem}, "title"});
     }
-    if (Xapian::Query learned = LearnedWords(stem, context); !learned.empty()) {
-      parts.push_back(learned);
-      out.explained.push_back({stem + " (learned)", learned, {stem}, "learned"});
-    }
+    if (!learned.empty()) out.explained.push_back({stem + " (learned)", learned, {stem}, "learned"});
   }
   for (const QueryTerms::Compound& c : terms.compounds) {
     std::vector<Xapian::Query> words;
@@ -275,8 +275,7 @@ Xapian::Query LearnedWords(const std::string& stem, const QueryContext& context)
     }
   }
   if (learned.empty()) return Xapian::Query();
-  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, learned.begin(), learned.end()),
-                       kLearnedWeight);
+  return learned.size() == 1 ? learned[0] : Xapian::Query(Xapian::Query::OP_OR, learned.begin(), learned.end());
 }
 
 Xapian::Query AddProximity(Xapian::Query query, const std::vector<std::string>& stems, const RankingOptions& ranking) {

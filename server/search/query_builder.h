@@ -13,7 +13,8 @@
 //                       and function word, OR-ed; calls
 //     BoostTitleFields  a content word scores again in the title          field_boost
 //     AddProximity      a bonus for neighbouring words found together     proximity
-//     LearnedWords      a content word among the learned phrasings' words  learned
+//     LearnedWords      a content word's occurrences in learned phrasings   learned
+//                       count as occurrences of it in the article
 //
 // Each stage takes the words as the stages before it left them. Also here:
 // the weighting and the filters that every search and suggestion shares.
@@ -139,8 +140,11 @@ AnalyzedQuery AssembleQuery(const QueryTerms& terms, const QueryContext& context
 
 // Learned phrasings: the content word `stem` among the words of the
 // phrasings learned from customers (schema::kLearned), and for agents also
-// from agents (kLearnedAgent), at kLearnedWeight. Empty when off, and when
-// no article the audience may see has learned the word.
+// from agents (kLearnedAgent). AssembleQuery searches it as one term with
+// the word itself (OP_SYNONYM): occurrences in learned phrasings add to the
+// word's occurrences in the article, under the same saturation and with
+// the word's own rarity, as a question's would. Empty when off, and when no
+// article the audience may see has learned the word.
 Xapian::Query LearnedWords(const std::string& stem, const QueryContext& context);
 
 // Field boost: `word`, the query for the content word `stem`, OR-ed with

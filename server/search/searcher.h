@@ -154,9 +154,6 @@ inline constexpr double kFieldBoostWeight = 1.0;
 inline constexpr double kPhraseWeight = 0.10 / 0.85;
 inline constexpr double kProximityWeight = 0.05 / 0.85;
 inline constexpr unsigned kProximityWindow = 8;
-// Weight of a learned-phrasing match relative to the combined-text match of
-// the same word.
-inline constexpr double kLearnedWeight = 1.0;
 
 struct SearcherOptions {
   // Index directories (or Xapian database paths) searched together.
