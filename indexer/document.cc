@@ -71,12 +71,11 @@ void AddLearned(Xapian::Document& doc, const std::vector<LearnedPhrasing>& learn
   nlohmann::json stored = nlohmann::json::array();
   for (const LearnedPhrasing& p : learned) {
     stored.push_back({p.text, p.weight, p.clients, p.agent});
-    const double occurrences = LearnedOccurrences(p.weight);
-    if (occurrences <= 0) continue;
+    if (p.weight <= 0) continue;
     std::set<std::string> stems;  // each word of a phrasing once
     for (const text::Token& t : analyzer.Tokenize(p.text)) stems.insert(analyzer.Stem(t.term));
     for (const std::string& stem : stems) {
-      weighted_tf[std::string(p.agent ? kLearnedAgent : kLearned) + stem] += FieldWeight(Field::kQuestions) * occurrences;
+      weighted_tf[std::string(p.agent ? kLearnedAgent : kLearned) + stem] += kLearnedPhrasingWeight;
     }
   }
   for (const auto& [term, tf] : weighted_tf) {

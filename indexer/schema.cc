@@ -86,14 +86,10 @@ std::uint64_t ArticleHash(const Article& a) {
   h.Add(a.steps);
   std::vector<std::string> learned;
   for (const LearnedPhrasing& p : a.learned) {
-    learned.push_back(fmt::format("{}\x1f{}\x1f{:.1f}", p.agent ? "agent" : "public", p.text, LearnedOccurrences(p.weight)));
+    learned.push_back(fmt::format("{}\x1f{}\x1f{}", p.agent ? "agent" : "public", p.text, p.clients));
   }
   h.Add(learned);
   return h.Finish();
-}
-
-double LearnedOccurrences(double weight) {
-  return std::clamp(weight / kLearnedClientsPerOccurrence, 0.0, kMaxLearnedOccurrences);
 }
 
 std::string BooleanTerm(std::string_view prefix, std::string_view value) {

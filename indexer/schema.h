@@ -100,18 +100,16 @@ std::string SpellingEntry(std::string_view word, ArticleAudience audience);
 
 // Learned phrasings (docs/learning.md): each stem of an article's learned
 // phrasings, under kLearned for customers' phrasings and kLearnedAgent for
-// agents' (which only agents' searches look for). A phrasing counts as
-// LearnedOccurrences(weight) occurrences of its words, each weighing as a
-// word of the questions field, with no length normalisation: an article is
-// not penalised for how much it taught. Learned words are not in the
-// combined text, the spelling data or the type-ahead prefixes.
+// agents' (which only agents' searches look for). A learned phrasing counts
+// once, as words of the body: it is customers' text nobody reviewed, and
+// the evidence behind it decides whether it is learned, never how much it
+// weighs, so that no amount of traffic makes one phrasing outweigh the
+// article's own words. There is no length normalisation: an article is not
+// penalised for how much it taught. Learned words are not in the combined
+// text, the spelling data or the type-ahead prefixes.
 inline constexpr std::string_view kLearned = "XL";
 inline constexpr std::string_view kLearnedAgent = "XG";
-// Satisfied clients that make one occurrence of a phrasing, and the most
-// occurrences one phrasing makes.
-inline constexpr double kLearnedClientsPerOccurrence = 5;
-inline constexpr double kMaxLearnedOccurrences = 4;
-double LearnedOccurrences(double weight);
+inline constexpr double kLearnedPhrasingWeight = 1;
 
 // Boolean filter prefixes.
 inline constexpr std::string_view kId = "Q";
@@ -147,6 +145,7 @@ inline constexpr std::size_t kFieldCount = 4;
 // Field weights: how many body words one word in each field counts as.
 inline constexpr std::array<double, kFieldCount> kFieldWeights = {4, 3, 2, 1};
 inline constexpr double FieldWeight(Field f) { return kFieldWeights[static_cast<std::size_t>(f)]; }
+static_assert(kLearnedPhrasingWeight == FieldWeight(Field::kBody), "a learned phrasing weighs as body words");
 
 // A number per text field: lengths in words, or their averages.
 struct FieldLengths {
@@ -173,7 +172,7 @@ inline constexpr std::string_view kMetaAverageLengths = "kb:average_field_length
 // Database metadata key holding kSchemaVersion. An index written with
 // another version is rebuilt in full rather than updated.
 inline constexpr std::string_view kMetaSchemaVersion = "kb:schema_version";
-inline constexpr std::string_view kSchemaVersion = "6";
+inline constexpr std::string_view kSchemaVersion = "7";
 
 // Database metadata key prefix for the synonym groups of a language
 // ("kb:synonyms:en"): a JSON array of groups, each an array of entries, each
@@ -198,8 +197,8 @@ std::optional<FieldLengths> ParseLengths(std::string_view text);
 
 // A hash of everything of `article` that goes into its document (and of
 // kSchemaVersion): equal hashes mean the stored document is up to date.
-// Learned phrasings count by text, audience and occurrences to a tenth, so
-// that a weight that decays a little rewrites nothing.
+// Learned phrasings count by text, audience and clients, so that a weight
+// that decays rewrites nothing.
 std::uint64_t ArticleHash(const Article& article);
 
 // The key incremental builds match articles by: "<locale>:<id>".

@@ -25,11 +25,13 @@ struct Search {
 
 // What a session tells of one of its searches and one article.
 struct Evidence {
-  double positive = 0;
+  double click = 0;     // the click's strength, ClickStrength
+  double positive = 0;  // the strongest other positive signal
   double negative = 0;
-  bool viewed = false;  // clicked or opened: an escalation after it counts against it
+  bool viewed = false;   // clicked or opened: an escalation after it counts against it
+  bool glanced = false;  // viewed for less than kGlanceDwellMs: the click was a wrong guess
 
-  double Score() const { return std::clamp(positive - negative, -1.0, 1.0); }
+  double Score() const { return std::clamp(std::max(glanced ? 0 : click, positive) - negative, -1.0, 1.0); }
 };
 
 struct Session {
@@ -90,7 +92,7 @@ void Apply(const Event& e, Session& s) {
       const int search = s.SearchOf(e.query_id);
       if (search < 0) return;
       Evidence* ev = s.At(search, e.article_id);
-      raise(ev, ClickStrength(e.position));
+      ev->click = std::max(ev->click, ClickStrength(e.position));
       ev->viewed = true;
       s.last_search_of[e.article_id] = search;
       return;
@@ -102,6 +104,7 @@ void Apply(const Event& e, Session& s) {
       Evidence* ev = s.At(it->second, e.article_id);
       ev->viewed = true;
       if (e.dwell_ms >= kSatisfiedDwellMs) raise(ev, kLongView);
+      if (e.dwell_ms > 0 && e.dwell_ms < kGlanceDwellMs) ev->glanced = true;
       return;
     }
     case EventType::kVote: {

@@ -47,6 +47,9 @@ inline constexpr double kClick = 0.2;
 inline constexpr double kMaxClickBoost = 3;
 inline constexpr double kLongView = 0.5;  // a view of at least kSatisfiedDwellMs
 inline constexpr std::int64_t kSatisfiedDwellMs = 30'000;
+// A view this short after a click (the customer glanced and went back)
+// takes the click's evidence away: the click was a wrong guess.
+inline constexpr std::int64_t kGlanceDwellMs = 10'000;
 inline constexpr double kHelpful = 0.75;
 inline constexpr double kResolve = 1;
 inline constexpr double kAgentLink = 1;  // a ticket's linked article, an agent's use

@@ -137,6 +137,8 @@ std::vector<QueryWord> CorrectTypos(std::vector<QueryWord> words, const QueryCon
       });
   for (QueryWord& w : words) {
     if (w.in_synonym || w.function_word) continue;
+    // Customers' own words for an article ("fb") are no typos once learned.
+    if (!LearnedWords(w.stem, context).empty()) continue;
     // A word the index has never seen is most likely a typo: search for the
     // corpus word it is closest to instead, and tell the customer.
     if (std::string fixed = Correction(context.vocabulary, w.term, w.stem, context.words, finds_something); !fixed.empty()) {

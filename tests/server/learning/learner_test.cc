@@ -210,7 +210,9 @@ TEST_F(LearnerTest, EachSignalWeighsWhatDocsLearningMdSays) {
   learn("click2", {Click("click2", 2)});
   learn("click9", {Click("click9", 9)});
   learn("longview", {Click("longview"), View("longview", 30'000)});
-  learn("shortview", {Click("shortview"), View("shortview", 3'000)});
+  learn("shortview", {Click("shortview"), View("shortview", 20'000)});
+  learn("glance", {Click("glance", 2), View("glance", 3'000)});
+  learn("glanceresolved", {Click("glanceresolved"), Resolve("glanceresolved"), View("glanceresolved", 3'000)});
   learn("helpful", {Click("helpful"), Vote("helpful", true)});
   learn("resolved", {Click("resolved"), Resolve("resolved")});
   learn("escalated", {Click("escalated"), Escalate()});
@@ -223,7 +225,9 @@ TEST_F(LearnerTest, EachSignalWeighsWhatDocsLearningMdSays) {
   EXPECT_NEAR(weight("click2"), 5 * 0.4, 1e-6);
   EXPECT_NEAR(weight("click9"), 5 * 0.6, 1e-6);  // clipped at 3x
   EXPECT_NEAR(weight("longview"), 5 * 0.5, 1e-6);
-  EXPECT_NEAR(weight("shortview"), 5 * 0.2, 1e-6);
+  EXPECT_NEAR(weight("shortview"), 5 * 0.2, 1e-6);   // read, not long enough to count more
+  EXPECT_FALSE(l.articles.contains("glance"));         // under 10 s: the click was a wrong guess
+  EXPECT_NEAR(weight("glanceresolved"), 5 * 1.0, 1e-6);  // ... but a resolution stands
   EXPECT_NEAR(weight("helpful"), 5 * 0.75, 1e-6);
   EXPECT_NEAR(weight("resolved"), 5 * 1.0, 1e-6);
   EXPECT_FALSE(l.articles.contains("escalated"));  // 0.2 - 1
