@@ -539,6 +539,29 @@ bool ChangesAny(const Xapian::Database& db, const LearnedFn& learned) {
 
 }  // namespace
 
+Result<std::vector<Article>> ReadLearned(const std::string& index_dir) {
+  auto live = LiveGeneration(index_dir);
+  if (!live) return Fail(Error::NotFound(fmt::format("no index in {}: build it first (kb-index build)", index_dir)));
+  std::vector<Article> out;
+  try {
+    const Xapian::Database db((fs::path(index_dir) / *live).string());
+    for (auto it = db.valuestream_begin(schema::kSlotLearned); it != db.valuestream_end(schema::kSlotLearned); ++it) {
+      Article a = schema::StoredArticle(db.get_document(it.get_docid()), schema::StoredParts::kAll);
+      if (a.learned.empty()) continue;
+      a.body_markdown.clear();
+      a.body_text.clear();
+      a.steps.clear();
+      out.push_back(std::move(a));
+    }
+  } catch (const Xapian::Error& e) {
+    return Fail(FromXapian(e, fmt::format("cannot read index {}", index_dir)));
+  }
+  std::sort(out.begin(), out.end(), [](const Article& a, const Article& b) {
+    return a.id != b.id ? a.id < b.id : a.locale < b.locale;
+  });
+  return out;
+}
+
 Result<LearnedUpdate> UpdateLearned(const std::string& index_dir, const LearnedFn& learned) {
   const auto start = std::chrono::steady_clock::now();
   auto live = LiveGeneration(index_dir);

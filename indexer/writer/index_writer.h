@@ -91,6 +91,11 @@ using LearnedFn = std::function<std::vector<LearnedPhrasing>(const Article& arti
 // while a build holds the lock.
 Result<LearnedUpdate> UpdateLearned(const std::string& index_dir, const LearnedFn& learned);
 
+// The articles of the live generation of `index_dir` that have learned
+// phrasings, by id and then locale, with their id, title, locale, audience,
+// questions and learned phrasings (no body). kNotFound without an index.
+Result<std::vector<Article>> ReadLearned(const std::string& index_dir);
+
 }  // namespace kb
 
 #endif  // KB_INDEXER_WRITER_INDEX_WRITER_H_

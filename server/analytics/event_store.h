@@ -74,6 +74,13 @@ class EventStore {
   // The key of ClientHash for the events of this store: the same for as
   // long as the store exists.
   virtual const SipKey& ClientKey() const = 0;
+
+  // Learned phrasings an admin rejected for good (docs/learning.md): the
+  // learner never learns `text` for `article_id` again. Rejecting twice is
+  // one rejection. The purge of old events keeps them.
+  virtual Result<void> Reject(const std::string& article_id, const std::string& text, std::int64_t time_ms) = 0;
+  // Every rejection, as (article id, text), in that order.
+  virtual Result<std::vector<std::pair<std::string, std::string>>> Rejections() = 0;
 };
 
 struct SqliteEventStoreOptions {

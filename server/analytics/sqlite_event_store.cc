@@ -72,6 +72,11 @@ CREATE INDEX IF NOT EXISTS session_starts_by_time ON session_starts(first_ms);
 CREATE TABLE IF NOT EXISTS meta(
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rejections(
+  article_id TEXT NOT NULL,
+  text TEXT NOT NULL,
+  time_ms INTEGER NOT NULL,
+  PRIMARY KEY(article_id, text)) WITHOUT ROWID;
 )sql";
 
 // The columns added since the first event stores, added to a store that
@@ -435,6 +440,32 @@ class SqliteEventStore final : public EventStore {
   }
 
   const SipKey& ClientKey() const override { return client_key_; }
+
+  Result<void> Reject(const std::string& article_id, const std::string& text, std::int64_t time_ms) override {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    auto insert = analytics::Prepare(writer_.get(), "INSERT OR IGNORE INTO rejections(article_id, text, time_ms) VALUES(?,?,?)");
+    if (!insert) return Fail(insert.error());
+    sqlite3_bind_text(insert->get(), 1, article_id.data(), static_cast<int>(article_id.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(insert->get(), 2, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_int64(insert->get(), 3, time_ms);
+    if (sqlite3_step(insert->get()) != SQLITE_DONE) return Fail(SqlError(writer_.get(), "rejection"));
+    return {};
+  }
+
+  Result<std::vector<std::pair<std::string, std::string>>> Rejections() override {
+    auto db = Open(path_, /*write=*/false);
+    if (!db) return Fail(db.error());
+    auto s = analytics::Prepare(db->get(), "SELECT article_id, text FROM rejections ORDER BY article_id, text");
+    if (!s) return Fail(s.error());
+    std::vector<std::pair<std::string, std::string>> out;
+    int rc;
+    while ((rc = sqlite3_step(s->get())) == SQLITE_ROW) {
+      out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s->get(), 0)),
+                       reinterpret_cast<const char*>(sqlite3_column_text(s->get(), 1)));
+    }
+    if (rc != SQLITE_DONE) return Fail(SqlError(db->get(), "rejections"));
+    return out;
+  }
 
   Result<std::int64_t> Count() override {
     auto db = Open(path_, /*write=*/false);

@@ -60,6 +60,9 @@ std::vector<RouteSpec> Api::MakeRoutes() {
       {"POST", "/api/v1/admin/reload", kAdmin, Route::kAdminReload, to(&Api::Reload)},
       {"POST", "/api/v1/admin/reindex", kAdmin, Route::kAdminReindex, to(&Api::StartReindex)},
       {"GET", "/api/v1/admin/reindex/{job}", kAdmin, Route::kAdminReindex, to(&Api::ReindexStatus)},
+      {"GET", "/api/v1/admin/learned", kAdmin, Route::kAdminLearned, to(&Api::ListLearned)},
+      {"POST", "/api/v1/admin/learned/reject", kAdmin, Route::kAdminLearned, to(&Api::RejectLearned)},
+      {"POST", "/api/v1/admin/learned/promote", kAdmin, Route::kAdminLearned, to(&Api::PromoteLearned)},
       // The pages: the demo help center, its contact form, the agent console
       // and the analytics dashboard, all from the widgets directory.
       {"GET", "/", kNone, Route::kStatic, page("index.html")},

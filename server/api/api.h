@@ -88,6 +88,9 @@ class Api {
   HttpResponse Reload(const RequestContext& c);
   HttpResponse StartReindex(const RequestContext& c);
   HttpResponse ReindexStatus(const RequestContext& c);
+  HttpResponse ListLearned(const RequestContext& c);
+  HttpResponse RejectLearned(const RequestContext& c);
+  HttpResponse PromoteLearned(const RequestContext& c);
   // handlers_static.cc
   HttpResponse OpenApi(const RequestContext& c);
   HttpResponse Page(const RequestContext& c, std::string_view file);

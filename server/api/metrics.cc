@@ -7,7 +7,7 @@ namespace kb::api {
 std::string_view RouteName(Route route) {
   static constexpr std::array<std::string_view, kRouteCount> kNames = {
       "search", "suggest", "article", "healthz", "readyz", "metrics", "openapi", "admin_reload", "static",
-      "preflight", "events", "ticket_webhook", "analytics_summary", "analytics_timeseries", "admin_reindex", "rate_limited",
+      "preflight", "events", "ticket_webhook", "analytics_summary", "analytics_timeseries", "admin_reindex", "admin_learned", "rate_limited",
       "unmatched"};
   return kNames[static_cast<int>(route)];
 }

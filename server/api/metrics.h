@@ -15,7 +15,7 @@ namespace kb::api {
 // The routes requests are counted under.
 enum class Route {
   kSearch, kSuggest, kArticle, kHealthz, kReadyz, kMetrics, kOpenApi, kAdminReload, kStatic, kPreflight,
-  kEvents, kTicketWebhook, kAnalyticsSummary, kAnalyticsTimeseries, kAdminReindex, kRateLimited, kUnmatched,
+  kEvents, kTicketWebhook, kAnalyticsSummary, kAnalyticsTimeseries, kAdminReindex, kAdminLearned, kRateLimited, kUnmatched,
 };
 inline constexpr int kRouteCount = static_cast<int>(Route::kUnmatched) + 1;
 std::string_view RouteName(Route route);

@@ -274,7 +274,11 @@ std::vector<LearnedPhrasing> PhrasingsFor(const Learned& learned, const Article&
 Result<LearnRun> LearnIntoIndex(analytics::EventStore& events, const std::string& index_dir, std::int64_t now_ms,
                                 const LearningOptions& options, const Rejections& rejected) {
   LearnRun run;
-  auto learned = Learn(events, now_ms, options, rejected);
+  auto stored = events.Rejections();
+  if (!stored) return Fail(stored.error());
+  Rejections all = rejected;
+  all.insert(stored->begin(), stored->end());
+  auto learned = Learn(events, now_ms, options, all);
   if (!learned) return Fail(learned.error());
   run.learned = std::move(*learned);
   auto updated = UpdateLearned(index_dir, [&](const Article& a, int translations) {
@@ -283,6 +287,23 @@ Result<LearnRun> LearnIntoIndex(analytics::EventStore& events, const std::string
   if (!updated) return Fail(updated.error());
   run.index = *updated;
   return run;
+}
+
+Result<Rejected> Reject(analytics::EventStore& events, const std::string& index_dir, const std::string& article_id,
+                        const std::string& text, std::int64_t now_ms) {
+  Rejected out;
+  out.text = analytics::NormaliseQuery(text);
+  if (article_id.empty()) return Fail(Error::InvalidArgument("'article_id' is empty"));
+  if (out.text.empty()) return Fail(Error::InvalidArgument("'text' is empty"));
+  if (auto r = events.Reject(article_id, out.text, now_ms); !r) return Fail(r.error());
+  auto updated = UpdateLearned(index_dir, [&](const Article& a, int) {
+    std::vector<LearnedPhrasing> kept = a.learned;
+    if (a.id == article_id) std::erase_if(kept, [&](const LearnedPhrasing& p) { return p.text == out.text; });
+    return kept;
+  });
+  if (!updated) return Fail(updated.error());
+  out.index = *updated;
+  return out;
 }
 
 }  // namespace kb::learning

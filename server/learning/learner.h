@@ -112,9 +112,25 @@ struct LearnRun {
 };
 
 // Learns from `events` and gives the live index in `index_dir` what was
-// learned: only the articles whose phrasings changed are rewritten.
+// learned: only the articles whose phrasings changed are rewritten. The
+// store's rejections (EventStore::Rejections) are never learned, besides
+// `rejected`.
 Result<LearnRun> LearnIntoIndex(analytics::EventStore& events, const std::string& index_dir, std::int64_t now_ms,
                                 const LearningOptions& options, const Rejections& rejected = {});
+
+// An admin's rejection of the learned phrasing `text` (normalised as
+// queries are) for the article `article_id`, for good: stored in `events`,
+// then taken out of the article's documents in the live index at once.
+// Returns the normalised text and the index update. kInvalidArgument for an
+// empty id or text; the rejection is stored even when the index cannot be
+// updated (kUnavailable while a build holds its lock): the next learning
+// run leaves the phrasing out.
+struct Rejected {
+  std::string text;
+  LearnedUpdate index;
+};
+Result<Rejected> Reject(analytics::EventStore& events, const std::string& index_dir, const std::string& article_id,
+                        const std::string& text, std::int64_t now_ms);
 
 }  // namespace kb::learning
 

@@ -23,6 +23,10 @@ class PurgeRecorder : public EventStore {
   Result<std::vector<SessionStart>> HelpSessions(const EventFilter&) override { return std::vector<SessionStart>(); }
   Result<std::int64_t> Count() override { return 0; }
   const SipKey& ClientKey() const override { return key_; }
+  Result<void> Reject(const std::string&, const std::string&, std::int64_t) override { return {}; }
+  Result<std::vector<std::pair<std::string, std::string>>> Rejections() override {
+    return std::vector<std::pair<std::string, std::string>>();
+  }
   Result<std::int64_t> Purge(std::int64_t before_ms) override {
     std::lock_guard<std::mutex> lock(mu_);
     cutoffs_.push_back(before_ms);

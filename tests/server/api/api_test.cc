@@ -745,6 +745,10 @@ class ThrowingEventStore : public analytics::EventStore {
   Result<std::int64_t> Purge(std::int64_t) override { return 0; }
   Result<std::int64_t> Count() override { return 0; }
   const SipKey& ClientKey() const override { return key_; }
+  Result<void> Reject(const std::string&, const std::string&, std::int64_t) override { return {}; }
+  Result<std::vector<std::pair<std::string, std::string>>> Rejections() override {
+    return std::vector<std::pair<std::string, std::string>>();
+  }
 
  private:
   SipKey key_{};

@@ -198,7 +198,7 @@ TEST(MetricsTest, EveryRouteHasAName) {
   EXPECT_EQ(names, (std::vector<std::string_view>{"search", "suggest", "article", "healthz", "readyz", "metrics",
                                                   "openapi", "admin_reload", "static", "preflight", "events",
                                                   "ticket_webhook", "analytics_summary", "analytics_timeseries",
-                                                  "admin_reindex", "rate_limited", "unmatched"}));
+                                                  "admin_reindex", "admin_learned", "rate_limited", "unmatched"}));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Analytics end to end over loopback: synthetic sessions whose figures are
 // known in advance go through the real HTTP API, and the summary must match.
 #include <chrono>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <thread>
@@ -10,6 +11,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "indexer/base/file.h"
 #include "indexer/base/temp_dir.h"
 #include "indexer/writer/index_writer.h"
 #include "tests/server/http/loopback_server.h"
@@ -71,6 +73,10 @@ class AnalyticsHttpTest : public ::testing::Test {
     if (!fields.contains("channel")) fields["channel"] = "widget";
     return fields;
   }
+
+  void Teach();
+  bool FindsByLearnedWords();
+  bool WaitUntilFound();  // up to 10 s
 
   TempDir tmp_{"analytics-http"};
   api::ServerConfig config_;
@@ -182,35 +188,125 @@ TEST_F(AnalyticsHttpTest, EveryEventCarriesTheHashOfItsClientsNetwork) {
 
 // What five customers typed and resolved with is found by the next one,
 // once the server's schedule has learned it; with learning off it is not.
-TEST_F(AnalyticsHttpTest, TheServerLearnsOnItsScheduleWhatSatisfiedCustomers) {
-  server_.Stop();
-  config_.learning_interval = std::chrono::milliseconds(100);
-  LoopbackServer learning;
-  ASSERT_TRUE(learning.Start(config_));
-  port_ = learning.port();
-  auto found = [&] {
-    httplib::Client c("127.0.0.1", port_);
-    auto res = c.Get("/api/v1/search", httplib::Params{{"q", "credentials gone"}}, httplib::Headers{});
-    return res && res->status == 200 && json::parse(res->body)["results"].size() == 1 &&
-           json::parse(res->body)["results"][0]["id"] == "reset-password";
-  };
-  ASSERT_FALSE(found());
+// Five customers of five networks search "credentials gone" and resolve
+// with the password article.
+void AnalyticsHttpTest::Teach() {
   for (int i = 0; i < 5; ++i) {
     const httplib::Headers from = {{"X-Forwarded-For", fmt::format("198.51.{}.7", 100 + i)}};
     const std::string session = fmt::format("learner-{}", i);
     const std::string q = Search(session, "credentials gone", from);
     Post({Event(session + "-r", "resolve", session, {{"query_id", q}, {"article_id", "reset-password"}})}, from);
   }
-  bool learned = false;
-  for (int i = 0; i < 200 && !(learned = found()); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  EXPECT_TRUE(learned) << "not learned within 10 s";
+}
+
+bool AnalyticsHttpTest::FindsByLearnedWords() {
+  httplib::Client c("127.0.0.1", port_);
+  auto res = c.Get("/api/v1/search", httplib::Params{{"q", "credentials gone"}}, httplib::Headers{});
+  return res && res->status == 200 && json::parse(res->body)["results"].size() == 1 &&
+         json::parse(res->body)["results"][0]["id"] == "reset-password";
+}
+
+bool AnalyticsHttpTest::WaitUntilFound() {
+  bool found = false;
+  for (int i = 0; i < 200 && !(found = FindsByLearnedWords()); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  return found;
+}
+
+TEST_F(AnalyticsHttpTest, TheServerLearnsOnItsScheduleWhatSatisfiedCustomers) {
+  server_.Stop();
+  config_.learning_interval = std::chrono::milliseconds(100);
+  LoopbackServer learning;
+  ASSERT_TRUE(learning.Start(config_));
+  port_ = learning.port();
+  ASSERT_FALSE(FindsByLearnedWords());
+  Teach();
+  EXPECT_TRUE(WaitUntilFound()) << "not learned within 10 s";
   learning.Stop();
 
   config_.learning_enabled = false;
   LoopbackServer off;
   ASSERT_TRUE(off.Start(config_));
   port_ = off.port();
-  EXPECT_FALSE(found());  // the index has it; a server with learning off does not match it
+  EXPECT_FALSE(FindsByLearnedWords());  // the index has it; a server with learning off does not match it
+}
+
+// The dashboard's calls: the list of what was learned, a rejection for good
+// (the phrasing leaves the index at once and later runs leave it out), and
+// a promotion that returns the change to the corpus without making it.
+TEST_F(AnalyticsHttpTest, AnAdminSeesRejectsAndPromotesWhatWasLearned) {
+  server_.Stop();
+  const std::string source = "---\nid: reset-password\ntitle: How do I reset my password?\nquestions:\n"
+                             "  - forgot password\n---\nUse the reset link on the sign-in page.\n";
+  std::filesystem::create_directories(tmp_.path() + "/corpus/en/account");
+  ASSERT_TRUE(WriteFileAtomic(tmp_.path() + "/corpus/en/account/reset-password.md", source));
+  config_.corpus_path = tmp_.path() + "/corpus";
+  config_.learning_interval = std::chrono::milliseconds(100);
+  LoopbackServer learning;
+  ASSERT_TRUE(learning.Start(config_));
+  port_ = learning.port();
+  Teach();
+  ASSERT_TRUE(WaitUntilFound());
+  httplib::Client admin("127.0.0.1", port_);
+  const httplib::Headers key = {{"Authorization", "Bearer admin-key"}};
+
+  auto listed = admin.Get("/api/v1/admin/learned", key);
+  ASSERT_TRUE(listed && listed->status == 200);
+  json body = json::parse(listed->body);
+  EXPECT_EQ(body["phrasings"], 1);
+  ASSERT_EQ(body["articles"].size(), 1u);
+  EXPECT_EQ(body["articles"][0]["id"], "reset-password");
+  EXPECT_EQ(body["articles"][0]["locale"], "en");
+  EXPECT_EQ(body["articles"][0]["audience"], "public");
+  EXPECT_EQ(body["articles"][0]["learned"][0]["text"], "credentials gone");
+  EXPECT_EQ(body["articles"][0]["learned"][0]["clients"], 5);
+  EXPECT_EQ(body["articles"][0]["learned"][0]["audience"], "public");
+
+  auto promoted = admin.Post("/api/v1/admin/learned/promote", key,
+                             R"({"article_id": "reset-password", "text": "credentials gone"})", "application/json");
+  ASSERT_TRUE(promoted && promoted->status == 200) << (promoted ? promoted->body : "");
+  body = json::parse(promoted->body);
+  EXPECT_EQ(body["path"], "en/account/reset-password.md");
+  EXPECT_EQ(body["questions"], json({"forgot password", "credentials gone"}));
+  EXPECT_EQ(body["diff"],
+            "--- a/en/account/reset-password.md\n+++ b/en/account/reset-password.md\n@@ -3,5 +3,6 @@\n"
+            " title: How do I reset my password?\n questions:\n   - forgot password\n"
+            "+  - credentials gone\n ---\n Use the reset link on the sign-in page.\n");
+  EXPECT_EQ(ReadFile(config_.corpus_path + "/en/account/reset-password.md").value_or(""), source);
+
+  auto rejected = admin.Post("/api/v1/admin/learned/reject", key,
+                             R"({"article_id": "reset-password", "text": "Credentials gone"})", "application/json");
+  ASSERT_TRUE(rejected && rejected->status == 200) << (rejected ? rejected->body : "");
+  EXPECT_EQ(json::parse(rejected->body),
+            json({{"article_id", "reset-password"}, {"text", "credentials gone"}, {"rejected", true},
+                  {"documents_changed", 1}}));
+  EXPECT_FALSE(FindsByLearnedWords());
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // several learning runs
+  EXPECT_FALSE(FindsByLearnedWords());
+  listed = admin.Get("/api/v1/admin/learned", key);
+  ASSERT_TRUE(listed && listed->status == 200);
+  EXPECT_EQ(json::parse(listed->body), json({{"articles", json::array()}, {"phrasings", 0}}));
+
+  // Malformed requests say what is wrong.
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"not json", "the body must be a JSON object"},
+      {"[1]", "the body must be a JSON object"},
+      {R"({"text": "x"})", "'article_id' is missing"},
+      {R"({"article_id": "reset-password"})", "'text' is missing"},
+      {R"({"article_id": "reset-password", "text": 7})", "'text' must be a string"},
+      {R"({"article_id": "reset-password", "text": "x", "locale": "??"})", "'locale' '??' is not a language tag"},
+  };
+  for (const auto& [request, message] : bad) {
+    for (const char* path : {"/api/v1/admin/learned/reject", "/api/v1/admin/learned/promote"}) {
+      auto res = admin.Post(path, key, request, "application/json");
+      ASSERT_TRUE(res);
+      EXPECT_EQ(res->status, 400) << path << " " << request;
+      EXPECT_EQ(json::parse(res->body)["error"]["message"], message) << path << " " << request;
+    }
+  }
+  auto missing = admin.Post("/api/v1/admin/learned/promote", key, R"({"article_id": "nope", "text": "x"})", "application/json");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(json::parse(missing->body)["error"]["message"], "no article 'nope' in the corpus");
 }
 
 }  // namespace

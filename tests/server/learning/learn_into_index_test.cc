@@ -221,6 +221,41 @@ TEST_F(LearnIntoIndexTest, ARebuildFromTheCorpusKeepsWhatWasLearned) {
   EXPECT_EQ(Ids("crossed out"), std::vector<std::string>{});
 }
 
+// An admin's rejection takes the phrasing out of the live index at once, is
+// kept in the event store, and no later run learns it again.
+TEST_F(LearnIntoIndexTest, ARejectedPhrasingLeavesTheIndexAndIsNeverLearnedAgain) {
+  Satisfied(5, "crossed out", "strikethrough");
+  Satisfied(5, "strike text", "strikethrough", "d");
+  Learn();
+  auto listed = ReadLearned(index_);
+  ASSERT_TRUE(listed.has_value()) << listed.error().ToString();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().id, "strikethrough");
+  EXPECT_EQ(listed->front().learned.size(), 2u);
+  EXPECT_TRUE(listed->front().body_text.empty());
+
+  auto rejected = Reject(*store_, index_, "strikethrough", "  Crossed  OUT ", kNow);
+  ASSERT_TRUE(rejected.has_value()) << rejected.error().ToString();
+  EXPECT_EQ(rejected->text, "crossed out");
+  EXPECT_EQ(rejected->index.changed, 1);
+  std::vector<std::string> texts;
+  for (const LearnedPhrasing& p : Stored("strikethrough")) texts.push_back(p.text);
+  EXPECT_EQ(texts, std::vector<std::string>{"strike text"});
+  EXPECT_EQ(Ids("crossed out"), std::vector<std::string>{});
+
+  auto stored = store_->Rejections();
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(*stored, (std::vector<std::pair<std::string, std::string>>{{"strikethrough", "crossed out"}}));
+  Satisfied(5, "crossed out", "strikethrough", "e");  // more evidence
+  const LearnRun run = Learn();
+  EXPECT_EQ(run.learned.rejected, 1u);
+  EXPECT_EQ(run.index.changed, 0);
+  EXPECT_EQ(Ids("crossed out"), std::vector<std::string>{});
+
+  EXPECT_EQ(Reject(*store_, index_, "", "x", kNow).error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(Reject(*store_, index_, "strikethrough", "  ", kNow).error().code(), ErrorCode::kInvalidArgument);
+}
+
 TEST_F(LearnIntoIndexTest, WithoutAnIndexLearningSaysSo) {
   auto run = LearnIntoIndex(*store_, tmp_.path() + "/none", kNow, LearningOptions{});
   ASSERT_FALSE(run.has_value());
