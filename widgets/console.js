@@ -54,11 +54,15 @@
     });
   }
 
-  async function api(path, key) {
-    const res = await fetch(path, { headers: key ? { Authorization: `Bearer ${key}` } : {} });
-    const body = await res.json().catch(() => ({}));
-    if (!res.ok) throw Object.assign(new Error(body.error?.message ?? `HTTP ${res.status}`), { status: res.status });
-    return body;
+  // GETs `path`, or POSTs `body` as JSON when given.
+  async function api(path, key, body) {
+    const headers = key ? { Authorization: `Bearer ${key}` } : {};
+    const init = body === undefined ? { headers }
+      : { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+    const res = await fetch(path, init);
+    const answer = await res.json().catch(() => ({}));
+    if (!res.ok) throw Object.assign(new Error(answer.error?.message ?? `HTTP ${res.status}`), { status: res.status });
+    return answer;
   }
 
   // Offers `rows` (arrays) as a CSV download named `name`.

@@ -1,7 +1,8 @@
 // The analytics dashboard at /dashboard (admin key): deflection and
 // self-service over time, search quality, top queries, content gaps,
-// articles and agent usage, each table exportable as CSV. Definitions:
-// docs/analytics.md.
+// articles and agent usage, each table exportable as CSV, and what
+// learning took from usage, per article, to reject or promote. Definitions:
+// docs/analytics.md and docs/learning.md.
 (() => {
   const { el } = window.kbsearch;
   const { openConsole, api, downloadCsv } = window.kbconsole;
@@ -18,6 +19,7 @@
     el('option', { value: 'contact_form' }, 'Contact form'));
   const status = el('span', { class: 'muted', role: 'status' });
   const body = el('div');
+  const learnedBox = el('section', { class: 'panel', id: 'learned', 'aria-label': 'Learned phrasings' });
 
   const pct = (v) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)}%`);
   const num = (v, digits = 1) => (v === null || v === undefined ? '–' : Number(v).toFixed(digits));
@@ -152,12 +154,66 @@
     }
   }
 
+  // What usage taught: each article's learned phrasings with their counts.
+  // Reject takes one out for good; Promote shows the change that makes it
+  // one of the article's questions, to apply in the corpus.
+  async function loadLearned() {
+    const learnedStatus = el('p', { class: 'muted', role: 'status' });
+    const change = el('div');
+    const heading = el('h2', {}, 'Learned phrasings');
+    try {
+      const data = await api('/api/v1/admin/learned', key);
+      const rows = [];
+      for (const a of data.articles) {
+        for (const p of a.learned) {
+          const target = { article_id: a.id, text: p.text, locale: a.locale };
+          const row = el('tr', {},
+            el('td', {}, el('span', {}, a.title), el('br'), el('code', {}, `${a.id} (${a.locale})`)),
+            el('td', { class: 'phrasing' }, p.text),
+            el('td', {}, p.audience === 'agent' ? 'Agents' : 'Customers'),
+            el('td', { class: 'n' }, String(p.clients)),
+            el('td', {},
+              el('button', { type: 'button', 'aria-label': `Reject “${p.text}” for ${a.id}`, onclick: async () => {
+                try {
+                  const r = await api('/api/v1/admin/learned/reject', key, target);
+                  row.remove();
+                  learnedStatus.textContent = `Rejected “${r.text}” for ${r.article_id}: it will not be learned again.`;
+                } catch (e) { learnedStatus.textContent = e.message; }
+              } }, 'Reject'),
+              ' ',
+              el('button', { type: 'button', 'aria-label': `Promote “${p.text}” into the questions of ${a.id}`, onclick: async () => {
+                try {
+                  const r = await api('/api/v1/admin/learned/promote', key, target);
+                  change.replaceChildren(
+                    el('h3', {}, `Add “${r.text}” to ${r.path}`),
+                    el('p', { class: 'muted' }, 'Apply this change in the corpus and reindex; nothing was written.'),
+                    el('pre', { class: 'diff', tabindex: '0', 'aria-label': `Change to ${r.path}` },
+                      r.diff ?? `questions:\n${r.questions.map((q) => `  - ${q}`).join('\n')}\n`));
+                  learnedStatus.textContent = `The change for ${r.article_id} is below.`;
+                } catch (e) { learnedStatus.textContent = e.message; }
+              } }, 'Promote')));
+          rows.push(row);
+        }
+      }
+      learnedBox.replaceChildren(heading,
+        el('table', {}, el('caption', { class: 'muted' }, `${data.phrasings} ${data.phrasings === 1 ? 'phrasing' : 'phrasings'} learned from usage`),
+          el('thead', {}, el('tr', {}, ...['Article', 'Phrasing', 'Learned from', 'Clients', 'Action'].map((h) =>
+            el('th', { scope: 'col', class: h === 'Clients' ? 'n' : '' }, h)))),
+          el('tbody', {}, ...(rows.length ? rows
+            : [el('tr', {}, el('td', { colspan: '5', class: 'muted' }, 'Nothing learned yet.'))]))),
+        learnedStatus, change);
+    } catch (e) {
+      learnedBox.replaceChildren(heading, el('p', { role: 'alert', class: 'error' }, e.message));
+    }
+  }
+
   openConsole({ mount: app, storageKey: STORAGE, label: 'Admin key', probe: '/api/v1/analytics/summary?from=2000-01-01&to=2000-01-02' }).then((k) => {
     key = k;
     const form = el('form', { class: 'controls', onsubmit: (e) => { e.preventDefault(); load(); } },
       el('label', { for: 'from' }, 'From', from), el('label', { for: 'to' }, 'To (inclusive)', to),
       el('label', { for: 'channel' }, 'Channel', channel), el('button', { type: 'submit', class: 'primary' }, 'Apply'), status);
-    app.replaceChildren(form, body);
+    app.replaceChildren(form, body, learnedBox);
     load();
+    loadLearned();
   });
 })();

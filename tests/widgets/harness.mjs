@@ -47,8 +47,10 @@ export async function startServer({ attributionWindow = '24h' } = {}) {
 port = 0
 access_log = ""
 widgets_dir = "${join(source, 'widgets')}"
+trusted_proxies = ["127.0.0.1/32"]
 [index]
 path = "${join(dir, 'index')}"
+corpus = "${join(dir, 'corpus')}"
 [events]
 path = "${join(dir, 'events.sqlite')}"
 attribution_window = "${attributionWindow}"
@@ -57,6 +59,8 @@ agent_keys = ["${AGENT_KEY}"]
 admin_keys = ["${ADMIN_KEY}"]
 [rate_limit]
 requests_per_second = 0
+[learning]
+interval = "1s"
 `);
   const child = spawn(serverBin, ['--config', join(dir, 'kb.toml')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

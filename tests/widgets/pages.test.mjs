@@ -302,6 +302,58 @@ test('the dashboard draws its chart and tables, sorts them, and exports CSV', as
   await context.close();
 });
 
+test('the dashboard lists what was learned, promotes a phrasing as a change, and rejects one for good', async () => {
+  // Five customers of five networks (behind the trusted proxy) search in
+  // English and resolve with the password article (which has translations:
+  // a search that names no locale teaches none of them); the server learns
+  // within a second.
+  const url = env.server.url;
+  for (let i = 0; i < 5; i++) {
+    const from = { 'X-Forwarded-For': `198.51.${100 + i}.7` };
+    const session = `learned-view-${i}`;
+    const res = await fetch(`${url}/api/v1/search?q=${encodeURIComponent('credentials vanished')}&locale=en&session_id=${session}&channel=widget`, { headers: from });
+    const { query_id: queryId } = await res.json();
+    const post = await fetch(`${url}/api/v1/events`, {
+      method: 'POST', headers: { ...from, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ events: [{ event_id: `${session}-r`, type: 'resolve', session_id: session, channel: 'widget', locale: 'en', query_id: queryId, article_id: 'reset-password' }] }),
+    });
+    assert.equal(post.status, 202);
+  }
+  const learned = async () => (await (await fetch(`${url}/api/v1/admin/learned`, { headers: { Authorization: `Bearer ${ADMIN_KEY}` } })).json());
+  let list;
+  for (let i = 0; i < 100 && !(list = await learned()).phrasings; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(list.articles.map((a) => [a.id, a.learned.map((p) => [p.text, p.clients, p.audience])]),
+    [['reset-password', [['credentials vanished', 5, 'public']]]]);
+
+  const page = await env.browser.newPage();
+  await page.goto(`${url}/dashboard`);
+  await page.getByLabel('Key').fill(ADMIN_KEY);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const region = page.getByRole('region', { name: 'Learned phrasings' });
+  await region.locator('tbody tr').first().waitFor();
+  assert.equal(await region.locator('caption').textContent(), '1 phrasing learned from usage');
+  assert.deepEqual(await region.locator('tbody tr td').allTextContents(),
+    ['How do I reset my password?reset-password (en)', 'credentials vanished', 'Customers', '5', 'Reject Promote']);
+
+  await region.getByRole('button', { name: 'Promote “credentials vanished” into the questions of reset-password' }).click();
+  const diff = region.getByRole('region', { name: 'Change to en/account/reset-password.md' }).or(region.locator('pre.diff'));
+  await diff.waitFor();
+  const text = await diff.textContent();
+  assert.match(text, /^--- a\/en\/account\/reset-password\.md\n\+\+\+ b\/en\/account\/reset-password\.md\n@@ /);
+  assert.match(text, /\n\+  - credentials vanished\n/);
+  assert.equal((await learned()).phrasings, 1);  // promoting changes nothing on the server
+
+  await screenshot(page, 'dashboard-learned');
+  assert.deepEqual(await axeViolations(page), []);
+  await region.getByRole('button', { name: 'Reject “credentials vanished” for reset-password' }).click();
+  await region.getByText('Rejected “credentials vanished” for reset-password: it will not be learned again.').waitFor();
+  assert.equal(await region.locator('tbody tr').count(), 0);
+  assert.deepEqual(await learned(), { articles: [], phrasings: 0 });
+  await new Promise((r) => setTimeout(r, 1500));  // a learning run later
+  assert.deepEqual(await learned(), { articles: [], phrasings: 0 });
+  await page.close();
+});
+
 test('every page works under its Content-Security-Policy: no inline script, style or handler', async () => {
   const context = await env.browser.newContext();
   const page = await context.newPage();
