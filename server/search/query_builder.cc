@@ -268,11 +268,12 @@ Xapian::Query LearnedWords(const std::string& stem, const QueryContext& context)
   // Only what an article the audience may see has learned: nothing costs a
   // posting list, or shows in an explanation, until usage taught it.
   std::vector<Xapian::Query> learned;
-  if (std::string term = std::string(schema::kLearned) + stem; context.vocabulary.Knows(term)) {
+  const std::string customers(schema::kLearned), agents(schema::kLearnedAgent);
+  if (std::string term = customers + stem; context.vocabulary.HasPrefix(customers) && context.vocabulary.Knows(term)) {
     learned.emplace_back(term);
   }
   if (context.audience == Audience::kAgent) {
-    if (std::string term = std::string(schema::kLearnedAgent) + stem; context.vocabulary.Knows(term)) {
+    if (std::string term = agents + stem; context.vocabulary.HasPrefix(agents) && context.vocabulary.Knows(term)) {
       learned.emplace_back(term);
     }
   }

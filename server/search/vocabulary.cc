@@ -60,14 +60,24 @@ Xapian::doccount Vocabulary::TermFreq(const std::string& term) const {
 
 bool Vocabulary::Knows(const std::string& term) const {
   if (!has_internal_) return db_.get_termfreq(term) > 0;
-  // The first public document that has it is enough.
+  // The first public document that has it is enough. Most unknown terms
+  // have no postings at all: then the internal list is not opened.
+  Xapian::PostingIterator it = db_.postlist_begin(term);
+  const Xapian::PostingIterator end = db_.postlist_end(term);
+  if (it == end) return false;
   Xapian::PostingIterator internal = db_.postlist_begin(internal_term_);
   const Xapian::PostingIterator internal_end = db_.postlist_end(internal_term_);
-  for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) {
+  for (; it != end; ++it) {
     internal.skip_to(*it);
     if (internal == internal_end || *internal != *it) return true;
   }
   return false;
+}
+
+bool Vocabulary::HasPrefix(const std::string& prefix) const {
+  auto it = prefixes_.find(prefix);
+  if (it == prefixes_.end()) it = prefixes_.emplace(prefix, db_.allterms_begin(prefix) != db_.allterms_end(prefix)).first;
+  return it->second;
 }
 
 std::string Vocabulary::SpellingSuggestion(const std::string& word, unsigned max_edits) const {

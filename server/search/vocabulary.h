@@ -9,6 +9,7 @@
 #ifndef KB_SERVER_SEARCH_VOCABULARY_H_
 #define KB_SERVER_SEARCH_VOCABULARY_H_
 
+#include <map>
 #include <string>
 
 #include <xapian.h>
@@ -29,6 +30,10 @@ class Vocabulary {
   // Whether any document the audience may see holds `term`.
   bool Knows(const std::string& term) const;
 
+  // Whether any term at all starts with `prefix` (learned words are in few
+  // indexes: one lookup spares one per query word). Remembered per prefix.
+  bool HasPrefix(const std::string& prefix) const;
+
   // The spelling data's nearest word to `word` within `max_edits`, or "".
   std::string SpellingSuggestion(const std::string& word, unsigned max_edits) const;
 
@@ -37,6 +42,7 @@ class Vocabulary {
   Audience audience_;
   std::string internal_term_;  // the boolean term of internal articles
   bool has_internal_ = false;  // whether any document has it
+  mutable std::map<std::string, bool> prefixes_;  // HasPrefix's answers
 };
 
 }  // namespace kb::search
