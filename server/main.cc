@@ -9,6 +9,7 @@
 #include "indexer/base/caught.h"
 #include "indexer/base/time.h"
 #include "indexer/index_dir.h"
+#include "server/analytics/backup.h"
 #include "server/analytics/report.h"
 #include "server/api/api.h"
 #include "server/api/config.h"
@@ -26,6 +27,9 @@ int main(int argc, char** argv) {
     if (argc > 1 && std::string_view(argv[1]) == "report") {
       return kb::analytics::RunReport(std::vector<std::string>(argv + 2, argv + argc), kb::NowMs(), std::cout,
                                       std::cerr);
+    }
+    if (argc > 1 && std::string_view(argv[1]) == "backup") {
+      return kb::analytics::RunBackup(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
     }
     auto config = kb::api::ConfigFromArgs(std::vector<std::string>(argv + 1, argv + argc));
     if (!config) {

@@ -102,6 +102,21 @@ struct SqliteEventStoreOptions {
 Result<std::unique_ptr<EventStore>> OpenSqliteEventStore(const std::string& path,
                                                          SqliteEventStoreOptions options = {});
 
+struct BackupStats {
+  std::int64_t events = 0;  // in the copy
+  std::int64_t bytes = 0;   // of the copy
+};
+
+// Writes a consistent copy of the SQLite event store at `from` to `to`
+// while servers go on writing to it: SQLite's online backup, in one read
+// transaction (WAL: it holds no writer up), into `to`.tmp, checked
+// (PRAGMA quick_check), fsynced and renamed over `to`. The copy is an event
+// store to open as it is; restoring is putting it in place while no server
+// runs. kNotFound when `from` does not exist, kInvalidArgument when `to` is
+// `from`, kFailedPrecondition when `to` cannot be written (nothing is left
+// at `to`.tmp).
+Result<BackupStats> BackupSqliteEventStore(const std::string& from, const std::string& to);
+
 }  // namespace kb::analytics
 
 #endif  // KB_SERVER_ANALYTICS_EVENT_STORE_H_

@@ -6,9 +6,13 @@
 // Events nobody waits for (the server's search log) are gathered for up to
 // kLinger first, so that they cost one commit per interval, not one each.
 // Reads open their own connections; WAL lets them run beside the writer.
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <future>
@@ -634,6 +638,94 @@ Result<std::unique_ptr<EventStore>> OpenSqliteEventStore(const std::string& path
   auto store = std::make_unique<SqliteEventStore>(path, std::move(*db), *key, std::move(options));
   if (auto r = store->Prepare(); !r) return Fail(r.error());
   return std::unique_ptr<EventStore>(std::move(store));
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// fsyncs `path` (a file or a directory).
+Result<void> Sync(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const int e = errno;
+    if (fd >= 0) ::close(fd);
+    return Fail(Error::FailedPrecondition(fmt::format("cannot write {}: {}", path, std::strerror(e))));
+  }
+  ::close(fd);
+  return {};
+}
+
+Result<BackupStats> CopyInto(sqlite3* source, const std::string& from, const std::string& tmp) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(tmp.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  Db copy(raw);
+  if (rc != SQLITE_OK) {
+    return Fail(Error::FailedPrecondition(
+        fmt::format("cannot write {}: {}", tmp, raw != nullptr ? sqlite3_errmsg(raw) : "out of memory")));
+  }
+  sqlite3_busy_timeout(copy.get(), kBusyTimeoutMs);
+  sqlite3_backup* backup = sqlite3_backup_init(copy.get(), "main", source, "main");
+  if (backup == nullptr) {
+    return Fail(Error::FailedPrecondition(fmt::format("cannot back up {}: {}", from, sqlite3_errmsg(copy.get()))));
+  }
+  // Every page in one step: one read transaction, so one consistent state.
+  int step;
+  while ((step = sqlite3_backup_step(backup, -1)) == SQLITE_BUSY || step == SQLITE_LOCKED) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  sqlite3_backup_finish(backup);
+  if (step != SQLITE_DONE) {
+    return Fail(step == SQLITE_FULL ? DiskFull(copy.get())
+                                    : Error::FailedPrecondition(fmt::format("cannot back up {} into {}: {}", from, tmp,
+                                                                            sqlite3_errstr(step))));
+  }
+  BackupStats stats;
+  {
+    auto check = Prepare(copy.get(), "PRAGMA quick_check");
+    if (!check) return Fail(check.error());
+    std::string verdict;
+    if (sqlite3_step(check->get()) == SQLITE_ROW) ColumnText(check->get(), 0, verdict);
+    if (verdict != "ok") return Fail(Error::DataLoss(fmt::format("the copy of {} does not check: {}", from, verdict)));
+    auto count = Prepare(copy.get(), "SELECT count(*) FROM events");
+    if (!count) return Fail(Error::DataLoss(fmt::format("{} is not a kbsearch event store: {}", from, count.error().message())));
+    if (sqlite3_step(count->get()) != SQLITE_ROW) return Fail(SqlError(copy.get(), "count"));
+    stats.events = sqlite3_column_int64(count->get(), 0);
+  }  // the statements are finalized before the checkpoint
+  // The copy as one file: its WAL folded in.
+  if (auto r = Exec(copy.get(), "PRAGMA wal_checkpoint(TRUNCATE)"); !r) return Fail(r.error());
+  return stats;
+}
+
+}  // namespace
+
+Result<BackupStats> BackupSqliteEventStore(const std::string& from, const std::string& to) {
+  std::error_code ec;
+  if (!fs::is_regular_file(from, ec)) return Fail(Error::NotFound(fmt::format("no event store at {}", from)));
+  if (fs::exists(to, ec) && fs::equivalent(from, to, ec)) {
+    return Fail(Error::InvalidArgument(fmt::format("the backup {} is the event store itself", to)));
+  }
+  auto source = Open(from, /*write=*/false);
+  if (!source) return Fail(source.error());
+  const std::string tmp = to + ".tmp";
+  auto clean = [&] {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(tmp + suffix, ec);
+  };
+  clean();
+  auto stats = CopyInto(source->get(), from, tmp);
+  if (stats) {
+    if (auto synced = Sync(tmp); !synced) stats = Fail(synced.error());
+  }
+  if (stats) {
+    fs::rename(tmp, to, ec);
+    if (ec) stats = Fail(Error::FailedPrecondition(fmt::format("cannot write {}: {}", to, ec.message())));
+  }
+  clean();
+  if (!stats) return stats;
+  const fs::path parent = fs::absolute(to, ec).parent_path();
+  if (auto synced = Sync(parent.string()); !synced) return Fail(synced.error());
+  stats->bytes = static_cast<std::int64_t>(fs::file_size(to, ec));
+  return stats;
 }
 
 }  // namespace kb::analytics

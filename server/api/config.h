@@ -116,7 +116,8 @@ inline constexpr std::string_view kServerUsage =
     "usage: kb-server --index DIR [--host 127.0.0.1] [--port 8080] [--events FILE] [--attribution-window 24h]\n"
     "                 [--config FILE]\n"
     "       kb-server report --events FILE [--from DATE] [--to DATE] [--locale L] [--channel C]\n"
-    "                 [--attribution-window 24h] [--format table|csv|json]\n";
+    "                 [--attribution-window 24h] [--format table|csv|json]\n"
+    "       kb-server backup --events FILE --to FILE\n";
 
 }  // namespace kb::api
 

@@ -527,6 +527,83 @@ TEST_F(SqliteEventStoreTest, RacingRetriesStoreEachEventOnce) {
 
 // What is thrown on the writer thread fails the appends of that transaction
 // (nothing of it is stored, no one is told it was), and the store goes on.
+// A backup taken while writers append is one consistent state: whole
+// appends only, every one acknowledged before it began, and nothing after
+// it ended; opened in place of the store, it holds exactly that.
+TEST_F(SqliteEventStoreTest, ABackupWhileWritingIsConsistentAndRestores) {
+  ASSERT_NE(store_, nullptr);
+  ASSERT_EQ(AppendOk(*store_, EveryKind()), EveryKind().size());
+  ASSERT_TRUE(store_->Reject("refund", "money back", kT0).has_value());
+  std::atomic<int> acknowledged{0};
+  std::atomic<bool> writing{true};
+  std::thread writer([&] {
+    for (int a = 0; writing.load() || a < 20; ++a) {
+      std::vector<Event> events;
+      for (int k = 0; k < 3; ++k) {
+        events.push_back(MakeEvent(fmt::format("w{}-{}", a, k), EventType::kSearch, fmt::format("w{}", a),
+                                   Channel::kWidget, kT0 + 100 + a * 3 + k));
+      }
+      if (store_->Append(std::move(events)).has_value()) acknowledged = a + 1;
+    }
+  });
+  while (acknowledged.load() < 10) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const int before = acknowledged.load();
+  const std::string copy = tmp_.path() + "/backups/copy.sqlite";
+  std::filesystem::create_directories(tmp_.path() + "/backups");
+  auto stats = BackupSqliteEventStore(path_, copy);
+  const int after = acknowledged.load();
+  writing = false;
+  writer.join();
+  ASSERT_TRUE(stats.has_value()) << stats.error().ToString();
+  EXPECT_EQ(stats->bytes, static_cast<std::int64_t>(std::filesystem::file_size(copy)));
+  EXPECT_FALSE(std::filesystem::exists(copy + ".tmp"));
+  EXPECT_FALSE(std::filesystem::exists(copy + "-wal"));
+
+  auto restored = OpenSqliteEventStore(copy);
+  ASSERT_TRUE(restored.has_value()) << restored.error().ToString();
+  const std::vector<Event> events = Scan(**restored, 0, kT0 * 2);
+  EXPECT_EQ(static_cast<std::int64_t>(events.size()), stats->events);
+  std::map<std::string, int> per_append;
+  for (const Event& e : events) {
+    if (e.session_id.starts_with("w")) ++per_append[e.session_id];
+  }
+  for (const auto& [session, n] : per_append) EXPECT_EQ(n, 3) << session;
+  EXPECT_GE(static_cast<int>(per_append.size()), before);
+  EXPECT_LE(static_cast<int>(per_append.size()), after);
+  EXPECT_EQ(static_cast<std::size_t>(stats->events), EveryKind().size() + 3 * per_append.size());
+  EXPECT_EQ(Ids(Scan(**restored, 0, kT0 + 100)), Ids(Scan(*store_, 0, kT0 + 100)));
+  EXPECT_EQ((*restored)->ClientKey(), store_->ClientKey());                // so client hashes still match
+  EXPECT_EQ((*restored)->Rejections().value(),
+            (std::vector<std::pair<std::string, std::string>>{{"refund", "money back"}}));
+}
+
+TEST_F(SqliteEventStoreTest, ABackupThatCannotBeMadeSaysWhyAndLeavesNothing) {
+  ASSERT_NE(store_, nullptr);
+  auto missing = BackupSqliteEventStore(tmp_.path() + "/none.sqlite", tmp_.path() + "/copy.sqlite");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(missing.error().message(), "no event store at " + tmp_.path() + "/none.sqlite");
+  auto itself = BackupSqliteEventStore(path_, path_);
+  ASSERT_FALSE(itself.has_value());
+  EXPECT_EQ(itself.error().code(), ErrorCode::kInvalidArgument);
+  auto nowhere = BackupSqliteEventStore(path_, tmp_.path() + "/no/such/dir/copy.sqlite");
+  ASSERT_FALSE(nowhere.has_value());
+  EXPECT_EQ(nowhere.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_TRUE(nowhere.error().message().starts_with("cannot write " + tmp_.path() + "/no/such/dir/copy.sqlite.tmp"))
+      << nowhere.error().message();
+  // Not an event store: refused, and no copy is left.
+  testing::WriteFile(tmp_.path(), "other.sqlite", "");
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open((tmp_.path() + "/other.sqlite").c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "CREATE TABLE t(x)", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(other);
+  auto foreign = BackupSqliteEventStore(tmp_.path() + "/other.sqlite", tmp_.path() + "/copy.sqlite");
+  ASSERT_FALSE(foreign.has_value());
+  EXPECT_EQ(foreign.error().code(), ErrorCode::kDataLoss);
+  EXPECT_FALSE(std::filesystem::exists(tmp_.path() + "/copy.sqlite"));
+  EXPECT_FALSE(std::filesystem::exists(tmp_.path() + "/copy.sqlite.tmp"));
+}
+
 TEST(SqliteEventStoreFaultTest, AnExceptionWhileWritingFailsTheAppendsAndTheStoreGoesOn) {
   TempDir tmp("event-store");
   std::atomic<int> commits{0};

@@ -293,7 +293,7 @@ TEST_F(AnalyticsHttpTest, AnAdminSeesRejectsAndPromotesWhatWasLearned) {
       {R"({"text": "x"})", "'article_id' is missing"},
       {R"({"article_id": "reset-password"})", "'text' is missing"},
       {R"({"article_id": "reset-password", "text": 7})", "'text' must be a string"},
-      {R"({"article_id": "reset-password", "text": "x", "locale": "??"})", "'locale' '??' is not a language tag"},
+      {R"({"article_id": "reset-password", "text": "x", "locale": "not a tag"})", "'locale' 'not a tag' is not a language tag"},
   };
   for (const auto& [request, message] : bad) {
     for (const char* path : {"/api/v1/admin/learned/reject", "/api/v1/admin/learned/promote"}) {

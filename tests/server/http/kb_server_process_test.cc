@@ -82,7 +82,8 @@ TEST(KbServerProcessTest, BadFlagsExitWithUsage) {
                         "usage: kb-server --index DIR [--host 127.0.0.1] [--port 8080] [--events FILE] [--attribution-window 24h]\n"
                         "                 [--config FILE]\n"
                         "       kb-server report --events FILE [--from DATE] [--to DATE] [--locale L] [--channel C]\n"
-                        "                 [--attribution-window 24h] [--format table|csv|json]\n");
+                        "                 [--attribution-window 24h] [--format table|csv|json]\n"
+                        "       kb-server backup --events FILE --to FILE\n");
 }
 
 TEST(KbServerProcessTest, AKeysFileThatCannotBeReadStopsTheStart) {
@@ -170,6 +171,89 @@ TEST(KbServerProcessTest, AcknowledgedEventsSurviveKill9) {
   EXPECT_EQ(summary["articles"][0]["views"], kBatches * kPerBatch);
   kill(pid, SIGTERM);
   waitpid(pid, &status, 0);
+}
+
+// `kb-server backup` copies the event store of a server that is serving
+// and writing; a server started on the copy reports every event that was
+// acknowledged before the backup began.
+TEST(KbServerProcessTest, ABackupTakenWhileServingRestores) {
+  TempDir tmp("kb-server");
+  OneArticleIndex(tmp.path() + "/index");
+  testing::WriteFile(tmp.path(), "kb.toml",
+                     "[server]\naccess_log = \"\"\nport = 0\n[auth]\nadmin_keys = [\"admin\"]\n"
+                     "[rate_limit]\nrequests_per_second = 0\n");
+  const std::string events = tmp.path() + "/events.sqlite";
+  std::string err = tmp.path() + "/stderr1";
+  pid_t pid = Spawn({"--config", tmp.path() + "/kb.toml", "--index", tmp.path() + "/index", "--events", events}, err);
+  struct StopOnExit {  // a failed assertion leaves no server behind
+    pid_t& pid;
+    ~StopOnExit() {
+      if (pid > 0) kill(pid, SIGKILL), waitpid(pid, nullptr, 0);
+    }
+  } stop{pid};
+  int port = WaitForPort(err);
+  ASSERT_GT(port, 0) << Slurp(err);
+  std::atomic<int> acknowledged{0};
+  std::atomic<bool> posting{true};
+  std::thread poster([&] {
+    httplib::Client client("127.0.0.1", port);
+    for (int b = 0; posting.load() || b < 10; ++b) {
+      std::string body = "{\"events\":[";
+      for (int i = 0; i < 10; ++i) {
+        const int n = b * 10 + i;
+        body += fmt::format("{}{{\"event_id\":\"v{}\",\"type\":\"view\",\"session_id\":\"s{}\","
+                            "\"channel\":\"widget\",\"article_id\":\"reset-password\"}}",
+                            i == 0 ? "" : ",", n, n);
+      }
+      body += "]}";
+      auto res = client.Post("/api/v1/events", body, "application/json");
+      if (res && res->status == 202) acknowledged = (b + 1) * 10;
+    }
+  });
+  while (acknowledged.load() < 100) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const int before = acknowledged.load();
+  const std::string copy = tmp.path() + "/events-backup.sqlite";
+  const pid_t backup = Spawn({"backup", "--events", events, "--to", copy}, tmp.path() + "/backup.err",
+                             tmp.path() + "/backup.out");
+  int status = 0;
+  ASSERT_EQ(waitpid(backup, &status, 0), backup);
+  const int after = acknowledged.load();
+  posting = false;
+  poster.join();
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0) << Slurp(tmp.path() + "/backup.err");
+  const std::string line = Slurp(tmp.path() + "/backup.out");
+  const int copied = std::atoi(line.c_str() + line.find("events=") + 7);
+  EXPECT_EQ(line, fmt::format("backup {} events={} bytes={}\n", copy, copied, std::filesystem::file_size(copy)));
+  EXPECT_GE(copied, before);
+  EXPECT_LE(copied, after);
+  EXPECT_EQ(copied % 10, 0);  // whole batches only
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+
+  err = tmp.path() + "/stderr2";
+  pid = Spawn({"--config", tmp.path() + "/kb.toml", "--index", tmp.path() + "/index", "--events", copy}, err);
+  port = WaitForPort(err);
+  ASSERT_GT(port, 0) << Slurp(err);
+  httplib::Client client("127.0.0.1", port);
+  auto res = client.Get("/api/v1/analytics/summary", {{"Authorization", "Bearer admin"}});
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(nlohmann::json::parse(res->body)["help_sessions"], copied);
+  kill(pid, SIGTERM);
+  waitpid(pid, &status, 0);
+  pid = -1;
+
+  // Usage errors and a missing store.
+  const pid_t bad = Spawn({"backup", "--events", events}, tmp.path() + "/bad.err");
+  ASSERT_EQ(waitpid(bad, &status, 0), bad);
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  EXPECT_EQ(Slurp(tmp.path() + "/bad.err"),
+            "kb-server backup: --events FILE and --to FILE are required\nusage: kb-server backup --events FILE --to FILE\n");
+  const pid_t none = Spawn({"backup", "--events", tmp.path() + "/none.sqlite", "--to", copy}, tmp.path() + "/none.err");
+  ASSERT_EQ(waitpid(none, &status, 0), none);
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  EXPECT_EQ(Slurp(tmp.path() + "/none.err"), "kb-server backup: no event store at " + tmp.path() + "/none.sqlite\n");
 }
 
 // Sends `head_and_body` (a whole HTTP/1.1 request without "Connection" and
