@@ -115,15 +115,33 @@ TEST(KbServerProcessTest, MissingIndexExitsWithAClearError) {
   EXPECT_EQ(Slurp(err), "kb-server: not_found: no index at " + tmp.path() + "/none: build one with 'kb-index build'\n");
 }
 
-TEST(KbServerProcessTest, AcknowledgedEventsSurviveKill9) {
-  TempDir tmp("kb-server");
-  OneArticleIndex(tmp.path() + "/index");
-  testing::WriteFile(tmp.path(), "kb.toml",
+// A one-article index and a kb.toml with an admin key and no rate limit in
+// `dir`; returns kb-server's arguments for them with the event store
+// `events`.
+std::vector<std::string> AdminServerArgs(const std::string& dir, const std::string& events) {
+  OneArticleIndex(dir + "/index");
+  testing::WriteFile(dir, "kb.toml",
                      "[server]\naccess_log = \"\"\nport = 0\n[auth]\nadmin_keys = [\"admin\"]\n"
                      "[rate_limit]\nrequests_per_second = 0\n");
+  return {"--config", dir + "/kb.toml", "--index", dir + "/index", "--events", events};
+}
+
+// An event batch of `n` views, each in a session of its own, numbered from
+// `first`.
+std::string ViewBatch(int first, int n) {
+  std::string body = "{\"events\":[";
+  for (int i = 0; i < n; ++i) {
+    body += fmt::format("{}{{\"event_id\":\"v{}\",\"type\":\"view\",\"session_id\":\"s{}\","
+                        "\"channel\":\"widget\",\"article_id\":\"reset-password\"}}",
+                        i == 0 ? "" : ",", first + i, first + i);
+  }
+  return body + "]}";
+}
+
+TEST(KbServerProcessTest, AcknowledgedEventsSurviveKill9) {
+  TempDir tmp("kb-server");
   const std::string events = tmp.path() + "/events.sqlite";
-  const std::vector<std::string> args = {"--config", tmp.path() + "/kb.toml", "--index", tmp.path() + "/index",
-                                         "--events", events};
+  const std::vector<std::string> args = AdminServerArgs(tmp.path(), events);
   std::string err = tmp.path() + "/stderr1";
   pid_t pid = Spawn(args, err);
   int port = WaitForPort(err);
@@ -136,15 +154,7 @@ TEST(KbServerProcessTest, AcknowledgedEventsSurviveKill9) {
   auto post = [&](int first, int step) {
     httplib::Client client("127.0.0.1", port);
     for (int b = first; b < kBatches; b += step) {
-      std::string body = "{\"events\":[";
-      for (int i = 0; i < kPerBatch; ++i) {
-        const int n = b * kPerBatch + i;
-        body += fmt::format("{}{{\"event_id\":\"v{}\",\"type\":\"view\",\"session_id\":\"s{}\","
-                            "\"channel\":\"widget\",\"article_id\":\"reset-password\"}}",
-                            i == 0 ? "" : ",", n, n);
-      }
-      body += "]}";
-      auto res = client.Post("/api/v1/events", body, "application/json");
+      auto res = client.Post("/api/v1/events", ViewBatch(b * kPerBatch, kPerBatch), "application/json");
       if (res && res->status == 202) acknowledged += kPerBatch;
     }
   };
@@ -178,13 +188,11 @@ TEST(KbServerProcessTest, AcknowledgedEventsSurviveKill9) {
 // acknowledged before the backup began.
 TEST(KbServerProcessTest, ABackupTakenWhileServingRestores) {
   TempDir tmp("kb-server");
-  OneArticleIndex(tmp.path() + "/index");
-  testing::WriteFile(tmp.path(), "kb.toml",
-                     "[server]\naccess_log = \"\"\nport = 0\n[auth]\nadmin_keys = [\"admin\"]\n"
-                     "[rate_limit]\nrequests_per_second = 0\n");
   const std::string events = tmp.path() + "/events.sqlite";
+  const std::string copy = tmp.path() + "/events-backup.sqlite";
+  std::vector<std::string> args = AdminServerArgs(tmp.path(), events);
   std::string err = tmp.path() + "/stderr1";
-  pid_t pid = Spawn({"--config", tmp.path() + "/kb.toml", "--index", tmp.path() + "/index", "--events", events}, err);
+  pid_t pid = Spawn(args, err);
   struct StopOnExit {  // a failed assertion leaves no server behind
     pid_t& pid;
     ~StopOnExit() {
@@ -198,21 +206,12 @@ TEST(KbServerProcessTest, ABackupTakenWhileServingRestores) {
   std::thread poster([&] {
     httplib::Client client("127.0.0.1", port);
     for (int b = 0; posting.load() || b < 10; ++b) {
-      std::string body = "{\"events\":[";
-      for (int i = 0; i < 10; ++i) {
-        const int n = b * 10 + i;
-        body += fmt::format("{}{{\"event_id\":\"v{}\",\"type\":\"view\",\"session_id\":\"s{}\","
-                            "\"channel\":\"widget\",\"article_id\":\"reset-password\"}}",
-                            i == 0 ? "" : ",", n, n);
-      }
-      body += "]}";
-      auto res = client.Post("/api/v1/events", body, "application/json");
+      auto res = client.Post("/api/v1/events", ViewBatch(b * 10, 10), "application/json");
       if (res && res->status == 202) acknowledged = (b + 1) * 10;
     }
   });
   while (acknowledged.load() < 100) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   const int before = acknowledged.load();
-  const std::string copy = tmp.path() + "/events-backup.sqlite";
   const pid_t backup = Spawn({"backup", "--events", events, "--to", copy}, tmp.path() + "/backup.err",
                              tmp.path() + "/backup.out");
   int status = 0;
@@ -232,7 +231,8 @@ TEST(KbServerProcessTest, ABackupTakenWhileServingRestores) {
   waitpid(pid, &status, 0);
 
   err = tmp.path() + "/stderr2";
-  pid = Spawn({"--config", tmp.path() + "/kb.toml", "--index", tmp.path() + "/index", "--events", copy}, err);
+  args.back() = copy;
+  pid = Spawn(args, err);
   port = WaitForPort(err);
   ASSERT_GT(port, 0) << Slurp(err);
   httplib::Client client("127.0.0.1", port);
