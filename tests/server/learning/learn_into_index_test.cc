@@ -256,6 +256,27 @@ TEST_F(LearnIntoIndexTest, ARejectedPhrasingLeavesTheIndexAndIsNeverLearnedAgain
   EXPECT_EQ(Reject(*store_, index_, "strikethrough", "  ", kNow).error().code(), ErrorCode::kInvalidArgument);
 }
 
+// A word no article has is read as a typo, until customers' usage taught
+// it: then it is their word for the article.
+TEST_F(LearnIntoIndexTest, ALearnedWordIsNoLongerCorrectedAsATypo) {
+  auto search = [&](const std::string& q) {
+    auto searcher = search::Searcher::Open(search::SearcherOptions{.index_paths = {index_}});
+    EXPECT_TRUE(searcher.has_value());
+    search::SearchRequest request;
+    request.query = q;
+    request.snippets = false;
+    return (*searcher)->Search(request).value_or(search::SearchResponse{});
+  };
+  const search::SearchResponse before = search("refnd");
+  EXPECT_EQ(before.did_you_mean, "refund");  // the typo is corrected
+  Satisfied(5, "refnd", "refund-policy");
+  Learn();
+  const search::SearchResponse after = search("refnd");
+  EXPECT_EQ(after.did_you_mean, "");
+  ASSERT_EQ(after.hits.size(), 1u);
+  EXPECT_EQ(after.hits[0].id, "refund-policy");
+}
+
 TEST_F(LearnIntoIndexTest, WithoutAnIndexLearningSaysSo) {
   auto run = LearnIntoIndex(*store_, tmp_.path() + "/none", kNow, LearningOptions{});
   ASSERT_FALSE(run.has_value());
