@@ -138,6 +138,21 @@ std::string ViewBatch(int first, int n) {
   return body + "]}";
 }
 
+// Starts kb-server with `args` (stderr to `err`), reads its analytics
+// summary with the admin key, and stops it; null when any step fails.
+nlohmann::json SummaryOfAServer(const std::vector<std::string>& args, const std::string& err) {
+  const pid_t pid = Spawn(args, err);
+  nlohmann::json summary;
+  if (const int port = WaitForPort(err); port > 0) {
+    httplib::Client client("127.0.0.1", port);
+    auto res = client.Get("/api/v1/analytics/summary", {{"Authorization", "Bearer admin"}});
+    if (res && res->status == 200) summary = nlohmann::json::parse(res->body);
+  }
+  kill(pid, SIGTERM);
+  waitpid(pid, nullptr, 0);
+  return summary;
+}
+
 TEST(KbServerProcessTest, AcknowledgedEventsSurviveKill9) {
   TempDir tmp("kb-server");
   const std::string events = tmp.path() + "/events.sqlite";
@@ -168,19 +183,10 @@ TEST(KbServerProcessTest, AcknowledgedEventsSurviveKill9) {
   ASSERT_EQ(acknowledged.load(), kBatches * kPerBatch);
 
   // Restarted on the same file, the server reports every one of them.
-  err = tmp.path() + "/stderr2";
-  pid = Spawn(args, err);
-  port = WaitForPort(err);
-  ASSERT_GT(port, 0) << Slurp(err);
-  httplib::Client client("127.0.0.1", port);
-  auto res = client.Get("/api/v1/analytics/summary", {{"Authorization", "Bearer admin"}});
-  ASSERT_TRUE(res);
-  ASSERT_EQ(res->status, 200) << res->body;
-  const auto summary = nlohmann::json::parse(res->body);
+  const nlohmann::json summary = SummaryOfAServer(args, tmp.path() + "/stderr2");
+  ASSERT_FALSE(summary.is_null()) << Slurp(tmp.path() + "/stderr2");
   EXPECT_EQ(summary["help_sessions"], kBatches * kPerBatch);
   EXPECT_EQ(summary["articles"][0]["views"], kBatches * kPerBatch);
-  kill(pid, SIGTERM);
-  waitpid(pid, &status, 0);
 }
 
 // `kb-server backup` copies the event store of a server that is serving
@@ -229,20 +235,12 @@ TEST(KbServerProcessTest, ABackupTakenWhileServingRestores) {
   EXPECT_EQ(copied % 10, 0);  // whole batches only
   kill(pid, SIGKILL);
   waitpid(pid, &status, 0);
-
-  err = tmp.path() + "/stderr2";
-  args.back() = copy;
-  pid = Spawn(args, err);
-  port = WaitForPort(err);
-  ASSERT_GT(port, 0) << Slurp(err);
-  httplib::Client client("127.0.0.1", port);
-  auto res = client.Get("/api/v1/analytics/summary", {{"Authorization", "Bearer admin"}});
-  ASSERT_TRUE(res);
-  ASSERT_EQ(res->status, 200) << res->body;
-  EXPECT_EQ(nlohmann::json::parse(res->body)["help_sessions"], copied);
-  kill(pid, SIGTERM);
-  waitpid(pid, &status, 0);
   pid = -1;
+
+  args.back() = copy;
+  const nlohmann::json summary = SummaryOfAServer(args, tmp.path() + "/stderr2");
+  ASSERT_FALSE(summary.is_null()) << Slurp(tmp.path() + "/stderr2");
+  EXPECT_EQ(summary["help_sessions"], copied);
 
   // Usage errors and a missing store.
   const pid_t bad = Spawn({"backup", "--events", events}, tmp.path() + "/bad.err");
