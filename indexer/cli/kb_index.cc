@@ -195,11 +195,11 @@ int Learn(const Flags& flags, std::ostream& out, std::ostream& err) {
     }
     options.half_life_ms = d->count();
   }
-  if (!std::filesystem::is_regular_file(flags.events)) {
+  if (!analytics::IsPostgresUrl(flags.events) && !std::filesystem::is_regular_file(flags.events)) {
     err << fmt::format("kb-index: no event store at {}\n", flags.events);
     return 1;
   }
-  auto events = analytics::OpenSqliteEventStore(flags.events);
+  auto events = analytics::OpenEventStore(flags.events);
   if (!events) {
     err << "kb-index: " << events.error().ToString() << "\n";
     return 1;

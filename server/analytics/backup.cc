@@ -25,6 +25,11 @@ int RunBackup(const std::vector<std::string>& args, std::ostream& out, std::ostr
     err << "kb-server backup: --events FILE and --to FILE are required\n" << kUsage;
     return 2;
   }
+  if (IsPostgresUrl(events)) {
+    err << "kb-server backup: a PostgreSQL event store is backed up with PostgreSQL's own tools (pg_dump, or "
+           "continuous archiving): see docs/operations.md\n";
+    return 2;
+  }
   auto stats = BackupSqliteEventStore(events, to);
   if (!stats) {
     err << "kb-server backup: " << stats.error().message() << "\n";

@@ -135,6 +135,8 @@ std::optional<std::string> ReadEvent(const json& e, std::int64_t time_ms, Event&
         if (!e["reason"].is_string()) return "'reason' must be a string";
         out.reason = e["reason"].get<std::string>();
         if (Utf8Length(out.reason) > kMaxReasonChars) return fmt::format("'reason' must be at most {} characters", kMaxReasonChars);
+        // Kept as text by every store; PostgreSQL's text holds no NUL.
+        if (out.reason.find('\0') != std::string::npos) return "'reason' must not contain U+0000";
       }
       break;
     }

@@ -1,6 +1,6 @@
-// Where analytics events are kept. The interface is what the summary needs
-// and nothing more, so that a store for several server replicas (e.g.
-// PostgreSQL) can stand beside the embedded SQLite one.
+// Where analytics events are kept: the embedded SQLite file, or PostgreSQL
+// for several server replicas. The interface is what the summary and the
+// learner need and nothing more.
 #ifndef KB_SERVER_ANALYTICS_EVENT_STORE_H_
 #define KB_SERVER_ANALYTICS_EVENT_STORE_H_
 
@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "indexer/base/error.h"
@@ -101,6 +102,27 @@ struct SqliteEventStoreOptions {
 // or returned, fails the appends it was writing, and the store goes on.
 Result<std::unique_ptr<EventStore>> OpenSqliteEventStore(const std::string& path,
                                                          SqliteEventStoreOptions options = {});
+
+// Opens the PostgreSQL event store at `url` (postgresql://user:password@
+// host:port/database?..., libpq's URL; postgres:// too), which several
+// servers may share. The schema is created, or migrated from an older
+// kbsearch's, at once. Unless the URL says otherwise, connecting waits at
+// most 3 s, a statement 30 s, and a host that stops answering is given up
+// after 10 s. kInvalidArgument for a URL libpq cannot read, kUnavailable
+// when PostgreSQL cannot be reached now, kDataLoss when the database has
+// tables of that name that kbsearch did not make, kFailedPrecondition when
+// its schema is a newer kbsearch's or the user lacks rights. Once open, it
+// reconnects by itself: while PostgreSQL is away, appends fail with
+// kUnavailable (nothing of them stored), and queued events (AppendLater)
+// wait, up to 100,000, to be written when it is back.
+Result<std::unique_ptr<EventStore>> OpenPostgresEventStore(const std::string& url);
+
+// Whether `where` names a PostgreSQL store (postgresql:// or postgres://)
+// rather than a SQLite file.
+bool IsPostgresUrl(std::string_view where);
+
+// OpenPostgresEventStore for a PostgreSQL URL, else OpenSqliteEventStore.
+Result<std::unique_ptr<EventStore>> OpenEventStore(const std::string& where);
 
 struct BackupStats {
   std::int64_t events = 0;  // in the copy

@@ -187,11 +187,11 @@ int RunReport(const std::vector<std::string>& args, std::int64_t now_ms, std::os
     err << "kb-server report: " << message << "\n";
     return 2;
   }
-  if (!std::filesystem::exists(path)) {
+  if (!IsPostgresUrl(path) && !std::filesystem::exists(path)) {
     err << fmt::format("kb-server report: no event store at {}\n", path);
     return 1;
   }
-  auto store = OpenSqliteEventStore(path);
+  auto store = OpenEventStore(path);
   if (!store) {
     err << "kb-server report: " << store.error().message() << "\n";
     return 1;

@@ -17,16 +17,15 @@
 #include <filesystem>
 #include <future>
 #include <mutex>
-#include <random>
 #include <chrono>
 #include <thread>
-#include <unordered_map>
 
 #include <fmt/core.h>
 
 #include "indexer/base/caught.h"
 #include "indexer/text/analyzer.h"
 #include "server/analytics/event_store.h"
+#include "server/analytics/store_rows.h"
 
 namespace kb::analytics {
 
@@ -38,8 +37,6 @@ constexpr auto kLinger = std::chrono::milliseconds(50);
 // process's, and the start fails).
 constexpr int kBusyTimeoutMs = 10000;
 constexpr int kOpenBusyTimeoutMs = 2000;
-// Session starts the writer remembers, to skip rewriting them.
-constexpr std::size_t kKnownStarts = 200000;
 
 // Events are stored in time order (the table is clustered on its primary
 // key), so a range is read sequentially, with no index lookup per row.
@@ -91,8 +88,6 @@ ALTER TABLE events ADD COLUMN action TEXT NOT NULL DEFAULT '';
 ALTER TABLE events ADD COLUMN article_ids TEXT NOT NULL DEFAULT '';
 ALTER TABLE events ADD COLUMN client TEXT NOT NULL DEFAULT '';
 )sql";
-
-constexpr char kArticleIdSeparator = ' ';  // ids hold no whitespace
 
 // A connection, closed on destruction.
 class Db {
@@ -191,9 +186,7 @@ Result<bool> HasColumn(sqlite3* db, const char* table, std::string_view column) 
 // The store's key for ClientHash: made once, at random, when the store is
 // created, and kept in it.
 Result<SipKey> ReadClientKey(sqlite3* db, const std::string& path) {
-  std::random_device random;
-  std::string made;
-  for (int i = 0; i < 4; ++i) made += fmt::format("{:08x}", static_cast<std::uint32_t>(random()));
+  const std::string made = rows::NewClientKeyHex();
   auto insert = Prepare(db, "INSERT OR IGNORE INTO meta(key, value) VALUES('client_key', ?)");
   if (!insert) return Fail(insert.error());
   BindText(insert->get(), 1, made);
@@ -203,13 +196,7 @@ Result<SipKey> ReadClientKey(sqlite3* db, const std::string& path) {
   if (sqlite3_step(select->get()) != SQLITE_ROW) return Fail(SqlError(db, "meta"));
   std::string hex;
   ColumnText(select->get(), 0, hex);
-  SipKey key{};
-  if (hex.size() != 2 * key.size() || hex.find_first_not_of("0123456789abcdef") != std::string::npos) {
-    return Fail(Error::DataLoss(
-        fmt::format("event store {} is damaged: its client_key is '{}', not 32 hex digits", path, hex)));
-  }
-  for (std::size_t i = 0; i < key.size(); ++i) key[i] = static_cast<std::uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
-  return key;
+  return rows::ParseClientKeyHex(hex, path);
 }
 
 Result<Db> Open(const std::string& path, bool write) {
@@ -369,13 +356,7 @@ class SqliteEventStore final : public EventStore {
       e.dwell_ms = sqlite3_column_int64(st, 15);
       ColumnText(st, 16, e.action);
       ColumnText(st, 17, ids);
-      e.article_ids.clear();
-      for (std::size_t at = 0; at < ids.size();) {
-        std::size_t end = ids.find(kArticleIdSeparator, at);
-        if (end == std::string::npos) end = ids.size();
-        e.article_ids.emplace_back(ids, at, end - at);
-        at = end + 1;
-      }
+      rows::SplitArticleIds(ids, e.article_ids);
       ColumnText(st, 18, e.client);
       f(e);
     }
@@ -414,7 +395,7 @@ class SqliteEventStore final : public EventStore {
 
   Result<std::int64_t> Purge(std::int64_t before_ms) override {
     std::lock_guard<std::mutex> lock(write_mu_);
-    known_starts_.clear();  // rows may go
+    known_starts_.Clear();  // rows may go
     auto del = analytics::Prepare(writer_.get(), "DELETE FROM events WHERE time_ms < ?");
     if (!del) return Fail(del.error());
     sqlite3_bind_int64(del->get(), 1, before_ms);
@@ -505,7 +486,7 @@ class SqliteEventStore final : public EventStore {
         written = Fail(CaughtError("event store: write failed"));
         std::lock_guard<std::mutex> lock(write_mu_);
         (void)Exec(writer_.get(), "ROLLBACK");  // if a transaction is open
-        known_starts_.clear();
+        known_starts_.Clear();
       }
       for (std::size_t i = 0; i < batch.size(); ++i) {
         if (batch[i].done == nullptr) continue;
@@ -527,7 +508,7 @@ class SqliteEventStore final : public EventStore {
         auto r = Insert(e);
         if (!r) {
           (void)Exec(writer_.get(), "ROLLBACK");
-          known_starts_.clear();  // it may name rows that were rolled back
+          known_starts_.Clear();  // it may name rows that were rolled back
           return Fail(r.error());
         }
         added[i] += *r ? 1 : 0;
@@ -536,7 +517,7 @@ class SqliteEventStore final : public EventStore {
     if (options_.before_commit) options_.before_commit();
     if (auto r = Exec(writer_.get(), "COMMIT"); !r) {
       (void)Exec(writer_.get(), "ROLLBACK");
-      known_starts_.clear();
+      known_starts_.Clear();
       return r;
     }
     return {};
@@ -567,34 +548,19 @@ class SqliteEventStore final : public EventStore {
     BindText(s, 15, e.ticket_id);
     sqlite3_bind_int64(s, 16, e.dwell_ms);
     BindText(s, 17, e.action);
-    std::string ids;
-    for (const std::string& id : e.article_ids) {
-      if (!ids.empty()) ids.push_back(kArticleIdSeparator);
-      ids += id;
-    }
+    const std::string ids = rows::JoinArticleIds(e.article_ids);
     BindText(s, 18, ids);
     BindText(s, 19, e.client);
     if (sqlite3_step(s) != SQLITE_DONE) return Fail(SqlError(writer_.get(), "insert"));
     if (sqlite3_changes(writer_.get()) == 0) return false;
-    if ((e.type == EventType::kSearch || e.type == EventType::kView) && IsCustomerChannel(e.channel)) {
-      const std::string language = e.locale.empty() ? std::string() : text::LanguageOf(e.locale);
+    if (const auto language = rows::SessionStartLanguage(e)) {
       // A later event of a known session start changes nothing.
-      std::string key = e.session_id;
-      key.push_back('\x1f');
-      key.push_back(static_cast<char>('0' + static_cast<int>(e.channel)));
-      key.append(language);
-      auto known = known_starts_.find(key);
-      if (known != known_starts_.end() && known->second <= e.time_ms) return true;
-      if (known_starts_.size() >= kKnownStarts) {
-        known_starts_.clear();
-        known = known_starts_.end();
-      }
-      known_starts_[key] = known == known_starts_.end() ? e.time_ms : std::min(known->second, e.time_ms);
+      if (!known_starts_.NeedsWrite(e, *language)) return true;
       sqlite3_stmt* st = start_.get();
       sqlite3_reset(st);
       BindText(st, 1, e.session_id);
       sqlite3_bind_int(st, 2, static_cast<int>(e.channel));
-      BindText(st, 3, language);
+      BindText(st, 3, *language);
       sqlite3_bind_int64(st, 4, e.time_ms);
       if (sqlite3_step(st) != SQLITE_DONE) return Fail(SqlError(writer_.get(), "insert"));
     }
@@ -607,8 +573,7 @@ class SqliteEventStore final : public EventStore {
   const SqliteEventStoreOptions options_;
   Stmt insert_, start_;
   std::mutex write_mu_;  // the writer connection
-  // (session, channel, language) -> the earliest start written; may forget.
-  std::unordered_map<std::string, std::int64_t> known_starts_;
+  rows::KnownStarts known_starts_;
 
   std::mutex mu_;  // the queue
   std::condition_variable wake_;
@@ -638,6 +603,11 @@ Result<std::unique_ptr<EventStore>> OpenSqliteEventStore(const std::string& path
   auto store = std::make_unique<SqliteEventStore>(path, std::move(*db), *key, std::move(options));
   if (auto r = store->Prepare(); !r) return Fail(r.error());
   return std::unique_ptr<EventStore>(std::move(store));
+}
+
+Result<std::unique_ptr<EventStore>> OpenEventStore(const std::string& where) {
+  if (IsPostgresUrl(where)) return OpenPostgresEventStore(where);
+  return OpenSqliteEventStore(where);
 }
 
 namespace {

@@ -107,7 +107,7 @@ Api::~Api() {
 }
 
 Result<std::unique_ptr<Api>> Api::Create(const ServerConfig& config) {
-  auto events = analytics::OpenSqliteEventStore(config.events_path);
+  auto events = analytics::OpenEventStore(config.events_url.empty() ? config.events_path : config.events_url);
   if (!events) return Fail(events.error());
   return Create(config, std::move(*events));
 }

@@ -16,6 +16,7 @@
 #include "indexer/base/lines.h"
 #include "indexer/base/strings.h"
 #include "indexer/base/time.h"
+#include "server/analytics/event_store.h"
 
 namespace kb::api {
 
@@ -219,8 +220,16 @@ Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
       r = ReadSection(*section, n, {field("path", c.index_path), field("corpus", c.corpus_path)});
     } else if (n == "events") {
       r = ReadSection(*section, n,
-                      {field("path", c.events_path), field("attribution_window", c.attribution_window),
-                       field("retention_days", retention)});
+                      {field("path", c.events_path), field("url", c.events_url),
+                       field("attribution_window", c.attribution_window), field("retention_days", retention)});
+      if (r && section->contains("url")) {
+        const toml::node& url = *section->get("url");
+        if (!analytics::IsPostgresUrl(c.events_url)) {
+          r = Fail(ConfigError(url, "[events] url must be a PostgreSQL URL: postgresql://user:password@host:port/database"));
+        } else if (section->contains("path")) {
+          r = Fail(ConfigError(url, "[events] path and url are both set: the events go to one store"));
+        }
+      }
     } else if (n == "learning") {
       r = ReadSection(*section, n,
                       {field("enabled", c.learning_enabled), field("interval", c.learning_interval),
@@ -296,7 +305,14 @@ Result<ServerConfig> ConfigFromArgs(const std::vector<std::string>& args) {
   }
   if (auto it = flags.find("index"); it != flags.end()) c.index_path = it->second;
   if (auto it = flags.find("host"); it != flags.end()) c.host = it->second;
-  if (auto it = flags.find("events"); it != flags.end()) c.events_path = it->second;
+  if (auto it = flags.find("events"); it != flags.end()) {
+    if (analytics::IsPostgresUrl(it->second)) {
+      c.events_url = it->second;
+    } else {
+      c.events_path = it->second;
+      c.events_url.clear();
+    }
+  }
   if (auto it = flags.find("attribution-window"); it != flags.end()) {
     auto w = ParseDuration(it->second);
     if (!w) return Fail(Error::InvalidArgument(fmt::format("--attribution-window: {}", w.error().message())));

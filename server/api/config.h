@@ -57,8 +57,10 @@ struct ServerConfig {
   std::string index_path = "var/index";
   // The corpus POST /api/v1/admin/reindex reads.
   std::string corpus_path = "corpus";
-  // [events]
+  // [events] The SQLite file, or (not both) the URL of a PostgreSQL
+  // database that several servers share: postgresql://user:pass@host/db.
   std::string events_path = "var/events.sqlite";
+  std::string events_url;
   // How long after a help session starts an escalation still counts
   // against it; written "24h", "30m", "90s", "2d".
   std::chrono::milliseconds attribution_window = std::chrono::hours(24);

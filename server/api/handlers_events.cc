@@ -11,13 +11,22 @@ namespace kb::api {
 
 namespace {
 
+// How long a client waits before sending a batch again when the event
+// store is away.
+constexpr int kRetryAfterS = 5;
+
 // The answer when the event store could not store a batch: nothing of it
-// is on disk. A full disk is storage_full (507); anything else, unavailable.
-HttpResponse NotStored(const Error& e) {
+// is stored. A full disk is storage_full (507); anything else, unavailable
+// (503) with Retry-After. What went wrong goes to the log, not to the
+// client: it names hosts and files.
+HttpResponse NotStored(const Error& e, AccessLog& log) {
+  log.Problem("event_store_error", e.message());
   if (e.code() == ErrorCode::kResourceExhausted) {
-    return ErrorResponse(ApiError::kStorageFull, "no event was stored: " + e.message());
+    return ErrorResponse(ApiError::kStorageFull, "no event was stored: the event store's disk is full");
   }
-  return ErrorResponse(ApiError::kUnavailable, e.message());
+  HttpResponse res = ErrorResponse(ApiError::kUnavailable, "no event was stored: the event store is unavailable; try again");
+  res.headers.emplace_back("Retry-After", std::to_string(kRetryAfterS));
+  return res;
 }
 
 }  // namespace
@@ -39,7 +48,7 @@ HttpResponse Api::PostEvents(const RequestContext& c) {
   for (analytics::Event& e : *batch) e.client = client;
   const std::size_t received = batch->size();
   auto added = events_->Append(std::move(*batch));
-  if (!added) return NotStored(added.error());
+  if (!added) return NotStored(added.error(), *log_);
   return Json({{"accepted", *added}, {"duplicates", received - *added}}, 202);
 }
 
@@ -50,7 +59,7 @@ HttpResponse Api::TicketWebhook(const RequestContext& c) {
   std::vector<analytics::Event> one;
   one.push_back(std::move(*e));
   auto added = events_->Append(std::move(one));
-  if (!added) return NotStored(added.error());
+  if (!added) return NotStored(added.error(), *log_);
   return Json({{"accepted", *added}, {"duplicates", 1 - *added}}, 202);
 }
 

@@ -114,8 +114,13 @@ TEST(EventTest, ListsEveryBadEventByIndex) {
   json bad_locale = Valid();
   bad_locale["event_id"] = "e11";
   bad_locale["locale"] = "not a locale";
+  json nul_reason = Valid();
+  nul_reason["event_id"] = "e12";
+  nul_reason["type"] = "vote";
+  nul_reason["helpful"] = false;
+  nul_reason["reason"] = std::string("old\0text", 8);
   EXPECT_EQ(Problems(json{{"events", {ok, no_id, bad_type, bad_click, bad_vote, bad_session, bad_channel, no_article,
-                                      repeated, ticket, bad_locale, "text"}}}),
+                                      repeated, ticket, bad_locale, "text", nul_reason}}}),
             (std::vector<std::string>{
                 "1: 'event_id' is required",
                 "2: unknown type 'purchase': use search, click, view, vote, resolve, escalate or use",
@@ -128,6 +133,7 @@ TEST(EventTest, ListsEveryBadEventByIndex) {
                 "9: unknown type 'ticket': use search, click, view, vote, resolve, escalate or use",
                 "10: 'locale' must be a BCP 47 tag such as 'en' or 'de-AT'",
                 "11: an event must be a JSON object",
+                "12: 'reason' must not contain U+0000",
             }));
 }
 

@@ -101,6 +101,30 @@ TEST(ConfigTest, AnalyticsSettingsAreChecked) {
             "--attribution-window: 'never' is not a duration: use a positive number with s, m, h or d, such as 24h");
 }
 
+TEST(ConfigTest, EventsGoToSqliteOrToOnePostgresqlUrl) {
+  auto c = ParseConfig("[events]\nurl = \"postgresql://kb:pw@db.internal:5432/kb\"\n", ServerConfig{});
+  ASSERT_TRUE(c.has_value()) << c.error().ToString();
+  EXPECT_EQ(c->events_url, "postgresql://kb:pw@db.internal:5432/kb");
+  c = ParseConfig("[events]\n\nurl = \"mysql://db/kb\"\n", ServerConfig{});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().message(), "[events] url must be a PostgreSQL URL: postgresql://user:password@host:port/database");
+  EXPECT_EQ(c.error().where().line, 3);
+  c = ParseConfig("[events]\npath = \"e.sqlite\"\nurl = \"postgres://db/kb\"\n", ServerConfig{});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().message(), "[events] path and url are both set: the events go to one store");
+  EXPECT_EQ(c.error().where().line, 3);
+  // --events takes either; the last word is the flag's.
+  auto flags = ConfigFromArgs({"--events", "postgresql://db/kb"});
+  ASSERT_TRUE(flags.has_value());
+  EXPECT_EQ(flags->events_url, "postgresql://db/kb");
+  TempDir tmp("config");
+  testing::WriteFile(tmp.path(), "kb.toml", "[events]\nurl = \"postgresql://db/kb\"\n");
+  flags = ConfigFromArgs({"--config", tmp.path() + "/kb.toml", "--events", "/tmp/e.sqlite"});
+  ASSERT_TRUE(flags.has_value());
+  EXPECT_EQ(flags->events_url, "");
+  EXPECT_EQ(flags->events_path, "/tmp/e.sqlite");
+}
+
 TEST(ConfigTest, LearningIsOnByDefaultAndItsSettingsAreChecked) {
   const ServerConfig defaults;
   EXPECT_TRUE(defaults.learning_enabled);

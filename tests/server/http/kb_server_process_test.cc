@@ -21,6 +21,7 @@
 #include "indexer/base/file.h"
 #include "indexer/base/temp_dir.h"
 #include "indexer/writer/index_writer.h"
+#include "tests/postgres.h"
 #include "tests/server/http/kb_server_process.h"
 #include "tests/test_files.h"
 
@@ -153,9 +154,10 @@ nlohmann::json SummaryOfAServer(const std::vector<std::string>& args, const std:
   return summary;
 }
 
-TEST(KbServerProcessTest, AcknowledgedEventsSurviveKill9) {
-  TempDir tmp("kb-server");
-  const std::string events = tmp.path() + "/events.sqlite";
+// Kills kb-server (serving `dir`'s index, events in `events`) with
+// SIGKILL the moment its last batch is acknowledged, and checks that a
+// restarted server reports every acknowledged event.
+void CheckAcknowledgedEventsSurviveKill9(const TempDir& tmp, const std::string& events) {
   const std::vector<std::string> args = AdminServerArgs(tmp.path(), events);
   std::string err = tmp.path() + "/stderr1";
   pid_t pid = Spawn(args, err);
@@ -182,11 +184,91 @@ TEST(KbServerProcessTest, AcknowledgedEventsSurviveKill9) {
   ASSERT_TRUE(WIFSIGNALED(status));
   ASSERT_EQ(acknowledged.load(), kBatches * kPerBatch);
 
-  // Restarted on the same file, the server reports every one of them.
+  // Restarted on the same store, the server reports every one of them.
   const nlohmann::json summary = SummaryOfAServer(args, tmp.path() + "/stderr2");
   ASSERT_FALSE(summary.is_null()) << Slurp(tmp.path() + "/stderr2");
   EXPECT_EQ(summary["help_sessions"], kBatches * kPerBatch);
   EXPECT_EQ(summary["articles"][0]["views"], kBatches * kPerBatch);
+}
+
+TEST(KbServerProcessTest, AcknowledgedEventsSurviveKill9) {
+  TempDir tmp("kb-server");
+  CheckAcknowledgedEventsSurviveKill9(tmp, tmp.path() + "/events.sqlite");
+}
+
+TEST(KbServerProcessTest, AcknowledgedEventsSurviveKill9InPostgresql) {
+  std::string why;
+  auto pg = testing::Postgres::Start(&why);
+  if (pg == nullptr) GTEST_SKIP() << why;
+  TempDir tmp("kb-server");
+  CheckAcknowledgedEventsSurviveKill9(tmp, pg->Url());
+}
+
+// Two replicas on one PostgreSQL: the events posted to each are in the
+// summary of either. While PostgreSQL is away, events are answered 503
+// with Retry-After and searches go on; when it is back, events are stored
+// again without a restart.
+TEST(KbServerProcessTest, ReplicasShareOnePostgresqlAndSurviveItsAbsence) {
+  std::string why;
+  auto pg = testing::Postgres::Start(&why);
+  if (pg == nullptr) GTEST_SKIP() << why;
+  TempDir tmp("kb-server");
+  const std::vector<std::string> args = AdminServerArgs(tmp.path(), pg->Url());
+  const std::string err_a = tmp.path() + "/stderr-a", err_b = tmp.path() + "/stderr-b";
+  const pid_t a = Spawn(args, err_a);
+  const pid_t b = Spawn(args, err_b);
+  struct Stop {
+    std::vector<pid_t> pids;
+    ~Stop() {
+      for (const pid_t pid : pids) {
+        kill(pid, SIGTERM);
+        waitpid(pid, nullptr, 0);
+      }
+    }
+  } stop{{a, b}};
+  const int port_a = WaitForPort(err_a, a), port_b = WaitForPort(err_b, b);
+  ASSERT_GT(port_a, 0) << Slurp(err_a);
+  ASSERT_GT(port_b, 0) << Slurp(err_b);
+  httplib::Client client_a("127.0.0.1", port_a), client_b("127.0.0.1", port_b);
+  auto posted = client_a.Post("/api/v1/events", ViewBatch(0, 30), "application/json");
+  ASSERT_TRUE(posted);
+  EXPECT_EQ(posted->status, 202) << posted->body;
+  posted = client_b.Post("/api/v1/events", ViewBatch(30, 12), "application/json");
+  ASSERT_TRUE(posted);
+  EXPECT_EQ(posted->status, 202) << posted->body;
+  // A client's retry on the other replica is one event.
+  posted = client_b.Post("/api/v1/events", ViewBatch(0, 1), "application/json");
+  ASSERT_TRUE(posted);
+  EXPECT_EQ(posted->body, R"({"accepted":0,"duplicates":1})");
+  for (httplib::Client* client : {&client_a, &client_b}) {
+    auto res = client->Get("/api/v1/analytics/summary", {{"Authorization", "Bearer admin"}});
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+    const nlohmann::json summary = nlohmann::json::parse(res->body);
+    EXPECT_EQ(summary["help_sessions"], 42);
+    EXPECT_EQ(summary["articles"][0]["views"], 42);
+  }
+
+  ASSERT_TRUE(pg->Stop());
+  auto refused = client_a.Post("/api/v1/events", ViewBatch(100, 5), "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_EQ(refused->get_header_value("Retry-After"), "5");
+  EXPECT_EQ(refused->body,
+            R"({"error":{"code":"unavailable","message":"no event was stored: the event store is unavailable; try again"}})");
+  auto search = client_a.Get("/api/v1/search?q=password");
+  ASSERT_TRUE(search);
+  EXPECT_EQ(search->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(search->body)["results"][0]["id"], "reset-password");
+
+  ASSERT_TRUE(pg->Resume());
+  auto stored = client_a.Post("/api/v1/events", ViewBatch(100, 5), "application/json");
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->status, 202) << stored->body;
+  auto res = client_b.Get("/api/v1/analytics/summary", {{"Authorization", "Bearer admin"}});
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(nlohmann::json::parse(res->body)["help_sessions"], 47);
 }
 
 // `kb-server backup` copies the event store of a server that is serving
