@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <vector>
 
 #include <fmt/core.h>
@@ -60,15 +61,28 @@ void RemoveOldGenerations(const fs::path& dir, int live, int previous) {
   for (const fs::path& p : doomed) fs::remove_all(p, ec);
 }
 
+bool IsReplicaCopy(const std::string& name) {
+  if (!name.starts_with(kReplicaPrefix) || name.size() == kReplicaPrefix.size()) return false;
+  return std::all_of(name.begin() + static_cast<long>(kReplicaPrefix.size()), name.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
 Result<std::string> LiveGeneration(const std::string& index_dir) {
   std::ifstream in(fs::path(index_dir) / kStubName);
   if (!in) return Fail(Error::NotFound(fmt::format("no index in {}", index_dir)));
-  std::string backend, generation;
-  in >> backend >> generation;
-  if (backend != "auto" || GenerationNumber(generation) < 0) {
-    return Fail(Error::DataLoss(fmt::format("unexpected index stub in {}", index_dir)));
+  // One "auto NAME" line; xapian-replicate's stubs start with comments.
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line.front() == '#') continue;
+    std::istringstream words(line);
+    std::string backend, generation, rest;
+    words >> backend >> generation >> rest;
+    if (backend == "auto" && rest.empty() && (GenerationNumber(generation) >= 0 || IsReplicaCopy(generation))) {
+      return generation;
+    }
+    break;
   }
-  return generation;
+  return Fail(Error::DataLoss(fmt::format("unexpected index stub in {}", index_dir)));
 }
 
 std::string GenerationName(int number) { return fmt::format("{}{:06d}", kGenPrefix, number); }

@@ -8,6 +8,9 @@
 //   DIR/gen-000041/   the previous generation, kept for readers that still
 //                     have it open; older ones are removed
 //   DIR/.lock         held (flock) by the one build allowed at a time
+// A replica's copy, which xapian-replicate keeps (docs/scaling.md), has the
+// same shape with its own names: DIR/XAPIANDB names DIR/replica_N, which
+// the replication swaps the same way.
 // A build writes a new generation beside the live one and only then replaces
 // XAPIANDB with rename(2), so readers see either the old index or the new
 // one, and a failed or killed build leaves the live index untouched.
@@ -26,6 +29,7 @@ namespace kb::index_dir {
 inline constexpr std::string_view kStubName = "XAPIANDB";
 inline constexpr std::string_view kLockName = ".lock";
 inline constexpr std::string_view kGenPrefix = "gen-";
+inline constexpr std::string_view kReplicaPrefix = "replica_";
 
 // Holds an exclusive flock on a file for its lifetime.
 class FileLock {
@@ -67,8 +71,12 @@ Result<void> CheckWritable(const std::string& index_dir);
 // generation directory present, finished or not (at least 1).
 int NextGeneration(const std::string& index_dir, int live);
 
-// The name of the live generation of `index_dir`, or kNotFound; kDataLoss
-// when the stub names no generation.
+// Whether `name` is a copy xapian-replicate made ("replica_0").
+bool IsReplicaCopy(const std::string& name);
+
+// The name of the live generation of `index_dir` ("gen-000042", or a
+// replica's "replica_1"), or kNotFound; kDataLoss when the stub names no
+// generation.
 Result<std::string> LiveGeneration(const std::string& index_dir);
 
 }  // namespace kb::index_dir

@@ -174,6 +174,13 @@ inline constexpr std::string_view kMetaAverageLengths = "kb:average_field_length
 inline constexpr std::string_view kMetaSchemaVersion = "kb:schema_version";
 inline constexpr std::string_view kSchemaVersion = "7";
 
+// Database metadata keys stamped by every build and update that commits:
+// the generation written (its directory name, "gen-000042") and when, in
+// milliseconds since the epoch. They travel with the database, so a replica
+// made by Xapian's replication reports what its indexer built, and when.
+inline constexpr std::string_view kMetaGeneration = "kb:generation";
+inline constexpr std::string_view kMetaBuiltMs = "kb:built_ms";
+
 // Database metadata key prefix for the synonym groups of a language
 // ("kb:synonyms:en"): a JSON array of groups, each an array of entries, each
 // an array of the entry's analysed words (stemmed, stopwords kept).

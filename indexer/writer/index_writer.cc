@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "indexer/base/caught.h"
+#include "indexer/base/time.h"
 #include "indexer/index_dir.h"
 #include "indexer/document.h"
 #include "indexer/schema.h"
@@ -128,6 +129,12 @@ std::string Fingerprint(const PhraseWordsByLanguage& words) {
 }
 
 constexpr std::string_view kMetaPhraseWords = "kb:phrase_words";
+
+// Records which generation was written, and when (schema::kMetaGeneration).
+void Stamp(Xapian::WritableDatabase& db, const std::string& generation, std::int64_t now_ms) {
+  db.set_metadata(std::string(schema::kMetaGeneration), generation);
+  db.set_metadata(std::string(schema::kMetaBuiltMs), std::to_string(now_ms));
+}
 
 // How the words of articles feed the spelling data: straight into the
 // database, or counted first and added once per word (much faster for a
@@ -302,6 +309,7 @@ Result<BuildStats> UpdateIndexAs(const std::vector<Article>& articles, const std
       return Fail(r.error());  // the transaction is cancelled: nothing is written
     }
     if (auto r = WriteSynonyms(db, synonyms); !r) return Fail(r.error());
+    Stamp(db, *live, NowMs());
     db.commit_transaction();
   } catch (const Xapian::DatabaseLockError& e) {
     return Fail(Error::Unavailable(fmt::format("index is locked by another writer: {}", e.get_msg())));
@@ -388,6 +396,7 @@ Result<BuildStats> BuildIndexAs(const std::vector<Article>& articles, const std:
   // Small flushes (see kFlushThreshold).
   ::setenv("XAPIAN_FLUSH_THRESHOLD", kFlushThreshold, /*overwrite=*/0);
   const PhraseWordsByLanguage phrase_words = PhraseWordsOf(synonyms);
+  const std::int64_t built_ms = NowMs();  // one stamp in every shard: compaction keeps it
   std::mutex progress_mu;
   std::size_t progress_done = 0;
   auto write_shard = [&](std::size_t i) -> Result<void> {
@@ -410,6 +419,7 @@ Result<BuildStats> BuildIndexAs(const std::vector<Article>& articles, const std:
       if (!written) return written;
       for (const auto& [word, count] : spelling) db.add_spelling(word, count);
       if (auto r = WriteSynonyms(db, synonyms); !r) return r;
+      Stamp(db, generation, built_ms);
       db.commit();
       db.close();
     } catch (const Xapian::Error& e) {
@@ -627,6 +637,7 @@ Result<LearnedUpdate> UpdateLearned(const std::string& index_dir, const LearnedF
                                                       positional == phrase_words.end() ? &kNone : &positional->second));
       ++out.changed;
     }
+    if (out.changed > 0) Stamp(db, *live, NowMs());
     db.commit_transaction();
   } catch (const Xapian::DatabaseLockError& e) {
     return Fail(Error::Unavailable(fmt::format("index is locked by another writer: {}", e.get_msg())));

@@ -25,7 +25,7 @@ void Metrics::Record(Route route, int status, double seconds) {
   r.sum_us.fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
 }
 
-std::string Metrics::Render(std::int64_t documents, const std::string& generation, bool degraded) const {
+std::string Metrics::Render(const IndexFacts& index) const {
   std::string out;
   out += "# HELP kb_http_requests_total HTTP requests by route and status.\n";
   out += "# TYPE kb_http_requests_total counter\n";
@@ -98,13 +98,21 @@ std::string Metrics::Render(std::int64_t documents, const std::string& generatio
            {"reason=\"make_room\"", ConnectionEvent::kIdleEvicted}});
   out += "# HELP kb_index_documents Articles in the served index (public ones only, unless the request has a key).\n";
   out += "# TYPE kb_index_documents gauge\n";
-  out += fmt::format("kb_index_documents {}\n", documents);
-  out += "# HELP kb_index_generation_info The served index generation.\n";
+  out += fmt::format("kb_index_documents {}\n", index.documents);
+  out += "# HELP kb_index_generation_info The served index generation (the indexer's name for it, on a replica too).\n";
   out += "# TYPE kb_index_generation_info gauge\n";
-  out += fmt::format("kb_index_generation_info{{generation=\"{}\"}} 1\n", generation);
+  out += fmt::format("kb_index_generation_info{{generation=\"{}\"}} 1\n", index.generation);
+  out += "# HELP kb_index_revision The served index's Xapian revision: replicas serving the same index agree.\n";
+  out += "# TYPE kb_index_revision gauge\n";
+  out += fmt::format("kb_index_revision {}\n", index.revision);
+  if (index.built_ms > 0) {
+    out += "# HELP kb_index_age_seconds Seconds since the indexer last wrote the served index.\n";
+    out += "# TYPE kb_index_age_seconds gauge\n";
+    out += fmt::format("kb_index_age_seconds {:.3f}\n", std::max<std::int64_t>(0, index.now_ms - index.built_ms) / 1000.0);
+  }
   out += "# HELP kb_index_degraded 1 while the live index cannot be opened or was found damaged (see /readyz).\n";
   out += "# TYPE kb_index_degraded gauge\n";
-  out += fmt::format("kb_index_degraded {}\n", degraded ? 1 : 0);
+  out += fmt::format("kb_index_degraded {}\n", index.degraded ? 1 : 0);
   return out;
 }
 

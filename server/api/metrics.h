@@ -62,9 +62,17 @@ class Metrics {
     connections_open_[static_cast<std::size_t>(place)].fetch_sub(1, std::memory_order_relaxed);
   }
 
-  // Renders everything, with the index's document count and generation, and
-  // whether the server is degraded (see /readyz).
-  std::string Render(std::int64_t documents, const std::string& generation, bool degraded) const;
+  // What /metrics says of the served index.
+  struct IndexFacts {
+    std::int64_t documents = 0;
+    std::string generation;
+    std::uint64_t revision = 0;
+    std::int64_t built_ms = 0;  // when the indexer last wrote it; 0: not known
+    std::int64_t now_ms = 0;
+    bool degraded = false;  // see /readyz
+  };
+  // Renders everything, with `index`.
+  std::string Render(const IndexFacts& index) const;
 
  private:
   using Counter = std::atomic<std::uint64_t>;

@@ -1,6 +1,7 @@
 #include "server/search/searcher.h"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <unordered_set>
 
@@ -320,6 +321,18 @@ std::int64_t Searcher::DocumentCount(Audience audience) const {
   const Xapian::Database& db = impl_->db;
   if (audience == Audience::kAgent) return db.get_doccount();
   return db.get_doccount() - db.get_termfreq(schema::BooleanTerm(schema::kAudience, "internal"));
+}
+
+Searcher::BuildStamp Searcher::Stamp() const {
+  BuildStamp stamp;
+  try {
+    stamp.generation = impl_->db.get_metadata(std::string(schema::kMetaGeneration));
+    const std::string built = impl_->db.get_metadata(std::string(schema::kMetaBuiltMs));
+    std::from_chars(built.data(), built.data() + built.size(), stamp.built_ms);
+  } catch (const Xapian::Error&) {
+    return {};  // the next search reports what is wrong with it
+  }
+  return stamp;
 }
 
 std::string Searcher::Damage() const { return impl_->damage; }

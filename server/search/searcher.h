@@ -195,6 +195,15 @@ class Searcher {
   // for agents.
   std::int64_t DocumentCount(Audience audience = Audience::kAgent) const;
 
+  // What the indexer stamped on the database at its last commit: the
+  // generation it wrote and when (schema::kMetaGeneration; "" and 0 for an
+  // index older than the stamp).
+  struct BuildStamp {
+    std::string generation;
+    std::int64_t built_ms = 0;
+  };
+  BuildStamp Stamp() const;
+
   // Why the last read that found the index damaged failed (an error whose
   // code is kDataLoss: a corrupt block, a table cut short), or "" when none
   // has. Searches, suggestions and lookups that meet damage fail with that

@@ -116,6 +116,9 @@ Result<IndexStatus> SearcherPool::Reload(bool force) {
   status_.revision = live->revision;
   status_.documents = (*searcher)->DocumentCount();
   status_.public_documents = (*searcher)->DocumentCount(Audience::kPublic);
+  const Searcher::BuildStamp stamp = (*searcher)->Stamp();
+  status_.built_generation = stamp.generation;
+  status_.built_ms = stamp.built_ms;
   ++status_.epoch;
   epoch_.store(status_.epoch, std::memory_order_release);
   served_paths_ = live->paths;

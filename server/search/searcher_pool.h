@@ -39,6 +39,12 @@ struct IndexStatus {
   std::uint64_t revision = 0;  // the live database's Xapian revision
   std::int64_t documents = 0;
   std::int64_t public_documents = 0;  // of `documents`, those customers may see
+  // The generation the indexer wrote, and when it last committed to it
+  // (Searcher::Stamp). On the indexer's own directory the generation is
+  // `generation`; on a replica it says which of the indexer's generations
+  // the copy holds.
+  std::string built_generation;
+  std::int64_t built_ms = 0;
   std::uint64_t epoch = 0;  // changes whenever a different index is served
   // Why what is served is not all it should be: the live index cannot be
   // opened ("...; serving gen-000001 as opened before"), or a search found

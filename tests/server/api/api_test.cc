@@ -16,6 +16,7 @@
 
 #include "indexer/base/file.h"
 #include "indexer/base/temp_dir.h"
+#include "indexer/base/time.h"
 #include "indexer/corpus/fields.h"
 #include "indexer/writer/index_writer.h"
 #include "tests/test_files.h"
@@ -434,12 +435,29 @@ TEST_F(ApiTest, ServesWidgetsButNothingOutsideThem) {
   }
 }
 
+// /readyz's answer without what depends on the clock: when the index was
+// built (checked to be a time at most a minute ago) and its age.
+json WithoutClock(json ready) {
+  const std::int64_t now = NowMs();
+  auto built = ParseTime(ready.value("built", ""));
+  EXPECT_TRUE(built.has_value()) << ready.dump();
+  if (built) {
+    EXPECT_LE(*built, now);
+    EXPECT_GT(*built, now - 60'000);
+    EXPECT_EQ(ready["age_s"], (now - *built) / 1000);
+  }
+  ready.erase("built");
+  ready.erase("age_s");
+  return ready;
+}
+
 TEST_F(ApiTest, OperationsEndpoints) {
   EXPECT_EQ(Body(Get("/healthz")), (json{{"status", "ok"}}));
   // Without a key, the public articles are counted; with one, all.
-  EXPECT_EQ(Body(Get("/readyz")), (json{{"status", "ready"}, {"generation", "gen-000001"}, {"documents", 3}}));
-  EXPECT_EQ(Body(Get("/readyz", {}, {{"authorization", "Bearer agent-key-1"}})),
-            (json{{"status", "ready"}, {"generation", "gen-000001"}, {"documents", 4}}));
+  EXPECT_EQ(WithoutClock(Body(Get("/readyz"))),
+            (json{{"status", "ready"}, {"generation", "gen-000001"}, {"revision", 1}, {"documents", 3}}));
+  EXPECT_EQ(WithoutClock(Body(Get("/readyz", {}, {{"authorization", "Bearer agent-key-1"}}))),
+            (json{{"status", "ready"}, {"generation", "gen-000001"}, {"revision", 1}, {"documents", 4}}));
   EXPECT_NE(Get("/metrics", {}, {{"authorization", "Bearer admin-key-1"}}).body.find("\nkb_index_documents 4\n"),
             std::string::npos);
   Get("/api/v1/search", {{"q", "refund"}});
@@ -450,6 +468,8 @@ TEST_F(ApiTest, OperationsEndpoints) {
   EXPECT_NE(metrics.find("kb_search_cache_misses_total 1\n"), std::string::npos);
   EXPECT_NE(metrics.find("kb_index_documents 3\n"), std::string::npos);
   EXPECT_NE(metrics.find("kb_index_generation_info{generation=\"gen-000001\"} 1\n"), std::string::npos);
+  EXPECT_NE(metrics.find("kb_index_revision 1\n"), std::string::npos);
+  EXPECT_NE(metrics.find("\nkb_index_age_seconds "), std::string::npos);
   EXPECT_NE(metrics.find("kb_http_request_duration_seconds_bucket{route=\"search\",le=\"+Inf\"} 2\n"), std::string::npos);
   HttpResponse openapi = Get("/api/v1/openapi.yaml");
   EXPECT_EQ(openapi.content_type, "application/yaml");

@@ -32,20 +32,30 @@ constexpr std::string_view kConnectionsNone =
     "kb_http_idle_connections_closed_total{reason=\"timeout\"} 0\n"
     "kb_http_idle_connections_closed_total{reason=\"make_room\"} 0\n";
 
+// The index of most tests: 4 articles, written 12.345 s before now.
+constexpr std::int64_t kT = 1'796'000'000'000;
+const Metrics::IndexFacts kFacts{4, "gen-000001", 3, kT - 12'345, kT, false};
+
 constexpr std::string_view kIndex =
     "# HELP kb_index_documents Articles in the served index (public ones only, unless the request has a key).\n"
     "# TYPE kb_index_documents gauge\n"
     "kb_index_documents 4\n"
-    "# HELP kb_index_generation_info The served index generation.\n"
+    "# HELP kb_index_generation_info The served index generation (the indexer's name for it, on a replica too).\n"
     "# TYPE kb_index_generation_info gauge\n"
     "kb_index_generation_info{generation=\"gen-000001\"} 1\n"
+    "# HELP kb_index_revision The served index's Xapian revision: replicas serving the same index agree.\n"
+    "# TYPE kb_index_revision gauge\n"
+    "kb_index_revision 3\n"
+    "# HELP kb_index_age_seconds Seconds since the indexer last wrote the served index.\n"
+    "# TYPE kb_index_age_seconds gauge\n"
+    "kb_index_age_seconds 12.345\n"
     "# HELP kb_index_degraded 1 while the live index cannot be opened or was found damaged (see /readyz).\n"
     "# TYPE kb_index_degraded gauge\n"
     "kb_index_degraded 0\n";
 
 TEST(MetricsTest, NothingRecordedYet) {
   const Metrics m;
-  EXPECT_EQ(m.Render(4, "gen-000001", false),
+  EXPECT_EQ(m.Render(kFacts),
             "# HELP kb_http_requests_total HTTP requests by route and status.\n"
             "# TYPE kb_http_requests_total counter\n"
             "# HELP kb_http_request_duration_seconds Time to answer a request.\n"
@@ -69,7 +79,7 @@ TEST(MetricsTest, RequestsByRouteAndStatusWithLatencyHistograms) {
   m.CacheHit();
   m.CacheHit();
   m.CacheMiss();
-  EXPECT_EQ(m.Render(4, "gen-000001", false),
+  EXPECT_EQ(m.Render(kFacts),
             "# HELP kb_http_requests_total HTTP requests by route and status.\n"
             "# TYPE kb_http_requests_total counter\n"
             "kb_http_requests_total{route=\"search\",status=\"200\"} 2\n"
@@ -134,7 +144,7 @@ TEST(MetricsTest, EveryListedStatusHasItsOwnLine) {
   for (int status : Metrics::kStatuses) m.Record(Route::kEvents, status, 0.001);
   m.Record(Route::kEvents, 201, 0.001);
   m.Record(Route::kEvents, 599, 0.001);
-  const std::string text = m.Render(0, "", true);
+  const std::string text = m.Render({0, "", 0, 0, kT, true});
   std::string expected;
   for (const char* status :
        {"200", "202", "204", "400", "401", "404", "405", "409", "413", "429", "500", "503", "507"}) {
@@ -170,7 +180,7 @@ TEST(MetricsTest, ConnectionEventsAndOpenConnections) {
   m.Count(ConnectionEvent::kIdleTimedOut);
   m.Count(ConnectionEvent::kIdleTimedOut);
   m.Count(ConnectionEvent::kIdleEvicted);
-  const std::string text = m.Render(0, "", false);
+  const std::string text = m.Render({0, "", 0, 0, kT, false});
   std::string values;
   const std::size_t to = text.find("# HELP kb_index_documents");
   for (std::size_t at = text.find("# HELP kb_http_connections_open"); at < to;) {

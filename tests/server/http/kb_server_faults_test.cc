@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "indexer/base/temp_dir.h"
+#include "indexer/base/time.h"
 #include "indexer/build/build.h"
 #include "indexer/index_dir.h"
 #include "server/analytics/event_store.h"
@@ -59,9 +60,27 @@ json Results(const std::string& body) {
   return j;
 }
 
-// What /readyz answers while all is well.
-json Ready(const std::string& generation, int documents) {
-  return {{"status", "ready"}, {"generation", generation}, {"documents", documents}};
+// What /readyz answers while all is well, but for when the index was built
+// and its age (see ReadyNow).
+json Ready(const std::string& generation, std::uint64_t revision, int documents) {
+  return {{"status", "ready"}, {"generation", generation}, {"revision", revision}, {"documents", documents}};
+}
+
+// /readyz's answer in `body` without what depends on the clock: the time
+// the index was built, checked to be at most ten minutes ago, and its age.
+json ReadyNow(const std::string& body) {
+  json ready = json::parse(body);
+  const std::int64_t now = NowMs();
+  auto built = ParseTime(ready.value("built", ""));
+  EXPECT_TRUE(built.has_value()) << body;
+  if (built) {
+    EXPECT_LE(*built, now);
+    EXPECT_GT(*built, now - 600'000);
+    EXPECT_LE(ready["age_s"].get<std::int64_t>(), (now - *built) / 1000);
+  }
+  ready.erase("built");
+  ready.erase("age_s");
+  return ready;
 }
 
 // The event ids stored in the SQLite file at `path`.
@@ -242,7 +261,7 @@ TEST_F(KbServerFaultTest, AFullIndexDiskFailsTheReindexAndTheLiveIndexKeepsServi
     EXPECT_EQ(Results(after->body), Results(before->body));
   }
   EXPECT_EQ(Results(Get("/api/v1/search?q=invoice")->body)["total"], 0);
-  EXPECT_EQ(json::parse(Get("/readyz")->body), Ready("gen-000001", 3));
+  EXPECT_EQ(ReadyNow(Get("/readyz")->body), Ready("gen-000001", 1, 3));
 
   disk->Unfill();
   job = Reindex(/*full=*/false);
@@ -354,7 +373,7 @@ TEST_F(KbServerFaultTest, AReadOnlyIndexDirectoryServesAndReindexFailsClearly) {
     EXPECT_EQ(job["status"], "failed") << job.dump();
     EXPECT_EQ(job["errors"], expected) << "full=" << full;
   }
-  EXPECT_EQ(json::parse(Get("/readyz")->body), Ready("gen-000001", 3));
+  EXPECT_EQ(ReadyNow(Get("/readyz")->body), Ready("gen-000001", 1, 3));
   const int status = Stop();
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
@@ -387,11 +406,12 @@ TEST_F(KbServerFaultTest, ADamagedLiveGenerationKeepsServingAndReadyzSaysDegrade
        "cannot read index gen-000001: the index is damaged (DatabaseError: EOF reading block 0); serving "
        "gen-000001 as opened before"},
       {"generation", "gen-000001"},
+      {"revision", 1},
       {"documents", 3}};
   json ready;
   for (int i = 0; i < 1000 && ready["status"] != "degraded"; ++i) {
     std::this_thread::sleep_for(10ms);
-    ready = json::parse(Get("/readyz")->body);
+    ready = ReadyNow(Get("/readyz")->body);
   }
   EXPECT_EQ(ready, degraded);
 
@@ -421,11 +441,11 @@ TEST_F(KbServerFaultTest, ADamagedLiveGenerationKeepsServingAndReadyzSaysDegrade
   EXPECT_EQ(again->status, 200);
   EXPECT_EQ(again->body, article->body);
   EXPECT_NE(Get("/metrics")->body.find("\nkb_index_degraded 1\n"), std::string::npos);
-  EXPECT_EQ(json::parse(Get("/readyz")->body), degraded);
+  EXPECT_EQ(ReadyNow(Get("/readyz")->body), degraded);
 
   json job = Reindex(/*full=*/true);
   EXPECT_EQ(job["status"], "succeeded") << job.dump();
-  EXPECT_EQ(json::parse(Get("/readyz")->body), Ready("gen-000002", 3));
+  EXPECT_EQ(ReadyNow(Get("/readyz")->body), Ready("gen-000002", 1, 3));
   EXPECT_NE(Get("/metrics")->body.find("\nkb_index_degraded 0\n"), std::string::npos);
   EXPECT_EQ(Results(Get("/api/v1/search?q=refund")->body), before[0]);
   const int status = Stop();
@@ -655,7 +675,7 @@ TEST_F(KbServerFaultTest, SigtermUnderMixedLoadFinishesWhatIsInFlightAndExitsZer
   EXPECT_EQ(index_dir::LiveGeneration(index_).value_or(""), "gen-000002");
 
   ASSERT_TRUE(Start(index_, events_));
-  EXPECT_EQ(json::parse(Get("/readyz")->body), Ready("gen-000002", 403));
+  EXPECT_EQ(ReadyNow(Get("/readyz")->body), Ready("gen-000002", 1, 403));
   EXPECT_EQ(Results(Get("/api/v1/search?q=refund")->body), before);
 }
 
@@ -697,7 +717,7 @@ TEST_F(KbServerFaultTest, Kill9UnderMixedLoadLosesNothingAcknowledgedAndLeavesAS
   const std::string live = index_dir::LiveGeneration(index_).value_or("");
   EXPECT_TRUE(live == "gen-000001" || live == "gen-000002") << live;
   ASSERT_TRUE(Start(index_, events_));
-  EXPECT_EQ(json::parse(Get("/readyz")->body), Ready(live, 403));
+  EXPECT_EQ(ReadyNow(Get("/readyz")->body), Ready(live, 1, 403));
   EXPECT_EQ(Results(Get("/api/v1/search?q=refund")->body), before);
 
   json job = Reindex(/*full=*/true);
