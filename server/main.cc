@@ -13,6 +13,7 @@
 #include "server/analytics/report.h"
 #include "server/api/api.h"
 #include "server/api/config.h"
+#include "server/http/forward.h"
 #include "server/http/http_server.h"
 
 // jemalloc (see kb_allocator in CMakeLists.txt) keeps memory freed in a
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
       std::cerr << "kb-server: " << api.error().ToString() << "\n";
       return 1;
     }
+    if (!config->index_primary.empty()) (*api)->SetPrimary(kb::http::ForwardTo(config->index_primary));
     kb::http::HttpServer server(**api);
     auto port = server.Bind();
     if (!port) {
@@ -64,7 +66,8 @@ int main(int argc, char** argv) {
       server.Stop();
     });
     // Serving needs no write access to the index; reindexing does.
-    if (auto writable = kb::index_dir::CheckWritable(config->index_path); !writable) {
+    if (auto writable = kb::index_dir::CheckWritable(config->index_path);
+        !writable && config->index_primary.empty()) {
       std::cerr << "kb-server: warning: " << writable.error().message()
                 << "; POST /api/v1/admin/reindex fails until it is\n";
     }

@@ -7,9 +7,7 @@
 #ifndef KB_TESTS_POSTGRES_H_
 #define KB_TESTS_POSTGRES_H_
 
-#include <netinet/in.h>
 #include <pwd.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -20,6 +18,7 @@
 #include <fmt/core.h>
 
 #include "indexer/base/temp_dir.h"
+#include "tests/free_port.h"
 
 namespace kb::testing {
 
@@ -138,22 +137,6 @@ class Postgres {
       }
     }
     return text.size() > 2000 ? text.substr(text.size() - 2000) : text;
-  }
-
-  static int FreePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
-    socklen_t len = sizeof a;
-    int port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
-      port = ntohs(a.sin_port);
-    }
-    ::close(fd);
-    return port;
   }
 
   TempDir dir_{"postgres"};

@@ -90,7 +90,7 @@ Api::Api(ServerConfig config, std::unique_ptr<search::SearcherPool> pool, std::u
     retention_ = std::make_unique<analytics::RetentionPurge>(
         *events_, config_.retention_days, [this](const Error& e) { log_->Problem("purge_error", e.message()); });
   }
-  if (config_.learning_enabled) {
+  if (config_.learning_enabled && config_.index_primary.empty()) {  // a replica's indexer learns for it
     learning::LearningOptions options;
     options.min_clients = config_.learning_min_clients;
     options.half_life_ms = config_.learning_half_life.count();

@@ -8,6 +8,7 @@
 #ifndef KB_SERVER_API_API_H_
 #define KB_SERVER_API_API_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,6 +64,13 @@ class Api {
   // Also counts what happens to connections (server/http).
   Metrics& metrics() { return metrics_; }
 
+  // How a replica (config.index_primary) passes on the requests that write
+  // the index: reindexing, its jobs' status, rejecting a learned phrasing.
+  // The HTTP layer sets it before serving (server/http/forward.h); without
+  // it, a replica answers those 503.
+  using Forward = std::function<HttpResponse(const HttpRequest&)>;
+  void SetPrimary(Forward forward) { primary_ = std::move(forward); }
+
  private:
   Api(ServerConfig config, std::unique_ptr<search::SearcherPool> pool, std::unique_ptr<analytics::EventStore> events,
       std::unique_ptr<AccessLog> log);
@@ -86,6 +94,9 @@ class Api {
   HttpResponse AnalyticsTimeseries(const RequestContext& c);
   // handlers_admin.cc
   HttpResponse Reload(const RequestContext& c);
+  // A replica's answer to a request that writes the index: its indexer's.
+  // nullopt on a server that builds its own index.
+  std::optional<HttpResponse> ToPrimary(const RequestContext& c) const;
   HttpResponse StartReindex(const RequestContext& c);
   HttpResponse ReindexStatus(const RequestContext& c);
   HttpResponse ListLearned(const RequestContext& c);
@@ -112,6 +123,7 @@ class Api {
   std::unique_ptr<analytics::RetentionPurge> retention_;  // null: events are kept
   std::unique_ptr<learning::LearningSchedule> learning_;  // null: [learning] enabled = false
   const std::vector<RouteSpec> routes_;
+  Forward primary_;
 };
 
 }  // namespace kb::api

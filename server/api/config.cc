@@ -161,6 +161,20 @@ Result<void> ReadFrameAncestors(const toml::node& node, std::string_view key, st
   return {};
 }
 
+// "http://host" or "http://host:port", nothing after it.
+bool IsHttpOrigin(std::string_view url) {
+  if (!url.starts_with("http://")) return false;
+  url.remove_prefix(7);
+  if (url.empty() || url.front() == ':') return false;
+  const std::size_t colon = url.rfind(':');
+  const std::string_view host = url.substr(0, colon);
+  if (host.empty() || host.find_first_of("/?#@ ") != std::string_view::npos) return false;
+  if (colon == std::string_view::npos) return true;
+  const std::string_view port = url.substr(colon + 1);
+  return !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string_view::npos &&
+         std::stoi(std::string(port)) <= 65535;
+}
+
 Result<void> ReadSection(const toml::table& section, std::string_view name,
                          std::initializer_list<std::pair<std::string_view, std::function<Result<void>(const toml::node&)>>> fields) {
   for (const auto& [key, node] : section) {
@@ -217,7 +231,12 @@ Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
                        {"frame_ancestors",
                         [&c](const toml::node& n) { return ReadFrameAncestors(n, "frame_ancestors", c.frame_ancestors); }}});
     } else if (n == "index") {
-      r = ReadSection(*section, n, {field("path", c.index_path), field("corpus", c.corpus_path)});
+      r = ReadSection(*section, n,
+                      {field("path", c.index_path), field("corpus", c.corpus_path), field("primary", c.index_primary)});
+      if (r && section->contains("primary") && !IsHttpOrigin(c.index_primary)) {
+        r = Fail(ConfigError(*section->get("primary"),
+                             fmt::format("[index] primary must be the indexer's http://host:port, got '{}'", c.index_primary)));
+      }
     } else if (n == "events") {
       r = ReadSection(*section, n,
                       {field("path", c.events_path), field("url", c.events_url),

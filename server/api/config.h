@@ -57,6 +57,13 @@ struct ServerConfig {
   std::string index_path = "var/index";
   // The corpus POST /api/v1/admin/reindex reads.
   std::string corpus_path = "corpus";
+  // A replica's indexer, "http://host:port" (docs/scaling.md): the one
+  // kb-server that builds the index, which xapian-replicate copies into
+  // this one's index_path. A replica never writes its index: reindexing and
+  // rejecting learned phrasings are passed on to the indexer, and it does
+  // not learn (the indexer learns from the shared events). "": none, this
+  // server builds its own index.
+  std::string index_primary;
   // [events] The SQLite file, or (not both) the URL of a PostgreSQL
   // database that several servers share: postgresql://user:pass@host/db.
   std::string events_path = "var/events.sqlite";

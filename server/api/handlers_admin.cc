@@ -16,7 +16,16 @@ HttpResponse Api::Reload(const RequestContext&) {
   return Json({{"status", "reloaded"}, {"generation", s->generation}, {"documents", s->documents}});
 }
 
+std::optional<HttpResponse> Api::ToPrimary(const RequestContext& c) const {
+  if (config_.index_primary.empty()) return std::nullopt;
+  if (!primary_) return ErrorResponse(ApiError::kUnavailable, "this replica cannot pass requests on to its indexer");
+  return primary_(c.request);
+}
+
+// On a replica, the indexer rebuilds (once, for every replica) and its job
+// is asked about there.
 HttpResponse Api::StartReindex(const RequestContext& c) {
+  if (auto passed = ToPrimary(c)) return std::move(*passed);
   const std::string full = c.request.Param("full");
   if (!full.empty() && full != "true" && full != "false") {
     return ErrorResponse(ApiError::kInvalidParameter, "parameter 'full' must be 'true' or 'false'");
@@ -27,6 +36,7 @@ HttpResponse Api::StartReindex(const RequestContext& c) {
 }
 
 HttpResponse Api::ReindexStatus(const RequestContext& c) {
+  if (auto passed = ToPrimary(c)) return std::move(*passed);
   const auto job = reindex_.Get(std::string(c.capture));
   if (!job) return ErrorResponse(ApiError::kNotFound, fmt::format("no reindex job '{}'", c.capture));
   json errors = json::array();

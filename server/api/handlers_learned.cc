@@ -76,6 +76,7 @@ HttpResponse Api::ListLearned(const RequestContext&) {
 }
 
 HttpResponse Api::RejectLearned(const RequestContext& c) {
+  if (auto passed = ToPrimary(c)) return std::move(*passed);  // the indexer's index loses it; replicas follow
   auto r = ParseLearnedRequest(c.request.body);
   if (!r) return r.error();
   auto rejected = learning::Reject(*events_, config_.index_path, r->article_id, r->text, NowMs());

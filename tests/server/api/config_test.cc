@@ -1,5 +1,6 @@
 #include "server/api/config.h"
 
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include "indexer/base/temp_dir.h"
@@ -123,6 +124,20 @@ TEST(ConfigTest, EventsGoToSqliteOrToOnePostgresqlUrl) {
   ASSERT_TRUE(flags.has_value());
   EXPECT_EQ(flags->events_url, "");
   EXPECT_EQ(flags->events_path, "/tmp/e.sqlite");
+}
+
+TEST(ConfigTest, AReplicaNamesItsIndexerAsAnHttpOrigin) {
+  auto c = ParseConfig("[index]\nprimary = \"http://indexer.internal:8080\"\n", ServerConfig{});
+  ASSERT_TRUE(c.has_value()) << c.error().ToString();
+  EXPECT_EQ(c->index_primary, "http://indexer.internal:8080");
+  EXPECT_EQ(ServerConfig{}.index_primary, "");
+  for (const char* bad : {"indexer:8080", "https://indexer", "http://", "http://:80", "http://indexer:99999",
+                          "http://indexer/api", "http://user@indexer"}) {
+    c = ParseConfig(fmt::format("[index]\nprimary = \"{}\"\n", bad), ServerConfig{});
+    ASSERT_FALSE(c.has_value()) << bad;
+    EXPECT_EQ(c.error().message(), fmt::format("[index] primary must be the indexer's http://host:port, got '{}'", bad));
+    EXPECT_EQ(c.error().where().line, 2) << bad;
+  }
 }
 
 TEST(ConfigTest, LearningIsOnByDefaultAndItsSettingsAreChecked) {

@@ -3,6 +3,7 @@
 #ifndef KB_TESTS_SERVER_HTTP_KB_SERVER_PROCESS_H_
 #define KB_TESTS_SERVER_HTTP_KB_SERVER_PROCESS_H_
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,15 +20,19 @@ namespace kb::testing {
 
 inline std::string Slurp(const std::string& path) { return ReadFile(path).value_or(""); }
 
-// Starts kb-server with `args`, stderr to `err_path` (and stdout to
-// `out_path`, if given); returns its pid.
-inline pid_t Spawn(std::vector<std::string> args, const std::string& err_path, const std::string& out_path = "") {
+// Starts the program `bin` with `args`, in a process group of its own,
+// stderr to `err_path` (and stdout to `out_path`, if given); returns its
+// pid.
+inline pid_t SpawnProgram(std::string bin, std::vector<std::string> args, const std::string& err_path,
+                          const std::string& out_path = "") {
   const pid_t pid = fork();
   if (pid == 0) {
+    // A group of its own: xapian-replicate-server, stopped, signals its
+    // whole process group, which must not be the test's.
+    ::setpgid(0, 0);
     freopen(err_path.c_str(), "w", stderr);
     if (!out_path.empty()) freopen(out_path.c_str(), "w", stdout);
     std::vector<char*> argv;
-    std::string bin = KB_SERVER_BIN;
     argv.push_back(bin.data());
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -36,6 +41,31 @@ inline pid_t Spawn(std::vector<std::string> args, const std::string& err_path, c
   }
   return pid;
 }
+
+// Starts kb-server with `args`, as SpawnProgram does.
+inline pid_t Spawn(std::vector<std::string> args, const std::string& err_path, const std::string& out_path = "") {
+  return SpawnProgram(KB_SERVER_BIN, std::move(args), err_path, out_path);
+}
+
+// Stops the processes it holds with SIGTERM when it goes, and with SIGKILL
+// those still there 5 s later: what a test started ends with the test,
+// however it ends.
+struct StopOnExit {
+  std::vector<pid_t> pids;
+  ~StopOnExit() {
+    for (const pid_t pid : pids) ::kill(pid, SIGTERM);
+    for (const pid_t pid : pids) {
+      int waited = 0;
+      while (::waitpid(pid, nullptr, WNOHANG) == 0 && waited++ < 500) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      if (waited > 500) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+      }
+    }
+  }
+};
 
 // The port a kb-server started with port 0 printed on `err_path`, or 0;
 // 0 at once when the process `pid` (if given) has exited, which is left

@@ -20,7 +20,10 @@
 
 #include "indexer/base/file.h"
 #include "indexer/base/temp_dir.h"
+#include "indexer/build/build.h"
+#include "indexer/index_dir.h"
 #include "indexer/writer/index_writer.h"
+#include "tests/free_port.h"
 #include "tests/postgres.h"
 #include "tests/server/http/kb_server_process.h"
 #include "tests/test_files.h"
@@ -217,15 +220,7 @@ TEST(KbServerProcessTest, ReplicasShareOnePostgresqlAndSurviveItsAbsence) {
   const std::string err_a = tmp.path() + "/stderr-a", err_b = tmp.path() + "/stderr-b";
   const pid_t a = Spawn(args, err_a);
   const pid_t b = Spawn(args, err_b);
-  struct Stop {
-    std::vector<pid_t> pids;
-    ~Stop() {
-      for (const pid_t pid : pids) {
-        kill(pid, SIGTERM);
-        waitpid(pid, nullptr, 0);
-      }
-    }
-  } stop{{a, b}};
+  testing::StopOnExit stop{{a, b}};
   const int port_a = WaitForPort(err_a, a), port_b = WaitForPort(err_b, b);
   ASSERT_GT(port_a, 0) << Slurp(err_a);
   ASSERT_GT(port_b, 0) << Slurp(err_b);
@@ -269,6 +264,122 @@ TEST(KbServerProcessTest, ReplicasShareOnePostgresqlAndSurviveItsAbsence) {
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
   EXPECT_EQ(nlohmann::json::parse(res->body)["help_sessions"], 47);
+}
+
+// A search's result ids on the server at `port`, or {"error"} when it
+// fails.
+std::vector<std::string> SearchIds(int port, const std::string& q) {
+  httplib::Client client("127.0.0.1", port);
+  auto res = client.Get("/api/v1/search?locale=en&q=" + q);
+  if (!res || res->status != 200) return {"error"};
+  const nlohmann::json answer = nlohmann::json::parse(res->body);
+  std::vector<std::string> ids;
+  for (const auto& r : answer["results"]) ids.push_back(r["id"]);
+  return ids;
+}
+
+// One indexer, one replica (docs/scaling.md): the indexer's kb-server
+// builds, xapian-replicate-server serves its index, xapian-replicate keeps
+// the replica's copy. A reindex asked of the replica runs once, on the
+// indexer; the replica serves the change without building anything, and
+// its /readyz names the same generation and revision as the indexer's.
+TEST(KbServerProcessTest, AReplicaServesWhatItsIndexerBuildsAndPassesReindexOn) {
+  for (const char* tool : {"/usr/bin/xapian-replicate", "/usr/bin/xapian-replicate-server"}) {
+    if (!std::filesystem::exists(tool)) GTEST_SKIP() << tool << " is missing: scripts/bootstrap installs xapian-tools";
+  }
+  TempDir tmp("kb-cluster");
+  const std::string corpus = tmp.path() + "/corpus", primary = tmp.path() + "/primary",
+                    replica = tmp.path() + "/replica";
+  testing::WriteFile(corpus, "en/reset-password.md",
+                     "---\nid: reset-password\ntitle: Reset your password\n---\nChoose Forgot password.\n");
+  // The indexer keeps changesets, so that the replica gets each change, not
+  // a whole copy.
+  ::setenv("XAPIAN_MAX_CHANGESETS", "10", 1);
+  ASSERT_TRUE(BuildFromCorpus(corpus, primary + "/index").has_value());
+  testing::WriteFile(primary, "kb.toml",
+                     fmt::format("[server]\naccess_log = \"\"\nport = 0\n[index]\npath = \"{0}/index\"\n"
+                                 "corpus = \"{1}\"\n[events]\npath = \"{0}/events.sqlite\"\n[auth]\n"
+                                 "admin_keys = [\"admin\"]\n[learning]\nenabled = false\n",
+                                 primary, corpus));
+  const std::string err_primary = tmp.path() + "/primary.err";
+  const pid_t indexer = Spawn({"--config", primary + "/kb.toml"}, err_primary);
+  testing::StopOnExit stop{{indexer}};
+  const int primary_port = WaitForPort(err_primary, indexer);
+  ASSERT_GT(primary_port, 0) << Slurp(err_primary);
+  httplib::Client to_primary("127.0.0.1", primary_port);
+  auto wait_for_job = [&](httplib::Client& client, const std::string& url) {
+    nlohmann::json job = nlohmann::json::object();
+    for (int i = 0; i < 500 && job.value("status", "running") == "running"; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      auto res = client.Get(url, {{"Authorization", "Bearer admin"}});
+      if (res && res->status == 200) job = nlohmann::json::parse(res->body);
+    }
+    return job;
+  };
+
+  const int replication_port = testing::FreePort();
+  std::filesystem::create_directories(replica);
+  stop.pids.push_back(testing::SpawnProgram("/usr/bin/xapian-replicate-server",
+                                            {"-p", std::to_string(replication_port), primary},
+                                            tmp.path() + "/replicate-server.err"));
+  stop.pids.push_back(testing::SpawnProgram(
+      "/usr/bin/xapian-replicate",
+      {"-h", "127.0.0.1", "-p", std::to_string(replication_port), "-m", "index", "-i", "1", "-r", "0", "-q",
+       replica + "/index"},
+      tmp.path() + "/replicate.err"));
+  for (int i = 0; i < 500 && !std::filesystem::exists(replica + "/index/XAPIANDB"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(std::filesystem::exists(replica + "/index/XAPIANDB")) << Slurp(tmp.path() + "/replicate.err");
+  testing::WriteFile(replica, "kb.toml",
+                     fmt::format("[server]\naccess_log = \"\"\nport = 0\n[index]\npath = \"{0}/index\"\n"
+                                 "primary = \"http://127.0.0.1:{1}\"\n[events]\npath = \"{0}/events.sqlite\"\n"
+                                 "[auth]\nadmin_keys = [\"admin\"]\n",
+                                 replica, primary_port));
+  const std::string err_replica = tmp.path() + "/replica.err";
+  const pid_t server = Spawn({"--config", replica + "/kb.toml"}, err_replica);
+  stop.pids.push_back(server);
+  const int replica_port = WaitForPort(err_replica, server);
+  ASSERT_GT(replica_port, 0) << Slurp(err_replica);
+  EXPECT_EQ(SearchIds(replica_port, "password"), std::vector<std::string>{"reset-password"});
+  EXPECT_EQ(SearchIds(replica_port, "zebra"), std::vector<std::string>{});
+
+  // A new article, reindexed through the replica.
+  testing::WriteFile(corpus, "en/zebra.md", "---\nid: zebra-mode\ntitle: Zebra mode\n---\nStripes on every page.\n");
+  httplib::Client to_replica("127.0.0.1", replica_port);
+  auto reindex = to_replica.Post("/api/v1/admin/reindex", {{"Authorization", "Bearer admin"}}, "", "application/json");
+  ASSERT_TRUE(reindex);
+  ASSERT_EQ(reindex->status, 202) << reindex->body;
+  const nlohmann::json done = wait_for_job(to_replica, nlohmann::json::parse(reindex->body)["url"]);
+  ASSERT_EQ(done["status"], "succeeded") << done.dump();
+  EXPECT_EQ(done["result"]["added"], 1);
+  EXPECT_EQ(done["result"]["full"], false);
+  std::vector<std::string> found;
+  for (int i = 0; i < 1000 && found != std::vector<std::string>{"zebra-mode"}; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    found = SearchIds(replica_port, "zebra");
+  }
+  EXPECT_EQ(found, std::vector<std::string>{"zebra-mode"}) << Slurp(tmp.path() + "/replicate.err");
+
+  auto ready_of = [](httplib::Client& client) {
+    auto res = client.Get("/readyz");
+    return res ? nlohmann::json::parse(res->body) : nlohmann::json();
+  };
+  const nlohmann::json on_primary = ready_of(to_primary), on_replica = ready_of(to_replica);
+  EXPECT_EQ(on_replica["generation"], on_primary["generation"]);
+  EXPECT_EQ(on_replica["revision"], on_primary["revision"]);
+  EXPECT_EQ(on_replica["built"], on_primary["built"]);
+  EXPECT_EQ(on_replica["documents"], 2);
+  // The replica built nothing: its directory is xapian-replicate's.
+  for (const auto& entry : std::filesystem::directory_iterator(replica + "/index")) {
+    const std::string name = entry.path().filename().string();
+    EXPECT_TRUE(name == "XAPIANDB" || index_dir::IsReplicaCopy(name)) << name;
+  }
+  // Its job ids are the indexer's: asking the indexer gives the same job.
+  auto on_indexer = to_primary.Get(nlohmann::json::parse(reindex->body)["url"].get<std::string>(),
+                                   {{"Authorization", "Bearer admin"}});
+  ASSERT_TRUE(on_indexer);
+  EXPECT_EQ(nlohmann::json::parse(on_indexer->body)["job"], done["job"]);
 }
 
 // `kb-server backup` copies the event store of a server that is serving
