@@ -11,9 +11,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exited, freePort, waitForStderr } from './processes.mjs';
 
 const source = process.env.KB_SOURCE_DIR ?? new URL('../..', import.meta.url).pathname;
 const serverBin = process.env.KB_SERVER_BIN ?? join(source, 'build/server/kb-server');
@@ -21,39 +21,6 @@ const indexBin = process.env.KB_INDEX_BIN ?? join(source, 'build/indexer/kb-inde
 const ADMIN_KEY = 'deploy-admin-key';
 
 const env = {};
-
-// A port nobody listens on now.
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-// Resolves when `child` has written a line matching `re` on stderr.
-function waitForStderr(child, re, what) {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error(`${what} did not start: ${text}`)), 20000);
-    child.stderr.on('data', (chunk) => {
-      text += chunk;
-      const m = text.match(re);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`${what} exited with ${code}: ${text}`)));
-  });
-}
-
-function exited(child) {
-  return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((r) => child.once('exit', r));
-}
 
 // One request to nginx, from the loopback address `from`; HTTPS (verified
 // against the test's certificate) unless `plain`.
