@@ -405,6 +405,14 @@ TEST(ConfigTest, KeysFilesHoldOneKeyALine) {
   EXPECT_EQ(c.error().ToString().find("not ok"), std::string::npos);
 }
 
+TEST(ConfigTest, ThePackagesFileParses) {
+  auto c = ConfigFromArgs({"--config", std::string(KB_SOURCE_DIR) + "/deploy/debian/kb.toml"});
+  ASSERT_TRUE(c.has_value()) << c.error().ToString();
+  EXPECT_EQ(c->index_path, "/var/lib/kbsearch/index");
+  EXPECT_EQ(c->events_path, "/var/lib/kbsearch/events.sqlite");
+  EXPECT_EQ(c->widgets_dir, "/usr/share/kbsearch/widgets");
+}
+
 TEST(ConfigTest, TheExampleFileParses) {
   auto c = ConfigFromArgs({"--config", std::string(KB_SOURCE_DIR) + "/kb.example.toml"});
   ASSERT_TRUE(c.has_value()) << c.error().ToString();
