@@ -1,8 +1,8 @@
 // The event store several server replicas share: PostgreSQL, through
 // libpq (the only file that includes it).
 //
-// As in the SQLite store, one writer thread commits every append waiting
-// when it wakes in one transaction (group commit), and an append returns
+// As in the SQLite store, one writer thread (GroupCommit) commits every
+// append waiting when it wakes in one transaction, and an append returns
 // when PostgreSQL has committed it. Reads take a connection of their own
 // from a small pool. A connection that breaks is opened again at its next
 // use, so the store reconnects by itself once PostgreSQL is back; until
@@ -18,19 +18,15 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
-#include <condition_variable>
 #include <cstring>
-#include <deque>
-#include <future>
 #include <map>
 #include <mutex>
-#include <thread>
 #include <tuple>
 
 #include <fmt/core.h>
 
-#include "indexer/base/caught.h"
 #include "server/analytics/event_store.h"
+#include "server/analytics/group_commit.h"
 #include "server/analytics/store_rows.h"
 
 namespace kb::analytics {
@@ -40,7 +36,7 @@ namespace {
 constexpr auto kLinger = std::chrono::milliseconds(50);
 // While PostgreSQL is away, the writer tries again this often for the
 // events nobody waits for.
-constexpr auto kRetryDelay = std::chrono::seconds(1);
+constexpr auto kRetryDelay = std::chrono::milliseconds(1000);
 // Server-made events kept while PostgreSQL is away; beyond it, the oldest
 // batches are dropped.
 constexpr std::size_t kMaxBacklog = 100000;
@@ -318,47 +314,29 @@ Result<SipKey> PrepareSchema(PGconn* c, const std::string& where) {
 class PostgresEventStore final : public EventStore {
  public:
   PostgresEventStore(std::string url, std::string where, Conn writer, SipKey client_key)
-      : url_(std::move(url)), where_(std::move(where)), writer_(std::move(writer)), client_key_(client_key) {
-    thread_ = std::thread([this] { WriterLoop(); });
-  }
+      : url_(std::move(url)),
+        where_(std::move(where)),
+        writer_(std::move(writer)),
+        client_key_(client_key),
+        commits_(
+            [this](const GroupCommit::Batch& batch, std::vector<std::size_t>& added) {
+              std::lock_guard<std::mutex> lock(write_mu_);
+              Result<void> written = Write(batch, added);
+              // Two replicas' transactions may still meet in a deadlock or
+              // a serialization failure, or the connection was found broken:
+              // one more try.
+              if (!written && retry_once_) written = Write(batch, added);
+              return written;
+            },
+            [this] {
+              std::lock_guard<std::mutex> lock(write_mu_);
+              Rollback();
+            },
+            GroupCommit::Options{kLinger, kMaxBacklog, kRetryDelay}) {}
 
-  ~PostgresEventStore() override {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-  }
-
-  Result<std::size_t> Append(std::vector<Event> events) override {
-    std::promise<Result<std::size_t>> done;
-    auto future = done.get_future();
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (stopping_) return Fail(Error::Unavailable("event store is closing"));
-      queue_.push_back(Pending{std::move(events), &done});
-      ++waiters_;
-    }
-    wake_.notify_one();
-    return future.get();
-  }
-
-  void AppendLater(std::vector<Event> events) override {
-    bool first;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      first = queue_.empty();
-      queue_.push_back(Pending{std::move(events), nullptr});
-    }
-    if (first) wake_.notify_one();
-  }
-
-  Result<void> Flush() override {
-    auto r = Append({});
-    if (!r) return Fail(r.error());
-    return {};
-  }
+  Result<std::size_t> Append(std::vector<Event> events) override { return commits_.Append(std::move(events)); }
+  void AppendLater(std::vector<Event> events) override { commits_.AppendLater(std::move(events)); }
+  Result<void> Flush() override { return commits_.Flush(); }
 
   Result<void> Scan(std::int64_t from_ms, std::int64_t to_ms, const std::function<void(const Event&)>& f,
                     Fields fields) override {
@@ -472,11 +450,6 @@ class PostgresEventStore final : public EventStore {
   }
 
  private:
-  struct Pending {
-    std::vector<Event> events;
-    std::promise<Result<std::size_t>>* done;  // null: nobody waits
-  };
-
   static std::int64_t ParseCount(const char* text) {
     std::int64_t n = 0;
     if (text != nullptr) std::from_chars(text, text + std::strlen(text), n);
@@ -584,67 +557,10 @@ class PostgresEventStore final : public EventStore {
     }
   }
 
-  void WriterLoop() {
-    bool failing = false;
-    for (;;) {
-      std::deque<Pending> batch;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) return;  // stopping, and everything written
-        if (waiters_ == 0 && !stopping_) {
-          wake_.wait_for(lock, failing ? std::chrono::duration_cast<std::chrono::milliseconds>(kRetryDelay) : kLinger,
-                         [&] { return stopping_ || waiters_ > 0; });
-        }
-        batch.swap(queue_);
-        waiters_ = 0;
-      }
-      std::vector<std::size_t> added(batch.size(), 0);
-      Result<void> written;
-      try {
-        std::lock_guard<std::mutex> lock(write_mu_);
-        written = Write(batch, added);
-        // Two replicas' transactions may still meet in a deadlock or a
-        // serialization failure: one more try.
-        if (!written && retry_once_) written = Write(batch, added);
-      } catch (...) {  // nothing may end this thread: the appends get the error
-        written = Fail(CaughtError("event store: write failed"));
-        std::lock_guard<std::mutex> lock(write_mu_);
-        Rollback();
-      }
-      failing = !written;
-      std::deque<Pending> keep;
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        if (batch[i].done == nullptr) {
-          if (!written) keep.push_back(std::move(batch[i]));
-        } else if (written) {
-          batch[i].done->set_value(added[i]);
-        } else {
-          batch[i].done->set_value(Fail(written.error()));
-        }
-      }
-      if (!keep.empty()) Requeue(std::move(keep));
-    }
-  }
-
-  // Puts back the server's own events of a batch that failed, ahead of
-  // what came since, keeping at most kMaxBacklog events (the newest).
-  void Requeue(std::deque<Pending> keep) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_) return;  // PostgreSQL is away as the server stops: they are lost
-    std::size_t queued = 0;
-    for (const Pending& p : queue_) queued += p.events.size();
-    for (auto it = keep.rbegin(); it != keep.rend(); ++it) {
-      if (queued + it->events.size() > kMaxBacklog) break;
-      queued += it->events.size();
-      queue_.push_front(std::move(*it));
-    }
-  }
-
   // Writes every pending append in one transaction: the events in event_id
   // order, then the session starts in key order, so that concurrent
   // replicas lock rows in the same order. Called with write_mu_ held.
-  Result<void> Write(const std::deque<Pending>& batch, std::vector<std::size_t>& added) {
+  Result<void> Write(const GroupCommit::Batch& batch, std::vector<std::size_t>& added) {
     retry_once_ = false;
     std::fill(added.begin(), added.end(), 0);
     std::vector<std::pair<const Event*, std::size_t>> order;
@@ -736,12 +652,7 @@ class PostgresEventStore final : public EventStore {
   std::mutex readers_mu_;
   std::vector<Conn> readers_;
 
-  std::mutex mu_;  // the queue
-  std::condition_variable wake_;
-  std::deque<Pending> queue_;
-  int waiters_ = 0;
-  bool stopping_ = false;
-  std::thread thread_;
+  GroupCommit commits_;  // last: its thread writes with everything above
 };
 
 }  // namespace

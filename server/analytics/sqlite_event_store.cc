@@ -1,21 +1,19 @@
 // The embedded event store: one SQLite file in WAL mode.
 //
-// Writes go through one writer thread with its own connection. Every append
-// waiting when it wakes is written in one transaction and made durable by one
-// fsync (synchronous=FULL), then all of them are acknowledged: group commit.
-// Events nobody waits for (the server's search log) are gathered for up to
-// kLinger first, so that they cost one commit per interval, not one each.
+// Writes go through one writer thread with its own connection (GroupCommit):
+// every append waiting when it wakes is written in one transaction and made
+// durable by one fsync (synchronous=FULL), then all of them are
+// acknowledged. Events nobody waits for (the server's search log) are
+// gathered for up to kLinger first, so that they cost one commit per
+// interval, not one each.
 // Reads open their own connections; WAL lets them run beside the writer.
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <condition_variable>
 #include <cstring>
-#include <deque>
 #include <filesystem>
-#include <future>
 #include <mutex>
 #include <chrono>
 #include <thread>
@@ -25,6 +23,7 @@
 #include "indexer/base/caught.h"
 #include "indexer/text/analyzer.h"
 #include "server/analytics/event_store.h"
+#include "server/analytics/group_commit.h"
 #include "server/analytics/store_rows.h"
 
 namespace kb::analytics {
@@ -258,18 +257,17 @@ Result<Db> Open(const std::string& path, bool write) {
 class SqliteEventStore final : public EventStore {
  public:
   SqliteEventStore(std::string path, Db writer, SipKey client_key, SqliteEventStoreOptions options)
-      : path_(std::move(path)), writer_(std::move(writer)), client_key_(client_key), options_(std::move(options)) {
-    thread_ = std::thread([this] { WriterLoop(); });
-  }
-
-  ~SqliteEventStore() override {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-  }
+      : path_(std::move(path)),
+        writer_(std::move(writer)),
+        client_key_(client_key),
+        options_(std::move(options)),
+        commits_([this](const GroupCommit::Batch& batch, std::vector<std::size_t>& added) { return Write(batch, added); },
+                 [this] {
+                   std::lock_guard<std::mutex> lock(write_mu_);
+                   (void)Exec(writer_.get(), "ROLLBACK");  // if a transaction is open
+                   known_starts_.Clear();
+                 },
+                 GroupCommit::Options{kLinger, 0, kLinger}) {}
 
   Result<void> Prepare() {
     auto insert = analytics::Prepare(writer_.get(),
@@ -288,34 +286,9 @@ class SqliteEventStore final : public EventStore {
     return {};
   }
 
-  Result<std::size_t> Append(std::vector<Event> events) override {
-    std::promise<Result<std::size_t>> done;
-    auto future = done.get_future();
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (stopping_) return Fail(Error::Unavailable("event store is closing"));
-      queue_.push_back(Pending{std::move(events), &done});
-      ++waiters_;
-    }
-    wake_.notify_one();
-    return future.get();
-  }
-
-  void AppendLater(std::vector<Event> events) override {
-    bool first;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      first = queue_.empty();
-      queue_.push_back(Pending{std::move(events), nullptr});
-    }
-    if (first) wake_.notify_one();  // the writer starts gathering
-  }
-
-  Result<void> Flush() override {
-    auto r = Append({});
-    if (!r) return Fail(r.error());
-    return {};
-  }
+  Result<std::size_t> Append(std::vector<Event> events) override { return commits_.Append(std::move(events)); }
+  void AppendLater(std::vector<Event> events) override { commits_.AppendLater(std::move(events)); }
+  Result<void> Flush() override { return commits_.Flush(); }
 
   Result<void> Scan(std::int64_t from_ms, std::int64_t to_ms, const std::function<void(const Event&)>& f,
                     Fields fields) override {
@@ -462,45 +435,8 @@ class SqliteEventStore final : public EventStore {
   }
 
  private:
-  struct Pending {
-    std::vector<Event> events;
-    std::promise<Result<std::size_t>>* done;  // null: nobody waits
-  };
-
-  void WriterLoop() {
-    for (;;) {
-      std::deque<Pending> batch;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) return;  // stopping, and everything written
-        if (waiters_ == 0 && !stopping_) wake_.wait_for(lock, kLinger, [&] { return stopping_ || waiters_ > 0; });
-        batch.swap(queue_);
-        waiters_ = 0;
-      }
-      std::vector<std::size_t> added(batch.size(), 0);
-      Result<void> written;
-      try {
-        written = Write(batch, added);
-      } catch (...) {  // nothing may end this thread: the appends get the error
-        written = Fail(CaughtError("event store: write failed"));
-        std::lock_guard<std::mutex> lock(write_mu_);
-        (void)Exec(writer_.get(), "ROLLBACK");  // if a transaction is open
-        known_starts_.Clear();
-      }
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        if (batch[i].done == nullptr) continue;
-        if (written) {
-          batch[i].done->set_value(added[i]);
-        } else {
-          batch[i].done->set_value(Fail(written.error()));
-        }
-      }
-    }
-  }
-
   // Writes every pending append in one transaction.
-  Result<void> Write(const std::deque<Pending>& batch, std::vector<std::size_t>& added) {
+  Result<void> Write(const GroupCommit::Batch& batch, std::vector<std::size_t>& added) {
     std::lock_guard<std::mutex> lock(write_mu_);
     if (auto r = Exec(writer_.get(), "BEGIN IMMEDIATE"); !r) return r;
     for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -574,13 +510,7 @@ class SqliteEventStore final : public EventStore {
   Stmt insert_, start_;
   std::mutex write_mu_;  // the writer connection
   rows::KnownStarts known_starts_;
-
-  std::mutex mu_;  // the queue
-  std::condition_variable wake_;
-  std::deque<Pending> queue_;
-  int waiters_ = 0;  // appends in the queue that wait for the disk
-  bool stopping_ = false;
-  std::thread thread_;
+  GroupCommit commits_;  // last: its thread writes with everything above
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
-// Events for the event stores' tests: one of every kind with every field
-// set, and a description of each field, so that a mismatch shows which.
+// What the event stores' tests share: events of every kind with every
+// field set, a description of each field (so that a mismatch shows which),
+// and the store's calls, each checked to succeed.
 #ifndef KB_TESTS_SERVER_ANALYTICS_EVENT_SAMPLES_H_
 #define KB_TESTS_SERVER_ANALYTICS_EVENT_SAMPLES_H_
 
@@ -9,8 +10,10 @@
 
 #include <fmt/core.h>
 #include <fmt/ranges.h>
+#include <gtest/gtest.h>
 
 #include "server/analytics/event.h"
+#include "server/analytics/event_store.h"
 
 namespace kb::analytics {
 
@@ -92,6 +95,29 @@ inline std::vector<Event> EveryKind() {
   use.client = "fedcba9876543210";
   out.push_back(use);
   return out;
+}
+
+
+// Every event of `store` in [from, to).
+inline std::vector<Event> Scan(EventStore& store, std::int64_t from, std::int64_t to,
+                               EventStore::Fields fields = EventStore::Fields::kAll) {
+  std::vector<Event> out;
+  auto r = store.Scan(from, to, [&](const Event& e) { out.push_back(e); }, fields);
+  EXPECT_TRUE(r.has_value()) << r.error().ToString();
+  return out;
+}
+
+inline std::int64_t CountOf(EventStore& store) {
+  auto n = store.Count();
+  EXPECT_TRUE(n.has_value()) << n.error().ToString();
+  return n.value_or(-1);
+}
+
+// Appends `events`; how many were new.
+inline std::size_t AppendOk(EventStore& store, std::vector<Event> events) {
+  auto n = store.Append(std::move(events));
+  EXPECT_TRUE(n.has_value()) << n.error().ToString();
+  return n.value_or(0);
 }
 
 }  // namespace kb::analytics

@@ -39,26 +39,6 @@ class PostgresEventStoreTest : public ::testing::Test {
     return store ? std::move(*store) : nullptr;
   }
 
-  static std::vector<Event> Scan(EventStore& store, std::int64_t from, std::int64_t to,
-                                 EventStore::Fields fields = EventStore::Fields::kAll) {
-    std::vector<Event> out;
-    auto r = store.Scan(from, to, [&](const Event& e) { out.push_back(e); }, fields);
-    EXPECT_TRUE(r.has_value()) << r.error().ToString();
-    return out;
-  }
-
-  static std::size_t AppendOk(EventStore& store, std::vector<Event> events) {
-    auto n = store.Append(std::move(events));
-    EXPECT_TRUE(n.has_value()) << n.error().ToString();
-    return n.value_or(0);
-  }
-
-  static std::int64_t CountOf(EventStore& store) {
-    auto n = store.Count();
-    EXPECT_TRUE(n.has_value()) << n.error().ToString();
-    return n.value_or(-1);
-  }
-
   std::unique_ptr<testing::Postgres> pg_;
   std::unique_ptr<EventStore> store_;
 };

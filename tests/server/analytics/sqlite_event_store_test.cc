@@ -42,30 +42,10 @@ class SqliteEventStoreTest : public ::testing::Test {
     return store ? std::move(*store) : nullptr;
   }
 
-  static std::vector<Event> Scan(EventStore& store, std::int64_t from, std::int64_t to,
-                                 EventStore::Fields fields = EventStore::Fields::kAll) {
-    std::vector<Event> out;
-    auto r = store.Scan(from, to, [&](const Event& e) { out.push_back(e); }, fields);
-    EXPECT_TRUE(r.has_value()) << r.error().ToString();
-    return out;
-  }
-
   static std::vector<std::string> Ids(const std::vector<Event>& events) {
     std::vector<std::string> ids;
     for (const Event& e : events) ids.push_back(e.event_id);
     return ids;
-  }
-
-  static std::int64_t CountOf(EventStore& store) {
-    auto n = store.Count();
-    EXPECT_TRUE(n.has_value()) << n.error().ToString();
-    return n.value_or(-1);
-  }
-
-  static std::size_t AppendOk(EventStore& store, std::vector<Event> events) {
-    auto n = store.Append(std::move(events));
-    EXPECT_TRUE(n.has_value()) << n.error().ToString();
-    return n.value_or(0);
   }
 
   // Session id -> first_ms of the help sessions starting in the filter's

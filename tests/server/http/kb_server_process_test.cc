@@ -292,9 +292,6 @@ TEST(KbServerProcessTest, AReplicaServesWhatItsIndexerBuildsAndPassesReindexOn) 
                     replica = tmp.path() + "/replica";
   testing::WriteFile(corpus, "en/reset-password.md",
                      "---\nid: reset-password\ntitle: Reset your password\n---\nChoose Forgot password.\n");
-  // The indexer keeps changesets, so that the replica gets each change, not
-  // a whole copy.
-  ::setenv("XAPIAN_MAX_CHANGESETS", "10", 1);
   ASSERT_TRUE(BuildFromCorpus(corpus, primary + "/index").has_value());
   testing::WriteFile(primary, "kb.toml",
                      fmt::format("[server]\naccess_log = \"\"\nport = 0\n[index]\npath = \"{0}/index\"\n"
@@ -302,7 +299,11 @@ TEST(KbServerProcessTest, AReplicaServesWhatItsIndexerBuildsAndPassesReindexOn) 
                                  "admin_keys = [\"admin\"]\n[learning]\nenabled = false\n",
                                  primary, corpus));
   const std::string err_primary = tmp.path() + "/primary.err";
+  // The indexer keeps changesets, so that the replica gets each change, not
+  // a whole copy (set for it alone).
+  ::setenv("XAPIAN_MAX_CHANGESETS", "10", 1);
   const pid_t indexer = Spawn({"--config", primary + "/kb.toml"}, err_primary);
+  ::unsetenv("XAPIAN_MAX_CHANGESETS");
   testing::StopOnExit stop{{indexer}};
   const int primary_port = WaitForPort(err_primary, indexer);
   ASSERT_GT(primary_port, 0) << Slurp(err_primary);
