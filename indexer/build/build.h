@@ -27,6 +27,9 @@ struct CorpusBuildOptions {
   // then reported in CorpusBuild::corpus.errors. Default: false: any problem
   // in the corpus leaves the index untouched.
   bool skip_bad_articles = false;
+  // Build this many shards (BuildShardedIndex) instead of one index; always
+  // a full build. Default: 0, one index.
+  std::size_t shards = 0;
 };
 
 struct CorpusBuild {

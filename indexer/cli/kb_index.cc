@@ -29,12 +29,14 @@ namespace {
 
 constexpr std::string_view kUsage =
     "usage:\n"
-    "  kb-index build --corpus PATH --index DIR [--full]\n"
+    "  kb-index build --corpus PATH --index DIR [--full] [--shards N]\n"
     "      Reads a directory of Markdown articles (or a JSONL file) and checks every\n"
     "      article. Then writes only what changed (added, changed and deleted\n"
     "      articles, by content hash) into the live index in one atomic commit;\n"
     "      the first build, and --full, build a new generation and swap it in.\n"
-    "      Nothing changes unless the whole build succeeds.\n"
+    "      Nothing changes unless the whole build succeeds. --shards N builds N\n"
+    "      shards and their lexicon in DIR/shard-0 ... DIR/shard-N-1 and DIR/lexicon\n"
+    "      instead, each a new generation (docs/scaling.md).\n"
     "  kb-index check --corpus PATH [--stale-days N] [--today YYYY-MM-DD]\n"
     "      Checks the corpus without indexing it: prints path:line: error|warning:\n"
     "      message for each finding, then a summary; exits 1 if there is an error.\n"
@@ -57,9 +59,9 @@ constexpr std::string_view kUsage =
     "      phrasings changed are rewritten, in one atomic commit.\n";
 
 struct Flags {
-  std::string corpus, index, locale, audience, events, min_clients, half_life;
+  std::string corpus, index, locale, audience, events, min_clients, half_life, shards;
   bool corpus_given = false, index_given = false, locale_given = false, audience_given = false;
-  bool events_given = false, min_clients_given = false, half_life_given = false;
+  bool events_given = false, min_clients_given = false, half_life_given = false, shards_given = false;
   bool full = false, explain = false;
   std::vector<std::string> positional;
 };
@@ -78,6 +80,7 @@ std::optional<Flags> ParseFlags(const std::vector<std::string>& args, std::initi
   if (allow("events")) parser.Value("events", &flags.events, &flags.events_given);
   if (allow("min-clients")) parser.Value("min-clients", &flags.min_clients, &flags.min_clients_given);
   if (allow("half-life")) parser.Value("half-life", &flags.half_life, &flags.half_life_given);
+  if (allow("shards")) parser.Value("shards", &flags.shards, &flags.shards_given);
   if (allow("full")) parser.Switch("full", &flags.full);
   if (allow("explain")) parser.Switch("explain", &flags.explain);
   parser.Positional(&flags.positional);
@@ -96,6 +99,21 @@ int Build(const Flags& flags, std::ostream& out, std::ostream& err) {
   Progress progress(err, &err == &std::cerr && ::isatty(STDERR_FILENO), "indexing", "articles");
   CorpusBuildOptions options;
   options.index.full = flags.full;
+  if (flags.shards_given) {
+    std::size_t used = 0;
+    unsigned long n = 0;
+    try {
+      n = std::stoul(flags.shards, &used);
+    } catch (...) {
+      used = 0;
+    }
+    if (used != flags.shards.size() || n < 1 || n > kMaxIndexShards) {
+      err << fmt::format("kb-index build: --shards must be a number from 1 to {}, got '{}'\n", kMaxIndexShards,
+                         flags.shards);
+      return 2;
+    }
+    options.shards = n;
+  }
   options.index.progress = [&](std::size_t done, std::size_t total) { progress.Update(done, total); };
   auto build = BuildFromCorpus(flags.corpus, flags.index, options);
   progress.Finish();
@@ -120,6 +138,13 @@ int Build(const Flags& flags, std::ostream& out, std::ostream& err) {
   }
   std::string locales;
   for (const auto& [locale, n] : per_locale) locales += fmt::format("{}{}={}", locales.empty() ? "" : " ", locale, n);
+  if (options.shards > 0) {
+    out << fmt::format("built {} shards and their lexicon in {}: {} articles ({}; {} internal) from {} files in "
+                       "{:.2f} s\n",
+                       options.shards, flags.index, stats->articles, locales, internal, corpus->files_read,
+                       stats->seconds);
+    return 0;
+  }
   out << fmt::format("{} {}: {} articles ({}; {} internal) from {} files: {} added, {} updated, {} deleted, "
                      "{} unchanged in {:.2f} s\n",
                      stats->full ? "built" : "updated", stats->generation, stats->articles, locales, internal,
@@ -229,7 +254,7 @@ int RunKbIndex(const std::vector<std::string>& args, std::ostream& out, std::ost
   }
   const std::string& command = args[0];
   if (command == "build") {
-    auto flags = ParseFlags(args, {"corpus", "index", "full"}, err);
+    auto flags = ParseFlags(args, {"corpus", "index", "full", "shards"}, err);
     return flags ? Build(*flags, out, err) : 2;
   }
   if (command == "import") {

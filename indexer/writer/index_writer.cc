@@ -41,10 +41,22 @@ using index_dir::LiveGeneration;
 using index_dir::PointStubAt;
 using index_dir::RemoveOldGenerations;
 
+// One shard of N: the articles whose place in the docid order is k modulo
+// n. {0, 1} is the whole index.
+// A sharded index keeps the spelling data of all its articles in one more
+// database, its lexicon, which holds no documents and is searched first:
+// spelling data is not read from the remote databases xapian-tcpsrv
+// serves, nor merged across several.
+struct ShardOf {
+  std::size_t k = 0, n = 1;
+  bool lexicon = false;
+};
+
 // BuildIndex and UpdateIndex for `articles` exactly as given, learned
-// phrasings included.
+// phrasings included; BuildIndexAs writes only `shard` of them, normalised
+// and ordered as in the whole index.
 Result<BuildStats> BuildIndexAs(const std::vector<Article>& articles, const std::string& index_dir,
-                                const Synonyms& synonyms, const BuildOptions& options);
+                                const Synonyms& synonyms, const BuildOptions& options, ShardOf shard = {});
 Result<BuildStats> UpdateIndexAs(const std::vector<Article>& articles, const std::string& index_dir,
                                  const Synonyms& synonyms, const BuildOptions& options);
 
@@ -143,7 +155,8 @@ using SpellingCounts = std::unordered_map<std::string, Xapian::termcount>;
 
 Result<void> WriteArticles(Xapian::WritableDatabase& db, const std::vector<const Article*>& articles,
                            const std::vector<Article>& all, bool fresh, const ProgressFn& progress = {},
-                           const PhraseWordsByLanguage* phrase_words = nullptr, SpellingCounts* spelling_counts = nullptr) {
+                           const PhraseWordsByLanguage* phrase_words = nullptr, SpellingCounts* spelling_counts = nullptr,
+                           bool documents = true) {
   std::map<std::string, std::unique_ptr<text::Analyzer>> analyzers;
   try {
     // The first write fixes the average length; later ones reuse it so that
@@ -190,7 +203,9 @@ Result<void> WriteArticles(Xapian::WritableDatabase& db, const std::vector<const
           spelling = false;  // the in-memory backend keeps no spelling data
         }
       }
-      if (fresh) {
+      if (!documents) {
+        // the lexicon of a sharded index: its spelling data only
+      } else if (fresh) {
         db.add_document(doc);
       } else {
         db.replace_document(schema::IdTerm(a->locale, a->id), doc);
@@ -361,7 +376,7 @@ Result<Xapian::WritableDatabase> BuildInMemoryIndex(const std::vector<Article>& 
 }
 
 Result<BuildStats> BuildIndexAs(const std::vector<Article>& articles, const std::string& index_dir,
-                                const Synonyms& synonyms, const BuildOptions& options) {
+                                const Synonyms& synonyms, const BuildOptions& options, ShardOf shard) {
   const auto start = std::chrono::steady_clock::now();
   const fs::path dir(index_dir);
   std::error_code ec;
@@ -382,7 +397,15 @@ Result<BuildStats> BuildIndexAs(const std::vector<Article>& articles, const std:
   // generation: compaction concatenates the shards in order, merges the
   // posting-list chunks of every flush and fills the blocks, which halves
   // the index and speeds up every search.
-  const std::vector<const Article*> ordered = InDocidOrder(articles);
+  std::vector<const Article*> ordered = InDocidOrder(articles);
+  if (shard.n > 1 && !shard.lexicon) {
+    // Xapian numbers the documents of N databases searched together
+    // round-robin (docid d of database k is (d - 1) * N + k + 1), so these
+    // shards, searched together, have the docids of the whole index.
+    std::vector<const Article*> mine;
+    for (std::size_t i = shard.k; i < ordered.size(); i += shard.n) mine.push_back(ordered[i]);
+    ordered = std::move(mine);
+  }
   const std::size_t shards =
       std::clamp<std::size_t>(std::min<std::size_t>(std::thread::hardware_concurrency(), kMaxShards), 1,
                               std::max<std::size_t>(1, ordered.size() / kMinShardArticles));
@@ -415,9 +438,12 @@ Result<BuildStats> BuildIndexAs(const std::vector<Article>& articles, const std:
     try {
       Xapian::WritableDatabase db(scratch[i].string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS, kBlockSizeBytes);
       SpellingCounts spelling;
-      auto written = WriteArticles(db, mine, articles, /*fresh=*/true, progress, &phrase_words, &spelling);
+      auto written =
+          WriteArticles(db, mine, articles, /*fresh=*/true, progress, &phrase_words, &spelling, !shard.lexicon);
       if (!written) return written;
-      for (const auto& [word, count] : spelling) db.add_spelling(word, count);
+      if (shard.n == 1 || shard.lexicon) {  // a shard's spelling data is in the lexicon
+        for (const auto& [word, count] : spelling) db.add_spelling(word, count);
+      }
       if (auto r = WriteSynonyms(db, synonyms); !r) return r;
       Stamp(db, generation, built_ms);
       db.commit();
@@ -462,7 +488,7 @@ Result<BuildStats> BuildIndexAs(const std::vector<Article>& articles, const std:
   RemoveOldGenerations(dir, next, live);
 
   BuildStats stats;
-  stats.articles = static_cast<int>(articles.size());
+  stats.articles = static_cast<int>(ordered.size());
   stats.added = stats.articles;
   stats.full = true;
   stats.generation = generation;
@@ -501,6 +527,41 @@ std::optional<std::vector<Article>> WithLiveLearned(const std::vector<Article>& 
 }
 
 }  // namespace
+
+Result<std::vector<BuildStats>> BuildShardedIndex(const std::vector<Article>& articles, const std::string& index_dir,
+                                                  std::size_t shards, const Synonyms& synonyms,
+                                                  const BuildOptions& options) {
+  if (shards < 1 || shards > kMaxIndexShards) {
+    return Fail(Error::InvalidArgument(fmt::format("--shards must be from 1 to {}, got {}", kMaxIndexShards, shards)));
+  }
+  std::error_code ec;
+  fs::create_directories(index_dir, ec);
+  if (fs::exists(fs::path(index_dir) / index_dir::kStubName, ec)) {
+    return Fail(Error::FailedPrecondition(
+        fmt::format("{} holds an index of one shard; build the shards in another directory", index_dir)));
+  }
+  std::vector<BuildStats> out;
+  auto lexicon = BuildIndexAs(articles, LexiconPath(index_dir), synonyms, options, ShardOf{0, shards, true});
+  if (!lexicon) return Fail(lexicon.error());
+  for (std::size_t k = 0; k < shards; ++k) {
+    auto stats = BuildIndexAs(articles, ShardPath(index_dir, k), synonyms, options, ShardOf{k, shards});
+    if (!stats) return Fail(stats.error());
+    out.push_back(*stats);
+  }
+  return out;
+}
+
+std::string LexiconPath(const std::string& index_dir) { return (fs::path(index_dir) / "lexicon").string(); }
+
+std::vector<std::string> ShardedIndexPaths(const std::string& index_dir, std::size_t shards) {
+  std::vector<std::string> out = {LexiconPath(index_dir)};
+  for (std::size_t k = 0; k < shards; ++k) out.push_back(ShardPath(index_dir, k));
+  return out;
+}
+
+std::string ShardPath(const std::string& index_dir, std::size_t k) {
+  return (fs::path(index_dir) / fmt::format("shard-{}", k)).string();
+}
 
 Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::string& index_dir,
                               const Synonyms& synonyms, const BuildOptions& options) {

@@ -63,6 +63,29 @@ struct BuildOptions {
 Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::string& index_dir,
                               const Synonyms& synonyms = {}, const BuildOptions& options = {});
 
+// Builds `articles` as `shards` indexes for a corpus too big for one
+// (docs/scaling.md): DIR/shard-0 ... DIR/shard-N-1, each an index
+// directory given a new generation (xapian-tcpsrv serves one each), and
+// DIR/lexicon. Shard k holds every N-th article of the whole index's
+// document order, normalised with the whole corpus's field lengths, with
+// the whole synonym table. The lexicon holds no article: the spelling data
+// of them all, and the same synonyms and metadata. Searched together, the
+// lexicon first (ShardedIndexPaths, as SearcherOptions::index_paths), they
+// keep the whole index's document order and statistics, so its rankings. Learned phrasings
+// are as given (options.keep_learned does not apply). kInvalidArgument
+// unless 1 <= shards <= kMaxIndexShards. On failure, shards already
+// rebuilt serve their new generation and the others the old one: build
+// again.
+inline constexpr std::size_t kMaxIndexShards = 64;
+Result<std::vector<BuildStats>> BuildShardedIndex(const std::vector<Article>& articles, const std::string& index_dir,
+                                                  std::size_t shards, const Synonyms& synonyms = {},
+                                                  const BuildOptions& options = {});
+// DIR/shard-K, DIR/lexicon, and what a sharded index is searched as:
+// DIR/lexicon, DIR/shard-0, ..., DIR/shard-N-1.
+std::string ShardPath(const std::string& index_dir, std::size_t k);
+std::string LexiconPath(const std::string& index_dir);
+std::vector<std::string> ShardedIndexPaths(const std::string& index_dir, std::size_t shards);
+
 // Brings the index in `index_dir` up to `articles`: the live generation is
 // updated in place, writing only the articles whose content hash changed,
 // and deleting those no longer given, in one atomic commit. Builds a new

@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include <xapian.h>
 #include <gtest/gtest.h>
 
 #include <fmt/core.h>
@@ -64,6 +65,27 @@ TEST_F(KbIndexTest, BuildsAndSearches) {
   ASSERT_EQ(search.code, 0) << search.err;
   EXPECT_EQ(search.out.rfind("1\treset-password\t", 0), 0u) << search.out;
   EXPECT_NE(search.out.find("\tHow do I reset my password?\n"), std::string::npos);
+}
+
+TEST_F(KbIndexTest, BuildsShardsAndTheirLexicon) {
+  Outcome build = KbIndex({"build", "--corpus", corpus_, "--index", index_, "--shards", "2"});
+  ASSERT_EQ(build.code, 0) << build.err;
+  EXPECT_EQ(build.out.rfind("built 2 shards and their lexicon in " + index_ + ": 3 articles (en=3; 1 internal) from 3 "
+                            "files in ",
+                            0),
+            0u)
+      << build.out;
+  for (const char* dir : {"/lexicon", "/shard-0", "/shard-1"}) {
+    EXPECT_TRUE(std::filesystem::exists(index_ + dir + "/XAPIANDB")) << dir;
+  }
+  EXPECT_EQ(Xapian::Database(index_ + "/shard-0").get_doccount() + Xapian::Database(index_ + "/shard-1").get_doccount(),
+            3u);
+  EXPECT_EQ(Xapian::Database(index_ + "/lexicon").get_doccount(), 0u);
+  for (const char* bad : {"0", "65", "two", "2x", "-1"}) {
+    Outcome refused = KbIndex({"build", "--corpus", corpus_, "--index", index_, "--shards", bad});
+    EXPECT_EQ(refused.code, 2) << bad;
+    EXPECT_EQ(refused.err, fmt::format("kb-index build: --shards must be a number from 1 to 64, got '{}'\n", bad));
+  }
 }
 
 TEST_F(KbIndexTest, RebuildsWriteOnlyWhatChanged) {

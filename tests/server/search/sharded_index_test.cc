@@ -1,0 +1,98 @@
+// An index built as shards (BuildShardedIndex) and searched as one
+// (several index_paths) ranks exactly as the single index of the same
+// articles: the same top 10, with the same scores, snippets, totals,
+// corrections and facets, for every query of bench/data/driftbox-en, typos
+// and synonyms included; and for agents too.
+#include <fstream>
+
+#include <fmt/core.h>
+#include <gtest/gtest.h>
+
+#include "indexer/base/lines.h"
+#include "indexer/base/temp_dir.h"
+#include "indexer/corpus/corpus_reader.h"
+#include "indexer/corpus/synonyms.h"
+#include "indexer/writer/index_writer.h"
+#include "server/search/searcher.h"
+#include "tests/test_files.h"
+
+namespace kb::search {
+namespace {
+
+// Everything a search answers, but the time it took.
+std::string Describe(const Result<SearchResponse>& r) {
+  if (!r) return "error: " + r.error().ToString();
+  std::string out = fmt::format("total={} did_you_mean={}\n", r->total_estimate, r->did_you_mean);
+  for (const SearchHit& h : r->hits) out += fmt::format("{}@{} {:.9f} {}\n", h.id, h.locale, h.score, h.snippet);
+  for (const auto& [facet, values] : r->facets) {
+    for (const auto& [value, n] : values) out += fmt::format("{}={}:{} ", facet, value, n);
+  }
+  return out;
+}
+
+std::vector<std::string> Queries(const std::string& tsv) {
+  std::ifstream in(tsv);
+  std::vector<std::string> out;
+  std::string line;
+  std::getline(in, line);  // qid, text
+  while (std::getline(in, line)) {
+    if (auto tab = line.find('\t'); tab != std::string::npos) out.push_back(line.substr(tab + 1));
+  }
+  return out;
+}
+
+TEST(ShardedIndexTest, ShardsSearchedTogetherRankAsOneIndex) {
+  const std::string data = std::string(KB_SOURCE_DIR) + "/bench/data/driftbox-en";
+  auto corpus = ReadCorpus(data + "/corpus");
+  ASSERT_TRUE(corpus.has_value()) << corpus.error().ToString();
+  auto synonyms = ReadSynonyms(data);
+  ASSERT_TRUE(synonyms.has_value()) << synonyms.error().ToString();
+  TempDir tmp("shards");
+  ASSERT_TRUE(BuildIndex(corpus->articles, tmp.path() + "/one", *synonyms));
+  auto shards = BuildShardedIndex(corpus->articles, tmp.path() + "/shards", 3, *synonyms);
+  ASSERT_TRUE(shards.has_value()) << shards.error().ToString();
+  ASSERT_EQ(shards->size(), 3u);
+  int articles = 0;
+  for (const BuildStats& s : *shards) articles += s.articles;
+  EXPECT_EQ(articles, static_cast<int>(corpus->articles.size()));
+  EXPECT_EQ((*shards)[0].articles - (*shards)[2].articles, corpus->articles.size() % 3 == 0 ? 0 : 1);
+
+  const std::string dict = "/usr/share/dict";
+  auto one = Searcher::Open(SearcherOptions{.index_paths = {tmp.path() + "/one"}, .dictionary_dir = dict});
+  ASSERT_TRUE(one.has_value()) << one.error().ToString();
+  SearcherOptions sharded{.index_paths = ShardedIndexPaths(tmp.path() + "/shards", 3), .dictionary_dir = dict};
+  auto together = Searcher::Open(sharded);
+  ASSERT_TRUE(together.has_value()) << together.error().ToString();
+  EXPECT_EQ((*together)->DocumentCount(), (*one)->DocumentCount());
+  EXPECT_EQ((*together)->DocumentCount(Audience::kPublic), (*one)->DocumentCount(Audience::kPublic));
+
+  const std::vector<std::string> queries = Queries(data + "/queries.tsv");
+  ASSERT_GT(queries.size(), 50u);
+  int corrected = 0;
+  for (const std::string& q : queries) {
+    for (const Audience audience : {Audience::kPublic, Audience::kAgent}) {
+      const SearchRequest request{.query = q, .locale = "en", .audience = audience, .facets = true};
+      const auto a = (*one)->Search(request);
+      EXPECT_EQ(Describe((*together)->Search(request)), Describe(a)) << q;
+      if (a && !a->did_you_mean.empty()) ++corrected;
+    }
+  }
+  EXPECT_GT(corrected, 0);  // typo correction is compared too
+}
+
+TEST(ShardedIndexTest, ShardCountsAreChecked) {
+  TempDir tmp("shards");
+  for (const std::size_t n : {std::size_t{0}, kMaxIndexShards + 1}) {
+    auto refused = BuildShardedIndex({}, tmp.path() + "/shards", n);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().message(), fmt::format("--shards must be from 1 to 64, got {}", n));
+  }
+  ASSERT_TRUE(BuildIndex({}, tmp.path() + "/single"));
+  auto refused = BuildShardedIndex({}, tmp.path() + "/single", 2);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().message(),
+            tmp.path() + "/single holds an index of one shard; build the shards in another directory");
+}
+
+}  // namespace
+}  // namespace kb::search
