@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <map>
+#include <memory>
 #include <unordered_set>
 
 #include <fmt/core.h>
@@ -14,6 +16,7 @@
 #include "indexer/text/word_list.h"
 #include "indexer/xapian_error.h"
 #include "server/search/query_builder.h"
+#include "server/search/ranked_page.h"
 #include "server/search/searcher_xapian.h"
 #include "server/search/snippet.h"
 #include "server/search/suggest.h"
@@ -23,34 +26,139 @@ namespace kb::search {
 
 namespace {
 
-// Counts the values of a multi-valued slot (values joined by
-// schema::kValueSeparator) over the matches, each value once per document.
-class MultiValueCountMatchSpy : public Xapian::MatchSpy {
- public:
-  explicit MultiValueCountMatchSpy(Xapian::valueno slot) : slot_(slot) {}
-  void operator()(const Xapian::Document& doc, double /*wt*/) override {
-    const std::string joined = doc.get_value(slot_);
+// Adds the counts of a multi-valued slot's values (joined by
+// schema::kValueSeparator), counted per joined set, to `out`: each value
+// once per document. A Xapian::ValueCountMatchSpy counts them, since that is
+// the one xapian-tcpsrv can run on a remote shard.
+void CountMultiValues(const Xapian::ValueCountMatchSpy& spy, std::map<std::string, std::int64_t>& out) {
+  for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+    const std::string joined = *it;
     std::string_view rest = joined;
     while (!rest.empty()) {
       const std::size_t end = rest.find(schema::kValueSeparator);
       const std::string_view value = rest.substr(0, end);
-      if (!value.empty()) ++counts_[std::string(value)];
+      if (!value.empty()) out[std::string(value)] += it.get_termfreq();
       rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
     }
   }
-  const std::map<std::string, std::int64_t>& counts() const { return counts_; }
+}
 
- private:
-  Xapian::valueno slot_;
-  std::map<std::string, std::int64_t> counts_;
-};
+// The shard at `path`, "tcp://host:port", that xapian-tcpsrv serves:
+// kUnavailable when it does not answer within `timeout`.
+Result<Xapian::Database> OpenRemoteShard(const std::string& path, std::chrono::milliseconds timeout) {
+  auto address = ParseShardAddress(path);
+  if (!address) return Fail(address.error());
+  const auto ms = static_cast<useconds_t>(timeout.count());
+  try {
+    return Xapian::Remote::open(address->host, address->port, ms, ms);
+  } catch (const Xapian::NetworkError& e) {
+    return Fail(Error::Unavailable(fmt::format("shard {} does not answer: {}", path, e.get_msg())));
+  } catch (const Xapian::Error& e) {
+    return Fail(FromXapian(e, fmt::format("cannot open shard {}", path)));
+  }
+}
 
 }  // namespace
 
 struct Searcher::Impl {
-  Xapian::Database db;
+  // One of the databases searched together: an index directory, or a
+  // remote shard, which is left out while it does not answer.
+  struct Member {
+    std::string path;
+    Xapian::Database db;
+    bool up = true;
+  };
+  std::vector<Member> members;
+  bool remote = false;  // some member is a remote shard
+  std::shared_ptr<ShardHealth> health;
+  Xapian::Database db;  // the members that are up, together
   SearcherOptions options;
   std::string damage;  // see Searcher::Damage
+
+  void Combine() {
+    Xapian::Database all;
+    for (const Member& m : members) {
+      if (m.up) all.add_database(m.db);
+    }
+    db = std::move(all);
+  }
+
+  int Down() const {
+    return static_cast<int>(std::count_if(members.begin(), members.end(), [](const Member& m) { return !m.up; }));
+  }
+
+  // Connects to the remote shard `m` again: up when it answers, down (for
+  // every Searcher sharing `health`) when not.
+  void Connect(Member& m) {
+    auto one = OpenRemoteShard(m.path, options.shard_timeout);
+    m.up = one.has_value();
+    if (one) {
+      m.db = std::move(*one);
+      health->MarkUp(m.path);
+    } else {
+      m.db = Xapian::Database();
+      health->MarkDown(m.path);
+    }
+  }
+
+  // Brings the remote members up to what `health` knows: the shards another
+  // Searcher found down are left out without waiting for them, and a shard
+  // that is down is tried again when its retry time comes (or once another
+  // Searcher found it back).
+  void Refresh() {
+    bool changed = false;
+    for (Member& m : members) {
+      if (!IsRemoteShard(m.path)) continue;
+      const bool known_down = health->IsDown(m.path);
+      if (m.up && !known_down) continue;
+      if (known_down && !health->ShouldTry(m.path)) {
+        if (m.up) {
+          m.up = false;
+          m.db = Xapian::Database();
+          changed = true;
+        }
+        continue;
+      }
+      Connect(m);
+      changed = true;
+    }
+    if (changed) Combine();
+  }
+
+  // After a call to a remote shard failed (a timeout, or a connection
+  // closed: xapian-tcpsrv closes idle ones), every remote member connects
+  // again.
+  void Reconnect() {
+    for (Member& m : members) {
+      if (IsRemoteShard(m.path) && (m.up || health->ShouldTry(m.path))) Connect(m);
+    }
+    Combine();
+  }
+
+  Error ShardsDownError() const {
+    const auto shards = std::count_if(members.begin(), members.end(), [](const Member& m) { return IsRemoteShard(m.path); });
+    return Error::Unavailable(fmt::format("{} of the index's {} shards {} not answer; try again in a few seconds",
+                                          Down(), shards, Down() == 1 ? "does" : "do"));
+  }
+
+  // f(), a search, suggestion or lookup, over the shards that answer: with
+  // one reconnection when a remote call fails, and kUnavailable while a
+  // shard is down unless options.partial_results.
+  template <typename F>
+  auto Remotely(F&& f) -> decltype(f()) {
+    if (!remote) return f();
+    Refresh();
+    for (int attempt = 0;; ++attempt) {
+      if (!options.partial_results && Down() > 0) return Fail(ShardsDownError());
+      try {
+        return f();
+      } catch (const Xapian::NetworkError& e) {
+        if (attempt == 1) return Fail(Error::Unavailable("a shard of the index failed twice; try again in a few seconds"));
+        Reconnect();
+      }
+    }
+  }
+
   std::map<std::string, std::unique_ptr<text::Analyzer>> analyzers;
 
   std::map<std::string, SynonymTable> synonyms;
@@ -163,6 +271,8 @@ struct Searcher::Impl {
           db.reopen();  // a writer committed under us: look again once
         }
       }
+    } catch (const Xapian::NetworkError&) {
+      throw;  // a remote shard: see Remotely
     } catch (const Xapian::Error& e) {
       return Fail(FromXapian(e, "search failed"));
     }
@@ -177,7 +287,7 @@ struct Searcher::Impl {
     enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
     Xapian::ValueCountMatchSpy category_spy(schema::kSlotCategory), type_spy(schema::kSlotType),
         product_spy(schema::kSlotProduct);
-    MultiValueCountMatchSpy tags_spy(schema::kSlotTags);
+    Xapian::ValueCountMatchSpy tags_spy(schema::kSlotTags);
     Xapian::doccount check_at_least = 0;
     if (request.facets) {
       enquire.add_matchspy(&category_spy);
@@ -186,8 +296,9 @@ struct Searcher::Impl {
       enquire.add_matchspy(&tags_spy);
       check_at_least = kFacetCheckLimit;
     }
-    Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                         static_cast<Xapian::doccount>(request.limit), check_at_least);
+    const RankedPage page = RankPage(enquire, static_cast<Xapian::doccount>(request.offset),
+                                     static_cast<Xapian::doccount>(request.limit), check_at_least);
+    const Xapian::MSet& mset = page.mset;
     response.total_estimate = mset.get_matches_estimated();
     if (request.facets) {
       auto count = [](const Xapian::ValueCountMatchSpy& spy, std::map<std::string, std::int64_t>& out) {
@@ -196,17 +307,17 @@ struct Searcher::Impl {
       count(category_spy, response.facets["category"]);
       count(type_spy, response.facets["type"]);
       count(product_spy, response.facets["product"]);
-      response.facets["tags"] = tags_spy.counts();
+      CountMultiValues(tags_spy, response.facets["tags"]);
     }
     const std::unordered_set<std::string> stems(q.marks.begin(), q.marks.end());
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      const Xapian::Document doc = it.get_document();
+    for (const RankedMatch& r : page.matches) {
+      const Xapian::Document doc = r.it.get_document();
       Article a = schema::StoredArticle(doc, request.snippets || request.explain ? schema::StoredParts::kAll
                                                                                  : schema::StoredParts::kSummary);
       SearchHit hit;
-      hit.score = it.get_weight();
+      hit.score = r.score;
       if (request.snippets) hit.snippet = MakeSnippet(a.body_text.empty() ? a.title : a.body_text, stems, analyzer);
-      if (request.explain) hit.explanation = Explain(*it, a, analyzer, q);
+      if (request.explain) hit.explanation = Explain(r.docid, a, analyzer, q);
       hit.id = std::move(a.id);
       hit.title = std::move(a.title);
       hit.locale = std::move(a.locale);
@@ -239,19 +350,37 @@ Result<Xapian::Database> OpenDatabase(const std::string& path) {
 
 Result<std::unique_ptr<Searcher>> Searcher::Open(const SearcherOptions& options) {
   if (options.index_paths.empty()) return Fail(Error::InvalidArgument("no index to open"));
-  Xapian::Database db;
+  auto impl = std::make_unique<Searcher::Impl>();
+  impl->options = options;
+  impl->health = options.shard_health ? options.shard_health : std::make_shared<ShardHealth>();
   for (const std::string& path : options.index_paths) {
-    auto one = OpenDatabase(path);
-    if (!one) return Fail(one.error());
-    db.add_database(*one);
+    Impl::Member& m = impl->members.emplace_back(Impl::Member{path, {}, true});
+    if (!IsRemoteShard(path)) {
+      auto one = OpenDatabase(path);
+      if (!one) return Fail(one.error());
+      m.db = std::move(*one);
+      continue;
+    }
+    // A shard that does not answer is searched without, and tried again
+    // (see Impl::Remotely): the server starts whatever order hosts come up in.
+    impl->remote = true;
+    if (auto address = ParseShardAddress(path); !address) return Fail(address.error());
+    if (impl->health->IsDown(path)) {
+      m.up = false;
+      continue;
+    }
+    impl->Connect(m);
   }
-  return SearcherFromDatabase(std::move(db), options);
+  impl->Combine();
+  return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
 }
 
 std::unique_ptr<Searcher> SearcherFromDatabase(Xapian::Database db, const SearcherOptions& options) {
   auto impl = std::make_unique<Searcher::Impl>();
+  impl->members.push_back(Searcher::Impl::Member{"", db, true});
   impl->db = std::move(db);
   impl->options = options;
+  impl->health = std::make_shared<ShardHealth>();
   return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
 }
 
@@ -261,28 +390,40 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& request) {
   if (request.limit < 1 || request.limit > 1000) {
     return Fail(Error::InvalidArgument(fmt::format("limit must be between 1 and 1000, got {}", request.limit)));
   }
-  auto response = impl_->Noting(impl_->SearchIn(request));
-  if (!response) return response;
-  // Nothing in the customer's language: answer from the default locale
-  // rather than with nothing.
-  const std::string fallback = impl_->options.default_locale;
-  if (response->total_estimate == 0 && !request.locale.empty() && !fallback.empty() &&
-      text::LanguageOf(request.locale) != text::LanguageOf(fallback)) {
-    SearchRequest again = request;
-    again.locale = fallback;
-    response = impl_->Noting(impl_->SearchIn(again));
+  return impl_->Remotely([&]() -> Result<SearchResponse> {
+    auto response = impl_->Noting(impl_->SearchIn(request));
     if (!response) return response;
-  }
-  return response;
+    // Nothing in the customer's language: answer from the default locale
+    // rather than with nothing.
+    const std::string fallback = impl_->options.default_locale;
+    if (response->total_estimate == 0 && !request.locale.empty() && !fallback.empty() &&
+        text::LanguageOf(request.locale) != text::LanguageOf(fallback)) {
+      SearchRequest again = request;
+      again.locale = fallback;
+      response = impl_->Noting(impl_->SearchIn(again));
+      if (!response) return response;
+    }
+    response->partial = impl_->Down() > 0;
+    return response;
+  });
 }
 
 Result<std::vector<Suggestion>> Searcher::Suggest(const SuggestRequest& request) {
-  return impl_->Noting(
-      SuggestTitles(request, impl_->AnalyzerFor(request.locale), impl_->WordsFor(request.locale), impl_->db));
+  return impl_->Remotely([&] {
+    return impl_->Noting(
+        SuggestTitles(request, impl_->AnalyzerFor(request.locale), impl_->WordsFor(request.locale), impl_->db));
+  });
 }
 
 Result<Article> Searcher::GetArticle(const ArticleRequest& request) {
-  return impl_->Noting(impl_->Lookup(request));
+  return impl_->Remotely([&]() -> Result<Article> {
+    auto article = impl_->Noting(impl_->Lookup(request));
+    // It may be on a shard that does not answer.
+    if (!article && article.error().code() == ErrorCode::kNotFound && impl_->Down() > 0) {
+      return Fail(impl_->ShardsDownError());
+    }
+    return article;
+  });
 }
 
 Result<Article> Searcher::Impl::Lookup(const ArticleRequest& request) {
@@ -311,6 +452,8 @@ Result<Article> Searcher::Impl::Lookup(const ArticleRequest& request) {
         db.reopen();  // a writer committed under us: look again once
       }
     }
+  } catch (const Xapian::NetworkError&) {
+    throw;  // a remote shard: see Remotely
   } catch (const Xapian::Error& e) {
     return Fail(FromXapian(e, "article lookup failed"));
   }
@@ -319,9 +462,15 @@ Result<Article> Searcher::Impl::Lookup(const ArticleRequest& request) {
 
 std::int64_t Searcher::DocumentCount(Audience audience) const {
   const Xapian::Database& db = impl_->db;
-  if (audience == Audience::kAgent) return db.get_doccount();
-  return db.get_doccount() - db.get_termfreq(schema::BooleanTerm(schema::kAudience, "internal"));
+  try {
+    if (audience == Audience::kAgent) return db.get_doccount();
+    return db.get_doccount() - db.get_termfreq(schema::BooleanTerm(schema::kAudience, "internal"));
+  } catch (const Xapian::Error&) {
+    return 0;  // a remote shard that stopped answering: the next search reconnects
+  }
 }
+
+int Searcher::ShardsDown() const { return impl_->Down(); }
 
 Searcher::BuildStamp Searcher::Stamp() const {
   BuildStamp stamp;

@@ -10,6 +10,7 @@
 #ifndef KB_SERVER_SEARCH_SEARCHER_H_
 #define KB_SERVER_SEARCH_SEARCHER_H_
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -19,6 +20,7 @@
 
 #include "indexer/base/error.h"
 #include "indexer/article.h"
+#include "server/search/shards.h"
 
 namespace Xapian {
 class Database;  // see searcher_xapian.h
@@ -94,6 +96,9 @@ struct SearchResponse {
   // The query with misspelled words corrected, when the results are for
   // that corrected query; empty otherwise.
   std::string did_you_mean;
+  // True when shards of the index did not answer and the results are from
+  // the others (SearcherOptions::partial_results).
+  bool partial = false;
 };
 
 struct SuggestRequest {
@@ -156,8 +161,20 @@ inline constexpr double kProximityWeight = 0.05 / 0.85;
 inline constexpr unsigned kProximityWindow = 8;
 
 struct SearcherOptions {
-  // Index directories (or Xapian database paths) searched together.
+  // Index directories (or Xapian database paths) searched together, and
+  // remote shards, "tcp://host:port", that xapian-tcpsrv serves (the first
+  // path is then the shards' lexicon: docs/scaling.md).
   std::vector<std::string> index_paths;
+  // How long a remote shard may take to connect, and then to answer each
+  // call, before it counts as down. Default: 2 s.
+  std::chrono::milliseconds shard_timeout{2000};
+  // When a remote shard is down: false, searches, suggestions and lookups
+  // fail with kUnavailable; true, they answer from the shards that are up
+  // (SearchResponse::partial). Down shards are retried every kShardRetry.
+  bool partial_results = false;
+  // What this process's Searchers know of their remote shards; shared by
+  // those of one SearcherPool. Null: a Searcher of its own.
+  std::shared_ptr<ShardHealth> shard_health;
   // Locale whose analysis applies when a request names none. Default: "en".
   std::string default_locale = "en";
   // Where the languages' word lists are (Debian's wamerican, wngerman...;
@@ -170,7 +187,9 @@ struct SearcherOptions {
 class Searcher {
  public:
   // Opens every index in `options.index_paths`. kNotFound when one is
-  // missing, kDataLoss when one cannot be read (see OpenDatabase).
+  // missing, kDataLoss when one cannot be read (see OpenDatabase),
+  // kInvalidArgument for a malformed tcp:// address. A remote shard that
+  // does not answer is not an error here: see options.partial_results.
   static Result<std::unique_ptr<Searcher>> Open(const SearcherOptions& options);
 
   Searcher(const Searcher&) = delete;
@@ -209,6 +228,10 @@ class Searcher {
   // has. Searches, suggestions and lookups that meet damage fail with that
   // error; the Searcher stays usable for what can still be read.
   std::string Damage() const;
+
+  // How many of its remote shards this Searcher searches without, because
+  // they did not answer.
+  int ShardsDown() const;
 
  private:
   friend std::unique_ptr<Searcher> SearcherFromDatabase(Xapian::Database db, const SearcherOptions& options);

@@ -1,21 +1,38 @@
 #include "server/search/suggest.h"
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 #include <fmt/core.h>
 
 #include "indexer/document.h"
 #include "indexer/schema.h"
 #include "indexer/xapian_error.h"
 #include "server/search/query_builder.h"
+#include "server/search/ranked_page.h"
 
 namespace kb::search {
 
 namespace {
 
-// A wildcard over the title terms starting with `prefix`.
-Xapian::Query TitlePrefix(const std::string& prefix) {
-  constexpr Xapian::termcount kMaxExpansion = 100;
-  return Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(schema::kStemmed) + std::string(schema::kTitle) + prefix,
-                       kMaxExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+// The title terms of `db` starting with `prefix`, the 100 most frequent,
+// as one synonym. Expanded here rather than with OP_WILDCARD, which Xapian
+// 1.4 expands in each database of a combined one with that database's
+// statistics: a sharded index would rank the expansions of each shard apart.
+Xapian::Query TitlePrefix(const Xapian::Database& db, const std::string& prefix) {
+  constexpr std::size_t kMaxExpansion = 100;
+  const std::string start = std::string(schema::kStemmed) + std::string(schema::kTitle) + prefix;
+  std::vector<std::pair<Xapian::doccount, std::string>> terms;  // frequency, term
+  for (auto t = db.allterms_begin(start); t != db.allterms_end(start); ++t) terms.emplace_back(t.get_termfreq(), *t);
+  if (terms.size() > kMaxExpansion) {
+    std::partial_sort(terms.begin(), terms.begin() + kMaxExpansion, terms.end(),
+                      [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    terms.resize(kMaxExpansion);
+  }
+  std::vector<Xapian::Query> words;
+  for (auto& [freq, term] : terms) words.emplace_back(std::move(term));
+  return Xapian::Query(Xapian::Query::OP_SYNONYM, words.begin(), words.end());
 }
 
 }  // namespace
@@ -37,8 +54,8 @@ Result<std::vector<Suggestion>> SuggestTitles(const SuggestRequest& request, con
     if (schema::WordPrefixes(word).back().size() == word.size()) {
       return Xapian::Query(std::string(schema::kTitlePrefix) + word);  // short: indexed as such
     }
-    if (word.starts_with(stem)) return TitlePrefix(stem);
-    return Xapian::Query(Xapian::Query::OP_OR, TitlePrefix(word), TitlePrefix(stem));
+    if (word.starts_with(stem)) return TitlePrefix(db, stem);
+    return Xapian::Query(Xapian::Query::OP_OR, TitlePrefix(db, word), TitlePrefix(db, stem));
   };
   // The words before it are whole. One that no article has is read as the
   // word it most likely misspells, as in search ("pasword re").
@@ -69,10 +86,10 @@ Result<std::vector<Suggestion>> SuggestTitles(const SuggestRequest& request, con
     Xapian::Enquire enquire(db);
     enquire.set_query(Restrict(db, query, request.locale, request.audience, {}));
     enquire.set_weighting_scheme(Bm25());
-    Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit));
+    const RankedPage page = RankPage(enquire, 0, static_cast<Xapian::doccount>(request.limit));
     out.clear();
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      Article a = schema::StoredArticle(it.get_document(), schema::StoredParts::kSummary);
+    for (const RankedMatch& m : page.matches) {
+      Article a = schema::StoredArticle(m.it.get_document(), schema::StoredParts::kSummary);
       out.push_back(Suggestion{std::move(a.title), std::move(a.id), std::move(a.locale)});
     }
   };
@@ -95,6 +112,8 @@ Result<std::vector<Suggestion>> SuggestTitles(const SuggestRequest& request, con
         db.reopen();
       }
     }
+  } catch (const Xapian::NetworkError&) {
+    throw;  // a remote shard: the Searcher reconnects
   } catch (const Xapian::Error& e) {
     return Fail(FromXapian(e, "suggest failed"));
   }

@@ -1,8 +1,11 @@
 // An index built as shards (BuildShardedIndex) and searched as one
 // (several index_paths) ranks exactly as the single index of the same
 // articles: the same top 10, with the same scores, snippets, totals,
-// corrections and facets, for every query of bench/data/driftbox-en, typos
-// and synonyms included; and for agents too.
+// corrections and facets, and the same suggestions as one types, for every
+// query of bench/data/driftbox-en, typos
+// and synonyms included; and for agents too. The same for every query of
+// ../shared/eval/stackfaq.
+#include <filesystem>
 #include <fstream>
 
 #include <fmt/core.h>
@@ -10,6 +13,7 @@
 
 #include "indexer/base/lines.h"
 #include "indexer/base/temp_dir.h"
+#include "indexer/build/build.h"
 #include "indexer/corpus/corpus_reader.h"
 #include "indexer/corpus/synonyms.h"
 #include "indexer/writer/index_writer.h"
@@ -30,32 +34,43 @@ std::string Describe(const Result<SearchResponse>& r) {
   return out;
 }
 
+std::string Titles(const Result<std::vector<Suggestion>>& r) {
+  if (!r) return "error: " + r.error().ToString();
+  std::string out;
+  for (const Suggestion& s : *r) out += s.id + "@" + s.locale + " " + s.text + "\n";
+  return out;
+}
+
+// The text column of a queries.tsv.
 std::vector<std::string> Queries(const std::string& tsv) {
   std::ifstream in(tsv);
   std::vector<std::string> out;
   std::string line;
-  std::getline(in, line);  // qid, text
+  std::getline(in, line);  // qid, text[, locale]
   while (std::getline(in, line)) {
-    if (auto tab = line.find('\t'); tab != std::string::npos) out.push_back(line.substr(tab + 1));
+    const std::size_t tab = line.find('\t');
+    if (tab == std::string::npos) continue;
+    const std::size_t end = line.find('\t', tab + 1);
+    out.push_back(line.substr(tab + 1, end == std::string::npos ? std::string::npos : end - tab - 1));
   }
   return out;
 }
 
-TEST(ShardedIndexTest, ShardsSearchedTogetherRankAsOneIndex) {
-  const std::string data = std::string(KB_SOURCE_DIR) + "/bench/data/driftbox-en";
-  auto corpus = ReadCorpus(data + "/corpus");
-  ASSERT_TRUE(corpus.has_value()) << corpus.error().ToString();
-  auto synonyms = ReadSynonyms(data);
-  ASSERT_TRUE(synonyms.has_value()) << synonyms.error().ToString();
+// Builds `corpus` (with the synonyms of DATA) as one index and as 3 shards, and compares what both
+// answer to every query of DATA/queries.tsv, for customers and for agents.
+void ExpectShardsRankAsOneIndex(const std::string& data, const std::string& corpus) {
   TempDir tmp("shards");
-  ASSERT_TRUE(BuildIndex(corpus->articles, tmp.path() + "/one", *synonyms));
-  auto shards = BuildShardedIndex(corpus->articles, tmp.path() + "/shards", 3, *synonyms);
-  ASSERT_TRUE(shards.has_value()) << shards.error().ToString();
-  ASSERT_EQ(shards->size(), 3u);
-  int articles = 0;
-  for (const BuildStats& s : *shards) articles += s.articles;
-  EXPECT_EQ(articles, static_cast<int>(corpus->articles.size()));
-  EXPECT_EQ((*shards)[0].articles - (*shards)[2].articles, corpus->articles.size() % 3 == 0 ? 0 : 1);
+  CorpusBuildOptions options;
+  options.title_required = false;
+  options.synonyms_dir = data;
+  options.index.full = true;
+  auto built = BuildFromCorpus(corpus, tmp.path() + "/one", options);
+  ASSERT_TRUE(built.has_value()) << built.error().errors.front().ToString();
+  options.shards = 3;
+  auto sharded_build = BuildFromCorpus(corpus, tmp.path() + "/shards", options);
+  ASSERT_TRUE(sharded_build.has_value()) << sharded_build.error().errors.front().ToString();
+  const std::size_t articles = built->corpus.articles.size();
+  EXPECT_EQ(sharded_build->stats.articles, static_cast<int>(articles));
 
   const std::string dict = "/usr/share/dict";
   auto one = Searcher::Open(SearcherOptions{.index_paths = {tmp.path() + "/one"}, .dictionary_dir = dict});
@@ -75,9 +90,39 @@ TEST(ShardedIndexTest, ShardsSearchedTogetherRankAsOneIndex) {
       const auto a = (*one)->Search(request);
       EXPECT_EQ(Describe((*together)->Search(request)), Describe(a)) << q;
       if (a && !a->did_you_mean.empty()) ++corrected;
+      // And the titles proposed as it is typed.
+      const SuggestRequest typed{.query = q.substr(0, q.size() / 2 + 1), .locale = "en", .audience = audience};
+      EXPECT_EQ(Titles((*together)->Suggest(typed)), Titles((*one)->Suggest(typed))) << typed.query;
     }
   }
   EXPECT_GT(corrected, 0);  // typo correction is compared too
+}
+
+TEST(ShardedIndexTest, ShardsSearchedTogetherRankAsOneIndexOnDriftbox) {
+  const std::string data = std::string(KB_SOURCE_DIR) + "/bench/data/driftbox-en";
+  ExpectShardsRankAsOneIndex(data, data + "/corpus");
+}
+
+// ../shared/eval/stackfaq: real questions, where near-equal scores are
+// common (answers of one thread share their title).
+TEST(ShardedIndexTest, ShardsSearchedTogetherRankAsOneIndexOnStackfaq) {
+  const std::string data = std::string(KB_EVAL_DIR) + "/stackfaq";
+  if (!std::filesystem::exists(data + "/corpus.jsonl")) GTEST_SKIP() << "no evaluation data at " << data;
+  ExpectShardsRankAsOneIndex(data, data + "/corpus.jsonl");
+}
+
+TEST(ShardedIndexTest, ShardsAreRoundRobinOfTheWholeIndex) {
+  const std::string data = std::string(KB_SOURCE_DIR) + "/bench/data/driftbox-en";
+  auto corpus = ReadCorpus(data + "/corpus");
+  ASSERT_TRUE(corpus.has_value()) << corpus.error().ToString();
+  TempDir tmp("shards");
+  auto shards = BuildShardedIndex(corpus->articles, tmp.path() + "/shards", 3);
+  ASSERT_TRUE(shards.has_value()) << shards.error().ToString();
+  ASSERT_EQ(shards->size(), 3u);
+  int articles = 0;
+  for (const BuildStats& s : *shards) articles += s.articles;
+  EXPECT_EQ(articles, static_cast<int>(corpus->articles.size()));
+  EXPECT_EQ((*shards)[0].articles - (*shards)[2].articles, corpus->articles.size() % 3 == 0 ? 0 : 1);
 }
 
 TEST(ShardedIndexTest, ShardCountsAreChecked) {
