@@ -101,13 +101,14 @@ Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
   std::int64_t scale = 0;
+  if (unit == "ms") scale = 1;
   if (unit.empty() || unit == "s") scale = 1000;
   if (unit == "m") scale = 60000;
   if (unit == "h") scale = kHourMs;
   if (unit == "d") scale = kDayMs;
   if (ec != std::errc() || end == text.data() || n <= 0 || scale == 0 || n > 3650 * kDayMs / scale) {
     return Fail(Error::InvalidArgument(
-        fmt::format("'{}' is not a duration: use a positive number with s, m, h or d, such as 24h", text)));
+        fmt::format("'{}' is not a duration: use a positive number with ms, s, m, h or d, such as 24h", text)));
   }
   return std::chrono::milliseconds(n * scale);
 }

@@ -28,7 +28,7 @@ std::string FormatDate(std::int64_t ms);
 // first instant of the next day instead (for an inclusive "to").
 Result<std::int64_t> ParseTime(std::string_view text, bool end_of_day = false);
 
-// "24h", "30m", "90s", "2d" or a number of seconds: positive, at most ten
+// "24h", "30m", "90s", "2d", "500ms" or a number of seconds: positive, at most ten
 // years.
 Result<std::chrono::milliseconds> ParseDuration(std::string_view text);
 

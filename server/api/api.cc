@@ -9,6 +9,7 @@
 #include "indexer/base/utf8.h"
 #include "indexer/text/analyzer.h"
 #include "indexer/text/word_list.h"
+#include "indexer/writer/index_writer.h"
 #include "server/api/errors.h"
 
 namespace kb::api {
@@ -90,7 +91,9 @@ Api::Api(ServerConfig config, std::unique_ptr<search::SearcherPool> pool, std::u
     retention_ = std::make_unique<analytics::RetentionPurge>(
         *events_, config_.retention_days, [this](const Error& e) { log_->Problem("purge_error", e.message()); });
   }
-  if (config_.learning_enabled && config_.index_primary.empty()) {  // a replica's indexer learns for it
+  // A replica's indexer learns for it; remote shards are rebuilt with
+  // kb-index, not changed in place.
+  if (config_.learning_enabled && config_.index_primary.empty() && config_.index_shards.empty()) {
     learning::LearningOptions options;
     options.min_clients = config_.learning_min_clients;
     options.half_life_ms = config_.learning_half_life.count();
@@ -115,6 +118,13 @@ Result<std::unique_ptr<Api>> Api::Create(const ServerConfig& config) {
 Result<std::unique_ptr<Api>> Api::Create(const ServerConfig& config, std::unique_ptr<analytics::EventStore> events) {
   search::SearcherOptions options;
   options.index_paths = {config.index_path};
+  if (!config.index_shards.empty()) {
+    options.index_paths = {LexiconPath(config.index_path)};
+    options.index_paths.insert(options.index_paths.end(), config.index_shards.begin(), config.index_shards.end());
+    options.shard_timeout = config.shard_timeout;
+    options.partial_results = config.shard_partial;
+    options.shard_health = std::make_shared<search::ShardHealth>();
+  }
   options.default_locale = config.default_locale;
   options.dictionary_dir = config.dictionary_dir;
   options.ranking.learned = config.learning_enabled;

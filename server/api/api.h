@@ -94,8 +94,9 @@ class Api {
   HttpResponse AnalyticsTimeseries(const RequestContext& c);
   // handlers_admin.cc
   HttpResponse Reload(const RequestContext& c);
-  // A replica's answer to a request that writes the index: its indexer's.
-  // nullopt on a server that builds its own index.
+  // A replica's answer to a request that writes the index: its indexer's;
+  // 409 on a server over remote shards without one. nullopt on a server
+  // that builds its own index.
   std::optional<HttpResponse> ToPrimary(const RequestContext& c) const;
   HttpResponse StartReindex(const RequestContext& c);
   HttpResponse ReindexStatus(const RequestContext& c);

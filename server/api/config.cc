@@ -17,6 +17,7 @@
 #include "indexer/base/strings.h"
 #include "indexer/base/time.h"
 #include "server/analytics/event_store.h"
+#include "server/search/shards.h"
 
 namespace kb::api {
 
@@ -175,6 +176,21 @@ bool IsHttpOrigin(std::string_view url) {
          std::stoi(std::string(port)) <= 65535;
 }
 
+// Remote shard addresses, each checked where it is written; none twice.
+Result<void> CheckShards(const toml::node& node, const std::vector<std::string>& shards) {
+  if (shards.empty()) return Fail(ConfigError(node, "[index] shards is empty: remove it to search a local index"));
+  for (std::size_t i = 0; i < shards.size(); ++i) {
+    const toml::node& item = *node.as_array()->get(i);
+    if (auto address = search::ParseShardAddress(shards[i]); !address) {
+      return Fail(ConfigError(item, "[index] " + address.error().message()));
+    }
+    if (std::find(shards.begin(), shards.begin() + static_cast<std::ptrdiff_t>(i), shards[i]) != shards.begin() + static_cast<std::ptrdiff_t>(i)) {
+      return Fail(ConfigError(item, fmt::format("[index] shard '{}' is listed twice", shards[i])));
+    }
+  }
+  return {};
+}
+
 Result<void> ReadSection(const toml::table& section, std::string_view name,
                          std::initializer_list<std::pair<std::string_view, std::function<Result<void>(const toml::node&)>>> fields) {
   for (const auto& [key, node] : section) {
@@ -231,12 +247,21 @@ Result<ServerConfig> ParseConfig(std::string_view toml_text, ServerConfig c) {
                        {"frame_ancestors",
                         [&c](const toml::node& n) { return ReadFrameAncestors(n, "frame_ancestors", c.frame_ancestors); }}});
     } else if (n == "index") {
+      std::string shard_down = c.shard_partial ? "partial" : "fail";
       r = ReadSection(*section, n,
-                      {field("path", c.index_path), field("corpus", c.corpus_path), field("primary", c.index_primary)});
+                      {field("path", c.index_path), field("corpus", c.corpus_path), field("primary", c.index_primary),
+                       field("shards", c.index_shards), field("shard_timeout", c.shard_timeout),
+                       field("shard_down", shard_down)});
       if (r && section->contains("primary") && !IsHttpOrigin(c.index_primary)) {
         r = Fail(ConfigError(*section->get("primary"),
                              fmt::format("[index] primary must be the indexer's http://host:port, got '{}'", c.index_primary)));
       }
+      if (r && section->contains("shards")) r = CheckShards(*section->get("shards"), c.index_shards);
+      if (r && shard_down != "fail" && shard_down != "partial") {
+        r = Fail(ConfigError(*section->get("shard_down"),
+                             fmt::format("[index] shard_down must be \"fail\" or \"partial\", got '{}'", shard_down)));
+      }
+      c.shard_partial = shard_down == "partial";
     } else if (n == "events") {
       r = ReadSection(*section, n,
                       {field("path", c.events_path), field("url", c.events_url),

@@ -64,6 +64,18 @@ struct ServerConfig {
   // not learn (the indexer learns from the shared events). "": none, this
   // server builds its own index.
   std::string index_primary;
+  // Remote shards, "tcp://host:port", each served by xapian-tcpsrv
+  // (docs/scaling.md): with them, index_path is the directory
+  // `kb-index build --shards N` wrote, whose lexicon is read from there.
+  // Such a server does not learn or reindex (the shards are rebuilt with
+  // kb-index), unless it has a primary to pass reindexing on to.
+  std::vector<std::string> index_shards;
+  // How long a shard may take to connect, and to answer each call.
+  std::chrono::milliseconds shard_timeout = std::chrono::seconds(2);
+  // When a shard does not answer: false ("fail"), searches answer 503 with
+  // Retry-After; true ("partial"), they answer from the other shards,
+  // flagged "partial": true.
+  bool shard_partial = false;
   // [events] The SQLite file, or (not both) the URL of a PostgreSQL
   // database that several servers share: postgresql://user:pass@host/db.
   std::string events_path = "var/events.sqlite";

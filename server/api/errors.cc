@@ -66,7 +66,13 @@ HttpResponse ErrorResponse(ApiError error, std::string_view message, std::string
   return res;
 }
 
-HttpResponse ErrorResponse(const Error& error) { return ErrorResponse(ApiErrorFor(error), error.message()); }
+HttpResponse ErrorResponse(const Error& error) {
+  HttpResponse res = ErrorResponse(ApiErrorFor(error), error.message());
+  // Unavailable for now (a shard or a store that does not answer): when to
+  // try again.
+  if (error.code() == ErrorCode::kUnavailable) res.headers.emplace_back("Retry-After", std::to_string(kRetryAfterS));
+  return res;
+}
 
 ApiError ApiErrorFor(const Error& error) {
   // No default: a new ErrorCode is a -Wswitch warning here until mapped.

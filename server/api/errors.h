@@ -45,7 +45,11 @@ HttpResponse ErrorResponse(ApiError error, std::string_view message);
 // The same, with "details": a JSON array (serialised) of what was wrong.
 HttpResponse ErrorResponse(ApiError error, std::string_view message, std::string_view details_json);
 
-// The response for a library error: ErrorResponse(ApiErrorFor(e), message).
+// Seconds a 503 asks the client to wait (Retry-After).
+inline constexpr int kRetryAfterS = 5;
+
+// The response for a library error: ErrorResponse(ApiErrorFor(e), message),
+// with Retry-After for kUnavailable.
 HttpResponse ErrorResponse(const Error& error);
 
 // The API error for a library error: invalid_argument -> invalid_parameter,

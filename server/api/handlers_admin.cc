@@ -17,13 +17,19 @@ HttpResponse Api::Reload(const RequestContext&) {
 }
 
 std::optional<HttpResponse> Api::ToPrimary(const RequestContext& c) const {
-  if (config_.index_primary.empty()) return std::nullopt;
+  if (config_.index_primary.empty()) {
+    if (config_.index_shards.empty()) return std::nullopt;
+    return ErrorResponse(ApiError::kConflict,
+                         "this server searches remote shards, which it does not write: rebuild them with "
+                         "kb-index build --shards N, or set [index] primary to a server that does");
+  }
   if (!primary_) return ErrorResponse(ApiError::kUnavailable, "this replica cannot pass requests on to its indexer");
   return primary_(c.request);
 }
 
 // On a replica, the indexer rebuilds (once, for every replica) and its job
-// is asked about there.
+// is asked about there. A server over remote shards with no primary
+// refuses (ToPrimary).
 HttpResponse Api::StartReindex(const RequestContext& c) {
   if (auto passed = ToPrimary(c)) return std::move(*passed);
   const std::string full = c.request.Param("full");

@@ -11,10 +11,6 @@ namespace kb::api {
 
 namespace {
 
-// How long a client waits before sending a batch again when the event
-// store is away.
-constexpr int kRetryAfterS = 5;
-
 // The answer when the event store could not store a batch: nothing of it
 // is stored. A full disk is storage_full (507); anything else, unavailable
 // (503) with Retry-After. What went wrong goes to the log, not to the

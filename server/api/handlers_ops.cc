@@ -41,6 +41,10 @@ HttpResponse Api::Ready(const RequestContext& c) {
     body["age_s"] = std::max<std::int64_t>(0, NowMs() - s.built_ms) / 1000;
   }
   body["documents"] = VisibleDocuments(s, c.audience);
+  if (s.shards > 0) {
+    body["shards"] = s.shards;
+    body["shards_down"] = s.shards_down;
+  }
   return Json(body);
 }
 
@@ -49,7 +53,7 @@ HttpResponse Api::MetricsPage(const RequestContext& c) {
   HttpResponse res;
   res.content_type = "text/plain; version=0.0.4";
   res.body = metrics_.Render({VisibleDocuments(s, c.audience), ServedGeneration(s), s.revision, s.built_ms, NowMs(),
-                              !s.degraded.empty()});
+                              !s.degraded.empty(), s.shards, s.shards_down});
   return res;
 }
 

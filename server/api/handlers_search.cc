@@ -147,7 +147,7 @@ std::string ResultsJson(const search::SearchResponse& response, int page, int pe
   }
   const json body = {{"total", response.total_estimate}, {"page", page},         {"per_page", per_page},
                      {"did_you_mean", response.did_you_mean.empty() ? json(nullptr) : json(response.did_you_mean)},
-                     {"results", results}, {"facets", facets}};
+                     {"partial", response.partial}, {"results", results}, {"facets", facets}};
   const std::string text = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return text.substr(1, text.size() - 2);
 }
@@ -167,7 +167,7 @@ Parsed<ResultCache::Value> CachedSearch(ResultCache& cache, Metrics& metrics, se
   if (!result) return std::unexpected(ErrorResponse(result.error()));
   auto value = std::make_shared<const CachedResults>(
       CachedResults{ResultsJson(*result, p.page, p.per_page), result->total_estimate});
-  cache.Put(key, lease->epoch(), value);
+  if (!result->partial) cache.Put(key, lease->epoch(), value);  // the missing shards may answer next time
   return value;
 }
 

@@ -113,6 +113,14 @@ std::string Metrics::Render(const IndexFacts& index) const {
   out += "# HELP kb_index_degraded 1 while the live index cannot be opened or was found damaged (see /readyz).\n";
   out += "# TYPE kb_index_degraded gauge\n";
   out += fmt::format("kb_index_degraded {}\n", index.degraded ? 1 : 0);
+  if (index.shards > 0) {
+    out += "# HELP kb_index_shards Remote shards the index is searched over.\n";
+    out += "# TYPE kb_index_shards gauge\n";
+    out += fmt::format("kb_index_shards {}\n", index.shards);
+    out += "# HELP kb_index_shards_down Remote shards that did not answer when last tried.\n";
+    out += "# TYPE kb_index_shards_down gauge\n";
+    out += fmt::format("kb_index_shards_down {}\n", index.shards_down);
+  }
   return out;
 }
 

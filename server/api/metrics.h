@@ -70,6 +70,8 @@ class Metrics {
     std::int64_t built_ms = 0;  // when the indexer last wrote it; 0: not known
     std::int64_t now_ms = 0;
     bool degraded = false;  // see /readyz
+    int shards = 0;         // remote shards searched
+    int shards_down = 0;    // of them, those that do not answer
   };
   // Renders everything, with `index`.
   std::string Render(const IndexFacts& index) const;

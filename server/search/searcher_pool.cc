@@ -1,5 +1,6 @@
 #include "server/search/searcher_pool.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/core.h>
@@ -38,7 +39,7 @@ SearcherPool::~SearcherPool() {
 Result<SearcherPool::Live> SearcherPool::LookAtLive() const {
   Live live;
   live.paths = options_.index_paths;
-  if (options_.index_paths.size() != 1) return live;  // several databases: nothing to follow
+  if (!FollowsFirst()) return live;  // several local databases: nothing to follow
   const std::string& dir = options_.index_paths[0];
   auto generation = index_dir::LiveGeneration(dir);
   if (!generation && generation.error().code() != ErrorCode::kNotFound) return Fail(generation.error());
@@ -47,7 +48,7 @@ Result<SearcherPool::Live> SearcherPool::LookAtLive() const {
     // same epoch must open what this one serves, whatever the stub names
     // by then.
     live.generation = *generation;
-    live.paths = {(std::filesystem::path(dir) / *generation).string()};
+    live.paths[0] = (std::filesystem::path(dir) / *generation).string();
   }
   auto db = OpenDatabase(live.paths[0]);
   if (!db) {
@@ -79,7 +80,7 @@ void SearcherPool::UpdateDegraded() {
   if (!read_problem_.empty()) reason += (reason.empty() ? "" : "; ") + read_problem_;
   // Anyone may ask /readyz: the reason names generations, not where the
   // index directory is.
-  if (options_.index_paths.size() == 1) {
+  if (FollowsFirst()) {
     const std::string& dir = options_.index_paths[0];
     reason = ReplaceAll(ReplaceAll(std::move(reason), dir + "/", ""), dir, "the index directory");
   }
@@ -173,9 +174,26 @@ void SearcherPool::Release(std::unique_ptr<Searcher> s, std::uint64_t epoch) {
   returned_.notify_one();
 }
 
+bool SearcherPool::FollowsFirst() const {
+  const std::vector<std::string>& paths = options_.index_paths;
+  return !paths.empty() && !IsRemoteShard(paths[0]) &&
+         std::all_of(paths.begin() + 1, paths.end(), [](const std::string& p) { return IsRemoteShard(p); });
+}
+
 IndexStatus SearcherPool::Status() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return status_;
+  IndexStatus status = status_;
+  status.shards = static_cast<int>(std::count_if(options_.index_paths.begin(), options_.index_paths.end(),
+                                                 [](const std::string& p) { return IsRemoteShard(p); }));
+  if (status.shards > 0 && options_.shard_health) {
+    status.shards_down = options_.shard_health->DownCount();
+    if (status.shards_down > 0) {
+      const std::string down = fmt::format("{} of the index's {} shards {} not answer", status.shards_down,
+                                           status.shards, status.shards_down == 1 ? "does" : "do");
+      status.degraded = status.degraded.empty() ? down : status.degraded + "; " + down;
+    }
+  }
+  return status;
 }
 
 void SearcherPool::Watch(std::chrono::milliseconds poll) {

@@ -51,6 +51,10 @@ struct IndexStatus {
   // the served one damaged. "" when all is well. Paths inside the index
   // directory are given from there ("gen-000002"), since anyone may read it.
   std::string degraded;
+  // Remote shards searched, and how many of them do not answer (then also
+  // in `degraded`).
+  int shards = 0;
+  int shards_down = 0;
 };
 
 class SearcherPool {
@@ -74,8 +78,11 @@ class SearcherPool {
   };
 
   // Opens `options.index_paths` (one kbsearch index directory, or several
-  // Xapian databases searched together) and, when `poll` is positive, starts
-  // watching the first for new generations.
+  // Xapian databases searched together, or the lexicon of remote shards and
+  // the shards) and, when `poll` is positive, starts watching the index
+  // directory, or the lexicon, for new generations: a new one opens new
+  // connections to the shards too. A shard that does not answer makes the
+  // status degraded.
   static Result<std::unique_ptr<SearcherPool>> Open(const SearcherOptions& options,
                                                     std::chrono::milliseconds poll = std::chrono::milliseconds(200));
   ~SearcherPool();
@@ -114,6 +121,9 @@ class SearcherPool {
   void Release(std::unique_ptr<Searcher> s, std::uint64_t epoch);
   void Watch(std::chrono::milliseconds poll);
   Result<Live> LookAtLive() const;
+  // Whether the first index path is followed to its live generation: a
+  // single index directory, or the lexicon of remote shards.
+  bool FollowsFirst() const;
   // REQUIRES: mu_ held. Records why the live index could not be opened ("":
   // it can be) and recomputes status_.degraded.
   void SetOpenProblem(std::string problem);

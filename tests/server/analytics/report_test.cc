@@ -83,7 +83,7 @@ TEST_F(ReportTest, BadUsageExitsWithTwo) {
   EXPECT_TRUE(err_.str().starts_with("kb-server report: unknown flag --verbose\n"));
   EXPECT_EQ(Run({"--events", path_, "--attribution-window", "soon"}), 2);
   EXPECT_EQ(err_.str(),
-            "kb-server report: --attribution-window: 'soon' is not a duration: use a positive number with s, m, h or "
+            "kb-server report: --attribution-window: 'soon' is not a duration: use a positive number with ms, s, m, h or "
             "d, such as 24h\n");
 }
 

@@ -367,7 +367,8 @@ TEST(SummaryTimeTest, ParsesDurations) {
   EXPECT_EQ(ParseDuration("30m")->count(), 30 * kMin);
   EXPECT_EQ(ParseDuration("90s")->count(), 90'000);
   EXPECT_EQ(ParseDuration("5")->count(), 5'000);
-  for (const char* bad : {"", "0h", "-1h", "h", "24 h", "1w"}) EXPECT_FALSE(ParseDuration(bad).has_value()) << bad;
+  EXPECT_EQ(ParseDuration("250ms")->count(), 250);
+  for (const char* bad : {"", "0h", "-1h", "h", "24 h", "1w", "0ms", "5mss"}) EXPECT_FALSE(ParseDuration(bad).has_value()) << bad;
 }
 
 TEST(SummaryRequestTest, DefaultsToTheLast30Days) {

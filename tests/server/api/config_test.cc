@@ -86,7 +86,7 @@ TEST(ConfigTest, AnalyticsSettingsAreChecked) {
   auto c = ParseConfig("[events]\nattribution_window = \"a day\"\n", ServerConfig{});
   ASSERT_FALSE(c.has_value());
   EXPECT_EQ(c.error().message(),
-            "'attribution_window': 'a day' is not a duration: use a positive number with s, m, h or d, such as 24h");
+            "'attribution_window': 'a day' is not a duration: use a positive number with ms, s, m, h or d, such as 24h");
   EXPECT_EQ(c.error().where().line, 2);
   c = ParseConfig("[events]\nretention_days = -1\n", ServerConfig{});
   ASSERT_FALSE(c.has_value());
@@ -99,7 +99,7 @@ TEST(ConfigTest, AnalyticsSettingsAreChecked) {
   flags = ConfigFromArgs({"--attribution-window", "never"});
   ASSERT_FALSE(flags.has_value());
   EXPECT_EQ(flags.error().message(),
-            "--attribution-window: 'never' is not a duration: use a positive number with s, m, h or d, such as 24h");
+            "--attribution-window: 'never' is not a duration: use a positive number with ms, s, m, h or d, such as 24h");
 }
 
 TEST(ConfigTest, EventsGoToSqliteOrToOnePostgresqlUrl) {
@@ -140,6 +140,42 @@ TEST(ConfigTest, AReplicaNamesItsIndexerAsAnHttpOrigin) {
   }
 }
 
+TEST(ConfigTest, RemoteShardsAreCheckedWhereTheyAreWritten) {
+  auto c = ParseConfig(
+      "[index]\npath = \"/srv/index\"\nshards = [\"tcp://10.0.0.5:7001\", \"tcp://[fd00::6]:7001\"]\n"
+      "shard_timeout = \"500ms\"\nshard_down = \"partial\"\n",
+      ServerConfig{});
+  ASSERT_TRUE(c.has_value()) << c.error().ToString();
+  EXPECT_EQ(c->index_shards, (std::vector<std::string>{"tcp://10.0.0.5:7001", "tcp://[fd00::6]:7001"}));
+  EXPECT_EQ(c->shard_timeout, std::chrono::milliseconds(500));
+  EXPECT_TRUE(c->shard_partial);
+  const ServerConfig defaults;
+  EXPECT_TRUE(defaults.index_shards.empty());
+  EXPECT_EQ(defaults.shard_timeout, std::chrono::seconds(2));
+  EXPECT_FALSE(defaults.shard_partial);
+  c = ParseConfig("[index]\nshard_down = \"fail\"\n", ServerConfig{.shard_partial = true});
+  ASSERT_TRUE(c.has_value());
+  EXPECT_FALSE(c->shard_partial);
+
+  auto expect = [](const std::string& toml, int line, const std::string& message) {
+    auto r = ParseConfig(toml, ServerConfig{});
+    ASSERT_FALSE(r.has_value()) << toml;
+    EXPECT_EQ(r.error().message(), message) << toml;
+    EXPECT_EQ(r.error().where().line, line) << toml;
+  };
+  expect("[index]\nshards = [\n  \"tcp://a:7001\",\n  \"b:7001\"]\n", 4,
+         "[index] shard 'b:7001' is not a tcp:// address: give tcp://host:port");
+  expect("[index]\nshards = [\"tcp://a:7001\", \"tcp://a\"]\n", 2,
+         "[index] shard 'tcp://a' has no port: give tcp://host:port");
+  expect("[index]\nshards = [\"tcp://a:7001\",\n\"tcp://a:7001\"]\n", 3, "[index] shard 'tcp://a:7001' is listed twice");
+  expect("[index]\nshards = []\n", 2, "[index] shards is empty: remove it to search a local index");
+  expect("[index]\nshards = \"tcp://a:7001\"\n", 2, "'shards' must be an array of strings");
+  expect("[index]\n\nshard_timeout = \"0ms\"\n", 3,
+         "'shard_timeout': '0ms' is not a duration: use a positive number with ms, s, m, h or d, such as 24h");
+  expect("[index]\nshard_down = \"wait\"\n", 2, "[index] shard_down must be \"fail\" or \"partial\", got 'wait'");
+  expect("[index]\nshard_down = true\n", 2, "'shard_down' must be a string");
+}
+
 TEST(ConfigTest, LearningIsOnByDefaultAndItsSettingsAreChecked) {
   const ServerConfig defaults;
   EXPECT_TRUE(defaults.learning_enabled);
@@ -157,7 +193,7 @@ TEST(ConfigTest, LearningIsOnByDefaultAndItsSettingsAreChecked) {
            {"[learning]\nenabled = \"no\"\n", "'enabled' must be true or false"},
            {"[learning]\nmin_clients = 0\n", "[learning] min_clients must be at least 1, got 0"},
            {"[learning]\ninterval = \"0s\"\n",
-            "'interval': '0s' is not a duration: use a positive number with s, m, h or d, such as 24h"},
+            "'interval': '0s' is not a duration: use a positive number with ms, s, m, h or d, such as 24h"},
            {"[learning]\nhalf_life = 90\n", "'half_life' must be a duration such as \"24h\""},
            {"[learning]\nk = 5\n", "unknown key 'k' in [learning]"},
        }) {
@@ -183,11 +219,11 @@ TEST(ConfigTest, ConnectionLimitsHaveDefaultsAndAreChecked) {
       {"max_connections_per_client = 2.5", "'max_connections_per_client' must be a non-negative integer"},
       {"header_timeout = 5", "'header_timeout' must be a duration such as \"24h\""},
       {"header_timeout = \"soon\"",
-       "'header_timeout': 'soon' is not a duration: use a positive number with s, m, h or d, such as 24h"},
+       "'header_timeout': 'soon' is not a duration: use a positive number with ms, s, m, h or d, such as 24h"},
       {"body_timeout = \"0s\"",
-       "'body_timeout': '0s' is not a duration: use a positive number with s, m, h or d, such as 24h"},
+       "'body_timeout': '0s' is not a duration: use a positive number with ms, s, m, h or d, such as 24h"},
       {"keep_alive_timeout = \"5 s\"",
-       "'keep_alive_timeout': '5 s' is not a duration: use a positive number with s, m, h or d, such as 24h"},
+       "'keep_alive_timeout': '5 s' is not a duration: use a positive number with ms, s, m, h or d, such as 24h"},
   };
   for (const auto& [line, message] : bad) {
     auto c = ParseConfig("[server]\nport = 8080\n" + line + "\n", ServerConfig{});

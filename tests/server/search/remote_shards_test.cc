@@ -19,6 +19,10 @@
 #include "indexer/base/temp_dir.h"
 #include "indexer/build/build.h"
 #include "indexer/writer/index_writer.h"
+#include <nlohmann/json.hpp>
+
+#include "server/api/api.h"
+#include "server/api/config.h"
 #include "server/search/searcher.h"
 #include "server/search/shards.h"
 #include "tests/free_port.h"
@@ -247,6 +251,108 @@ TEST_F(RemoteShardsTest, ConnectionsClosedForIdlenessAreOpenedAgain) {
   std::this_thread::sleep_for(500ms);  // every connection closed by its server
   EXPECT_EQ(Describe(remote->Search(kRequest)), expected);
   EXPECT_EQ(remote->ShardsDown(), 0);
+}
+
+// kb-server's API over the shards, as [index] shards configures it.
+class RemoteShardsApiTest : public RemoteShardsTest {
+ protected:
+  std::unique_ptr<api::Api> Create(bool partial) {
+    api::ServerConfig config;
+    config.index_path = tmp_.path() + "/shards";
+    for (std::size_t k = 0; k < kShards; ++k) config.index_shards.push_back(Remote(k));
+    config.shard_timeout = 500ms;
+    config.shard_partial = partial;
+    config.events_path = tmp_.path() + "/events.sqlite";
+    config.access_log = "";
+    config.admin_keys = {"admin-key-1"};
+    config.requests_per_second = 0;
+    auto a = api::Api::Create(config);
+    EXPECT_TRUE(a.has_value()) << a.error().ToString();
+    return a ? std::move(*a) : nullptr;
+  }
+
+  static api::HttpResponse Get(api::Api& a, const std::string& path, std::string query = "") {
+    api::HttpRequest r{.method = "GET", .path = path, .client = "10.1.2.3"};
+    if (!query.empty()) r.params = {{"q", std::move(query)}};
+    return a.Handle(r);
+  }
+
+  static nlohmann::json Body(const api::HttpResponse& r) { return nlohmann::json::parse(r.body); }
+};
+
+TEST_F(RemoteShardsApiTest, SearchesTheShardsAndSaysWhenOneIsDown) {
+  auto one = OpenOne();
+  auto server = Create(/*partial=*/false);
+  ASSERT_TRUE(one && server);
+  auto res = Get(*server, "/api/v1/search", "reset password");
+  ASSERT_EQ(res.status, 200) << res.body;
+  const auto expected = one->Search(SearchRequest{.query = "reset password", .locale = "en"});
+  ASSERT_TRUE(expected.has_value());
+  ASSERT_EQ(Body(res)["results"].size(), expected->hits.size());
+  for (std::size_t i = 0; i < expected->hits.size(); ++i) EXPECT_EQ(Body(res)["results"][i]["id"], expected->hits[i].id);
+  EXPECT_EQ(Body(res)["partial"], false);
+  auto ready = Body(Get(*server, "/readyz"));
+  EXPECT_EQ(ready["status"], "ready");
+  EXPECT_EQ(ready["shards"], 3);
+  EXPECT_EQ(ready["shards_down"], 0);
+  EXPECT_EQ(ready["documents"], one->DocumentCount(Audience::kPublic));
+
+  // The shards are rebuilt with kb-index, not by this server.
+  api::HttpRequest reindex{.method = "POST", .path = "/api/v1/admin/reindex",
+                           .headers = {{"authorization", "Bearer admin-key-1"}}, .client = "10.1.2.3"};
+  auto refused = server->Handle(reindex);
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_EQ(Body(refused)["error"]["message"],
+            "this server searches remote shards, which it does not write: rebuild them with kb-index build --shards N, "
+            "or set [index] primary to a server that does");
+
+  Kill(1);
+  res = Get(*server, "/api/v1/search", "sync error");  // not cached
+  EXPECT_EQ(res.status, 503);
+  EXPECT_EQ(res.Header("Retry-After"), "5");
+  EXPECT_EQ(Body(res)["error"]["code"], "unavailable");
+  EXPECT_EQ(Body(res)["error"]["message"], "1 of the index's 3 shards does not answer; try again in a few seconds");
+  res = Get(*server, "/api/v1/suggest", "pass");
+  EXPECT_EQ(res.status, 503);
+  EXPECT_EQ(res.Header("Retry-After"), "5");
+  ready = Body(Get(*server, "/readyz"));
+  EXPECT_EQ(ready["status"], "degraded");
+  EXPECT_EQ(ready["reason"], "1 of the index's 3 shards does not answer");
+  EXPECT_EQ(ready["shards_down"], 1);
+  const std::string metrics = Get(*server, "/metrics").body;
+  EXPECT_NE(metrics.find("\nkb_index_shards 3\n"), std::string::npos);
+  EXPECT_NE(metrics.find("\nkb_index_shards_down 1\n"), std::string::npos);
+  EXPECT_NE(metrics.find("\nkb_index_degraded 1\n"), std::string::npos);
+}
+
+TEST_F(RemoteShardsApiTest, PartialResultsAreFlaggedAndNotCached) {
+  auto one = OpenOne();
+  auto server = Create(/*partial=*/true);
+  ASSERT_TRUE(one && server);
+  const auto whole = one->Search(SearchRequest{.query = "reset password", .locale = "en"});
+  ASSERT_TRUE(whole.has_value());
+  auto ids = [](const nlohmann::json& body) {
+    std::vector<std::string> out;
+    for (const auto& r : body["results"]) out.push_back(r["id"]);
+    return out;
+  };
+  std::vector<std::string> expected;
+  for (const SearchHit& h : whole->hits) expected.push_back(h.id);
+  Kill(0);
+  auto res = Get(*server, "/api/v1/search", "reset password");
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(Body(res)["partial"], true);
+  EXPECT_LT(Body(res)["total"], whole->total_estimate);
+  EXPECT_NE(ids(Body(res)), expected);
+  Serve(0);
+  // Once shard 0 is tried again (kShardRetry), the same search is whole:
+  // the partial answer was not kept in the cache.
+  std::this_thread::sleep_for(kShardRetry + 200ms);
+  res = Get(*server, "/api/v1/search", "reset password");
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(Body(res)["partial"], false);
+  EXPECT_EQ(ids(Body(res)), expected);
+  EXPECT_EQ(Body(Get(*server, "/readyz"))["shards_down"], 0);
 }
 
 TEST(ShardAddressTest, MalformedAddressesAreNamed) {
