@@ -24,6 +24,7 @@
 #include "server/api/api.h"
 #include "server/api/config.h"
 #include "server/search/searcher.h"
+#include "tests/server/search/shard_comparison.h"
 #include "server/search/shards.h"
 #include "tests/free_port.h"
 #include "tests/server/http/kb_server_process.h"
@@ -34,30 +35,6 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr std::size_t kShards = 3;
-
-std::string Describe(const Result<SearchResponse>& r) {
-  if (!r) return "error: " + r.error().ToString();
-  std::string out = fmt::format("total={} did_you_mean={} partial={}\n", r->total_estimate, r->did_you_mean, r->partial);
-  for (const SearchHit& h : r->hits) out += fmt::format("{}@{} {:.9f} {}\n", h.id, h.locale, h.score, h.snippet);
-  for (const auto& [facet, values] : r->facets) {
-    for (const auto& [value, n] : values) out += fmt::format("{}={}:{} ", facet, value, n);
-  }
-  return out;
-}
-
-std::vector<std::string> Queries(const std::string& tsv) {
-  std::ifstream in(tsv);
-  std::vector<std::string> out;
-  std::string line;
-  std::getline(in, line);
-  while (std::getline(in, line)) {
-    const std::size_t tab = line.find('\t');
-    if (tab == std::string::npos) continue;
-    const std::size_t end = line.find('\t', tab + 1);
-    out.push_back(line.substr(tab + 1, end == std::string::npos ? std::string::npos : end - tab - 1));
-  }
-  return out;
-}
 
 bool Accepts(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

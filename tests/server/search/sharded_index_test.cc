@@ -18,43 +18,11 @@
 #include "indexer/corpus/synonyms.h"
 #include "indexer/writer/index_writer.h"
 #include "server/search/searcher.h"
+#include "tests/server/search/shard_comparison.h"
 #include "tests/test_files.h"
 
 namespace kb::search {
 namespace {
-
-// Everything a search answers, but the time it took.
-std::string Describe(const Result<SearchResponse>& r) {
-  if (!r) return "error: " + r.error().ToString();
-  std::string out = fmt::format("total={} did_you_mean={}\n", r->total_estimate, r->did_you_mean);
-  for (const SearchHit& h : r->hits) out += fmt::format("{}@{} {:.9f} {}\n", h.id, h.locale, h.score, h.snippet);
-  for (const auto& [facet, values] : r->facets) {
-    for (const auto& [value, n] : values) out += fmt::format("{}={}:{} ", facet, value, n);
-  }
-  return out;
-}
-
-std::string Titles(const Result<std::vector<Suggestion>>& r) {
-  if (!r) return "error: " + r.error().ToString();
-  std::string out;
-  for (const Suggestion& s : *r) out += s.id + "@" + s.locale + " " + s.text + "\n";
-  return out;
-}
-
-// The text column of a queries.tsv.
-std::vector<std::string> Queries(const std::string& tsv) {
-  std::ifstream in(tsv);
-  std::vector<std::string> out;
-  std::string line;
-  std::getline(in, line);  // qid, text[, locale]
-  while (std::getline(in, line)) {
-    const std::size_t tab = line.find('\t');
-    if (tab == std::string::npos) continue;
-    const std::size_t end = line.find('\t', tab + 1);
-    out.push_back(line.substr(tab + 1, end == std::string::npos ? std::string::npos : end - tab - 1));
-  }
-  return out;
-}
 
 // Builds `corpus` (with the synonyms of DATA) as one index and as 3 shards, and compares what both
 // answer to every query of DATA/queries.tsv, for customers and for agents.
