@@ -233,4 +233,19 @@ Article StoredArticle(const Xapian::Document& doc, StoredParts parts) {
   return a;
 }
 
+std::string PageOf(const Article& article, const Xapian::Document& doc) {
+  Xapian::Document page;
+  page.add_value(kSlotSummary, doc.get_value(kSlotSummary));
+  page.set_data(Dump(nlohmann::json{{"text", article.body_text}}));
+  return page.serialise();
+}
+
+Xapian::Document PageDocument(const std::string& page) {
+  try {
+    return Xapian::Document::unserialise(page);
+  } catch (const Xapian::Error&) {
+    return {};  // StoredArticle reads it as internal: it reaches no customer
+  }
+}
+
 }  // namespace kb::schema

@@ -48,6 +48,14 @@ std::vector<LearnedPhrasing> StoredLearned(const Xapian::Document& doc);
 // the document holds.
 Article StoredArticle(const Xapian::Document& doc, StoredParts parts);
 
+// What a result page reads of `doc`, the document MakeDocument made of
+// `article`, as one string (a sharded index's page, kMetaPages): its
+// summary and its plain text, which StoredArticle reads back from
+// PageDocument(page), a document without terms; an empty document for a
+// string that is not a page.
+std::string PageOf(const Article& article, const Xapian::Document& doc);
+Xapian::Document PageDocument(const std::string& page);
+
 }  // namespace kb::schema
 
 #endif  // KB_INDEXER_DOCUMENT_H_

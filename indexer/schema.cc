@@ -198,6 +198,39 @@ std::optional<FieldLengths> ParseLengths(std::string_view text) {
   return out;
 }
 
+std::optional<std::string> TermStatsKey(std::string_view term) {
+  // Xapian's keys are at most 252 bytes, metadata ones a few less.
+  constexpr std::size_t kMaxKey = 240;
+  if (kMetaTermStatsPrefix.size() + term.size() > kMaxKey) return std::nullopt;
+  std::string key(kMetaTermStatsPrefix);
+  key.append(term);
+  return key;
+}
+
+std::string PageKey(std::uint32_t docid) { return fmt::format("kb:doc:{}", docid); }
+
+std::string FormatTermStats(const TermStats& stats) { return fmt::format("{} {}", stats.all, stats.visible); }
+
+std::optional<TermStats> ParseTermStats(std::string_view text) {
+  TermStats out;
+  const auto space = text.find(' ');
+  if (space == std::string_view::npos) return std::nullopt;
+  auto number = [](std::string_view digits, std::uint32_t& n) {
+    if (digits.empty() || digits.size() > 10) return false;
+    std::uint64_t v = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return false;
+      v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    if (v > UINT32_MAX) return false;
+    n = static_cast<std::uint32_t>(v);
+    return true;
+  };
+  if (!number(text.substr(0, space), out.all) || !number(text.substr(space + 1), out.visible)) return std::nullopt;
+  if (out.visible > out.all) return std::nullopt;
+  return out;
+}
+
 std::vector<std::pair<std::size_t, std::string>> Hyphenated(std::string_view text,
                                                             const std::vector<text::Token>& tokens) {
   constexpr std::size_t kMaxHyphenated = 4;

@@ -186,6 +186,36 @@ inline constexpr std::string_view kMetaBuiltMs = "kb:built_ms";
 // an array of the entry's analysed words (stemmed, stopwords kept).
 inline constexpr std::string_view kMetaSynonymsPrefix = "kb:synonyms:";
 
+// Database metadata of a sharded index's lexicon: the statistics of every
+// term of the whole index but the article ids (kId): how many articles hold
+// it, and how many public ones, under TermStatsKey(term), and
+// kMetaTermStats = "1" when they are there. Searches read word statistics
+// from the lexicon instead of asking each shard (docs/scaling.md).
+inline constexpr std::string_view kMetaTermStats = "kb:term_stats";
+inline constexpr std::string_view kMetaTermStatsPrefix = "kb:tf:";
+
+// A sharded index's lexicon also holds each article's page: the values and
+// data of its document (PageOf), what a result page shows and its snippet
+// reads, under PageKey(the docid it has in the whole index), and
+// kMetaPages = "1". A page of results is read from the lexicon, which is
+// local, rather than in a round trip per document from the shards.
+inline constexpr std::string_view kMetaPages = "kb:pages";
+
+struct TermStats {
+  std::uint32_t all = 0;
+  std::uint32_t visible = 0;  // in public articles
+  bool operator==(const TermStats&) const = default;
+};
+
+// kMetaTermStatsPrefix + term, or nullopt when that is too long for a
+// Xapian metadata key: such terms are counted in the shards themselves.
+std::optional<std::string> TermStatsKey(std::string_view term);
+// "ALL VISIBLE", and back (nullopt when malformed).
+std::string FormatTermStats(const TermStats& stats);
+std::optional<TermStats> ParseTermStats(std::string_view text);
+
+std::string PageKey(std::uint32_t docid);
+
 // The length of each text field of an article, in words (all questions
 // together, all tags together).
 FieldLengths Lengths(const Article& article);

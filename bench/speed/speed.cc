@@ -11,6 +11,7 @@
 
 #include "bench/peer/fts5.h"
 #include "bench/speed/latency.h"
+#include "bench/speed/shard_overhead.h"
 #include "bench/speed/synthetic.h"
 #include "indexer/base/flags.h"
 #include "indexer/base/temp_dir.h"
@@ -24,9 +25,14 @@ namespace {
 
 constexpr std::string_view kUsage =
     "usage: kb-bench [--articles N] [--queries N]\n"
-    "       kb-bench --emit DIR [--articles N] [--queries N]\n"
+    "       kb-bench --emit DIR [--shards N] [--articles N] [--queries N]\n"
+    "       kb-bench --shard-overhead DIR --servers tcp://HOST:PORT,...\n"
     "  --emit builds the synthetic corpus's index in DIR/index and writes its\n"
-    "  queries to DIR/queries.txt, one per line, for the HTTP benchmark.\n";
+    "  queries to DIR/queries.txt, one per line, for the HTTP benchmark; with\n"
+    "  --shards, also as N shards in DIR/sharded.\n"
+    "  --shard-overhead searches DIR's queries on DIR/index, on the shards of\n"
+    "  DIR/sharded and on the same shards through the xapian-tcpsrv servers\n"
+    "  given, one per shard in shard order (bench/cluster/run).\n";
 
 // Body length of the short FAQ entries whose build throughput is reported
 // beside that of the full articles: one short paragraph.
@@ -41,14 +47,21 @@ Result<std::unique_ptr<peer::Fts5Index>> BuildFts5(const std::string& path, cons
 }
 
 // Writes the index and the queries for bench/http.
-int Emit(const std::string& dir, const std::vector<Article>& corpus, const std::vector<std::string>& queries,
-         std::ostream& out, std::ostream& err) {
+int Emit(const std::string& dir, std::size_t shards, const std::vector<Article>& corpus,
+         const std::vector<std::string>& queries, std::ostream& out, std::ostream& err) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   auto built = BuildIndex(corpus, dir + "/index");
   if (!built) {
     err << "kb-bench: " << built.error().ToString() << "\n";
     return 1;
+  }
+  if (shards > 0) {
+    if (auto r = BuildShardedIndex(corpus, dir + "/sharded", shards); !r) {
+      err << "kb-bench: " << r.error().ToString() << "\n";
+      return 1;
+    }
+    out << fmt::format("wrote {} shards of {} articles and their lexicon to {}/sharded\n", shards, corpus.size(), dir);
   }
   std::ofstream q(dir + "/queries.txt", std::ios::trunc);
   for (const std::string& line : queries) q << line << "\n";
@@ -60,7 +73,6 @@ int Emit(const std::string& dir, const std::vector<Article>& corpus, const std::
                      corpus.size(), built->seconds, queries.size(), dir);
   return 0;
 }
-
 
 struct Visibility {
   double update_ms = 0;   // UpdateIndex of the one changed article
@@ -100,10 +112,15 @@ int RunSpeedBench(const std::vector<std::string>& args, std::ostream& out, std::
     out << kUsage;
     return 0;
   }
-  std::string articles_flag, queries_flag;
-  bool articles_given = false, queries_given = false;
+  std::string articles_flag, queries_flag, shards_flag, overhead_dir, servers_flag;
+  bool articles_given = false, queries_given = false, shards_given = false;
   FlagParser parser;
-  parser.Value("articles", &articles_flag, &articles_given).Value("queries", &queries_flag, &queries_given).Value("emit", &emit_dir);
+  parser.Value("articles", &articles_flag, &articles_given)
+      .Value("queries", &queries_flag, &queries_given)
+      .Value("emit", &emit_dir)
+      .Value("shards", &shards_flag, &shards_given)
+      .Value("shard-overhead", &overhead_dir)
+      .Value("servers", &servers_flag);
   auto usage = [&](const std::string& message) {
     err << "kb-bench: " << message << "\n" << kUsage;
     return 2;
@@ -120,10 +137,31 @@ int RunSpeedBench(const std::vector<std::string>& args, std::ostream& out, std::
     query_count = static_cast<int>(*n);
   }
 
+  if (!overhead_dir.empty()) {
+    std::vector<std::string> servers;
+    for (std::size_t from = 0; from < servers_flag.size();) {
+      std::size_t comma = servers_flag.find(',', from);
+      if (comma == std::string::npos) comma = servers_flag.size();
+      servers.push_back(servers_flag.substr(from, comma - from));
+      from = comma + 1;
+    }
+    if (servers.empty()) return usage("--shard-overhead needs --servers, one tcp://HOST:PORT per shard");
+    return RunShardOverhead(overhead_dir, servers, out, err);
+  }
+  std::size_t shards = 0;
+  if (shards_given) {
+    auto n = ParseCount(shards_flag, static_cast<std::int64_t>(kMaxIndexShards));
+    if (!n || emit_dir.empty()) {
+      return usage(fmt::format("--shards goes with --emit and is a whole number from 1 to {}, got '{}'",
+                               kMaxIndexShards, shards_flag));
+    }
+    shards = static_cast<std::size_t>(*n);
+  }
+
   auto start = Clock::now();
   const std::vector<Article> corpus = MakeSyntheticCorpus(options);
   const std::vector<std::string> queries = MakeSyntheticQueries(corpus, query_count, options.seed + 1);
-  if (!emit_dir.empty()) return Emit(emit_dir, corpus, queries, out, err);
+  if (!emit_dir.empty()) return Emit(emit_dir, shards, corpus, queries, out, err);
   std::size_t words = 0;
   for (const Article& a : corpus) words += static_cast<std::size_t>(std::count(a.body_text.begin(), a.body_text.end(), ' ')) + 1;
   out << fmt::format("corpus: {} synthetic articles, {:.0f} body words on average, {} queries (generated in {:.1f} s)\n",

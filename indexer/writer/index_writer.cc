@@ -153,10 +153,22 @@ void Stamp(Xapian::WritableDatabase& db, const std::string& generation, std::int
 // whole build).
 using SpellingCounts = std::unordered_map<std::string, Xapian::termcount>;
 
+// A sharded index's term statistics, counted as its lexicon is written
+// (schema::kMetaTermStats).
+using TermCounts = std::unordered_map<std::string, schema::TermStats>;
+
+// What the lexicon of a sharded index keeps of the articles it does not
+// hold as documents: each one's page (schema::kMetaPages), under the docid
+// it has in the whole index, and the term statistics.
+struct LexiconWrite {
+  Xapian::docid first_docid = 1;  // of the first article written
+  TermCounts* term_counts = nullptr;
+};
+
 Result<void> WriteArticles(Xapian::WritableDatabase& db, const std::vector<const Article*>& articles,
                            const std::vector<Article>& all, bool fresh, const ProgressFn& progress = {},
                            const PhraseWordsByLanguage* phrase_words = nullptr, SpellingCounts* spelling_counts = nullptr,
-                           bool documents = true) {
+                           LexiconWrite* lexicon = nullptr) {
   std::map<std::string, std::unique_ptr<text::Analyzer>> analyzers;
   try {
     // The first write fixes the average length; later ones reuse it so that
@@ -174,6 +186,7 @@ Result<void> WriteArticles(Xapian::WritableDatabase& db, const std::vector<const
     static const schema::PhraseWords kNone;
     bool spelling = true;
     std::size_t done = 0;
+    Xapian::docid next_docid = lexicon != nullptr ? lexicon->first_docid : 0;  // the lexicon's pages
     for (const Article* a : articles) {
       if (progress && (++done % 256 == 0 || done == articles.size())) progress(done, articles.size());
       auto& analyzer = analyzers[a->locale];
@@ -203,8 +216,18 @@ Result<void> WriteArticles(Xapian::WritableDatabase& db, const std::vector<const
           spelling = false;  // the in-memory backend keeps no spelling data
         }
       }
-      if (!documents) {
-        // the lexicon of a sharded index: its spelling data only
+      if (lexicon != nullptr) {
+        // the lexicon of a sharded index: no document, but its page, and
+        // the statistics of its terms
+        db.set_metadata(schema::PageKey(next_docid++), schema::PageOf(*a, doc));
+        const bool visible = a->audience == ArticleAudience::kPublic;
+        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+          std::string term = *t;
+          if (term.starts_with(schema::kId)) continue;
+          schema::TermStats& counts = (*lexicon->term_counts)[std::move(term)];
+          ++counts.all;
+          if (visible) ++counts.visible;
+        }
       } else if (fresh) {
         db.add_document(doc);
       } else {
@@ -410,6 +433,7 @@ Result<BuildStats> BuildIndexAs(const std::vector<Article>& articles, const std:
       std::clamp<std::size_t>(std::min<std::size_t>(std::thread::hardware_concurrency(), kMaxShards), 1,
                               std::max<std::size_t>(1, ordered.size() / kMinShardArticles));
   std::vector<fs::path> scratch;
+  std::vector<TermCounts> term_counts(shards);  // the lexicon's, per scratch database
   for (std::size_t i = 0; i < shards; ++i) scratch.push_back(dir / fmt::format("{}.build.{}", generation, i));
   auto cleanup = [&] {
     for (const fs::path& p : scratch) fs::remove_all(p, ec);
@@ -438,8 +462,9 @@ Result<BuildStats> BuildIndexAs(const std::vector<Article>& articles, const std:
     try {
       Xapian::WritableDatabase db(scratch[i].string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS, kBlockSizeBytes);
       SpellingCounts spelling;
-      auto written =
-          WriteArticles(db, mine, articles, /*fresh=*/true, progress, &phrase_words, &spelling, !shard.lexicon);
+      LexiconWrite lexicon{.first_docid = static_cast<Xapian::docid>(from + 1), .term_counts = &term_counts[i]};
+      auto written = WriteArticles(db, mine, articles, /*fresh=*/true, progress, &phrase_words, &spelling,
+                                   shard.lexicon ? &lexicon : nullptr);
       if (!written) return written;
       if (shard.n == 1 || shard.lexicon) {  // a shard's spelling data is in the lexicon
         for (const auto& [word, count] : spelling) db.add_spelling(word, count);
@@ -469,6 +494,26 @@ Result<BuildStats> BuildIndexAs(const std::vector<Article>& articles, const std:
     }
   }
   try {
+    if (shard.lexicon) {
+      // The counts of every scratch database, summed, into the first.
+      TermCounts& sum = term_counts[0];
+      for (std::size_t j = 1; j < shards; ++j) {
+        for (const auto& [term, counts] : term_counts[j]) {
+          schema::TermStats& total = sum[term];
+          total.all += counts.all;
+          total.visible += counts.visible;
+        }
+        TermCounts().swap(term_counts[j]);
+      }
+      Xapian::WritableDatabase first(scratch[0].string(), Xapian::DB_OPEN);
+      for (const auto& [term, counts] : sum) {
+        if (auto key = schema::TermStatsKey(term)) first.set_metadata(*key, schema::FormatTermStats(counts));
+      }
+      first.set_metadata(std::string(schema::kMetaTermStats), "1");
+      first.set_metadata(std::string(schema::kMetaPages), "1");
+      first.commit();
+      first.close();
+    }
     Xapian::Database all;
     for (const fs::path& p : scratch) all.add_database(Xapian::Database(p.string()));
     all.compact(gen_path.string(), Xapian::Compactor::FULLER);

@@ -313,12 +313,12 @@ std::string Correction(const Vocabulary& vocabulary, const std::string& term, co
   return vocabulary.SpellingSuggestion(term, max_edits);
 }
 
-Xapian::Query Restrict(const Xapian::Database& db, Xapian::Query query, const std::string& locale,
+Xapian::Query Restrict(const Vocabulary& vocabulary, Xapian::Query query, const std::string& locale,
                        Audience audience, const SearchFilters& f) {
-  const Xapian::doccount all = db.get_doccount();
+  const Xapian::doccount all = vocabulary.DocCount();
   std::vector<Xapian::Query> musts;
   auto must = [&](std::string term) {
-    if (db.get_termfreq(term) != all) musts.emplace_back(std::move(term));
+    if (vocabulary.AllTermFreq(term) != all) musts.emplace_back(std::move(term));
   };
   if (!locale.empty()) must(schema::BooleanTerm(schema::kLocale, text::LanguageOf(locale)));
   if (!f.product.empty()) must(schema::BooleanTerm(schema::kProduct, f.product));
@@ -330,7 +330,7 @@ Xapian::Query Restrict(const Xapian::Database& db, Xapian::Query query, const st
   }
   if (audience == Audience::kPublic) {
     std::string internal = schema::BooleanTerm(schema::kAudience, "internal");
-    if (db.get_termfreq(internal) > 0) query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query(internal));
+    if (vocabulary.AllTermFreq(internal) > 0) query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query(internal));
   }
   return query;
 }

@@ -174,7 +174,7 @@ std::string Correction(const Vocabulary& vocabulary, const std::string& term, co
 // document has are left out: ANDing with a posting list as long as the
 // database costs as much as the search itself. Audience is expressed as
 // "not internal", the short list, rather than "public", the long one.
-Xapian::Query Restrict(const Xapian::Database& db, Xapian::Query query, const std::string& locale,
+Xapian::Query Restrict(const Vocabulary& vocabulary, Xapian::Query query, const std::string& locale,
                        Audience audience, const SearchFilters& f);
 
 }  // namespace kb::search

@@ -15,6 +15,7 @@
 #include "indexer/text/analyzer.h"
 #include "indexer/text/word_list.h"
 #include "indexer/xapian_error.h"
+#include "server/search/documents.h"
 #include "server/search/query_builder.h"
 #include "server/search/ranked_page.h"
 #include "server/search/searcher_xapian.h"
@@ -82,6 +83,10 @@ struct Searcher::Impl {
     }
     db = std::move(all);
   }
+
+  // The lexicon, when the index is sharded and its lexicon holds term
+  // statistics (Vocabulary).
+  const Xapian::Database* TermStats() const { return members.empty() ? nullptr : TermStatsOf(members[0].db, members.size()); }
 
   int Down() const {
     return static_cast<int>(std::count_if(members.begin(), members.end(), [](const Member& m) { return !m.up; }));
@@ -255,7 +260,7 @@ struct Searcher::Impl {
       // commit under us is retried from there.
       for (int attempt = 0;; ++attempt) {
         try {
-          const Vocabulary vocabulary(db, request.audience);
+          const Vocabulary vocabulary(db, request.audience, TermStats());
           const AnalyzedQuery q = BuildQuery(request.query, QueryContext{.analyzer = analyzer,
                                                                          .ranking = options.ranking,
                                                                          .synonyms = SynonymsFor(request.locale),
@@ -263,7 +268,7 @@ struct Searcher::Impl {
                                                                          .vocabulary = vocabulary,
                                                                          .audience = request.audience});
           if (q.query.empty()) return response;
-          response = Run(request, analyzer, q);
+          response = Run(request, analyzer, q, vocabulary);
           response.did_you_mean = q.did_you_mean;
           break;
         } catch (const Xapian::DatabaseModifiedError&) {
@@ -279,10 +284,43 @@ struct Searcher::Impl {
     return response;
   }
 
-  SearchResponse Run(const SearchRequest& request, const text::Analyzer& analyzer, const AnalyzedQuery& q) {
+  // The documents of `page`: from the lexicon's pages when it has them
+  // (schema::kMetaPages) and `pages` (they hold what results show, not what
+  // an explanation reads), else from the remote shards, in parallel.
+  std::vector<Xapian::Document> PageDocuments(const RankedPage& page, bool pages) const {
+    std::vector<Part> parts;
+    std::vector<std::size_t> member_of;  // of each part
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      if (!members[i].up) continue;
+      parts.push_back(Part{.db = members[i].db, .remote = IsRemoteShard(members[i].path)});
+      member_of.push_back(i);
+    }
+    std::vector<Xapian::docid> docids;
+    for (const RankedMatch& r : page.matches) docids.push_back(r.docid);
+    if (pages && TermStats() != nullptr && members[0].db.get_metadata(std::string(schema::kMetaPages)) == "1") {
+      // Members are the lexicon, then the shards in order: the whole
+      // index's docid of document m of shard k is (m - 1) * shards + k + 1.
+      const auto n = static_cast<Xapian::docid>(parts.size());
+      const auto shards = static_cast<Xapian::docid>(members.size() - 1);
+      std::vector<Xapian::Document> out;
+      for (Xapian::docid d : docids) {
+        const std::size_t member = member_of[(d - 1) % n];
+        if (member == 0) break;
+        const Xapian::docid whole = ((d - 1) / n) * shards + static_cast<Xapian::docid>(member - 1) + 1;
+        const std::string stored = members[0].db.get_metadata(schema::PageKey(whole));
+        if (stored.empty()) break;
+        out.push_back(schema::PageDocument(stored));
+      }
+      if (out.size() == docids.size()) return out;
+    }
+    return FetchDocuments(parts, docids);
+  }
+
+  SearchResponse Run(const SearchRequest& request, const text::Analyzer& analyzer, const AnalyzedQuery& q,
+                     const Vocabulary& vocabulary) {
     SearchResponse response;
     Xapian::Enquire enquire(db);
-    enquire.set_query(Restrict(db, q.query, request.locale, request.audience, request.filters));
+    enquire.set_query(Restrict(vocabulary, q.query, request.locale, request.audience, request.filters));
     enquire.set_weighting_scheme(Bm25());
     enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
     Xapian::ValueCountMatchSpy category_spy(schema::kSlotCategory), type_spy(schema::kSlotType),
@@ -310,8 +348,11 @@ struct Searcher::Impl {
       CountMultiValues(tags_spy, response.facets["tags"]);
     }
     const std::unordered_set<std::string> stems(q.marks.begin(), q.marks.end());
-    for (const RankedMatch& r : page.matches) {
-      const Xapian::Document doc = r.it.get_document();
+    const std::vector<Xapian::Document> remote_docs =
+        remote ? PageDocuments(page, /*pages=*/!request.explain) : std::vector<Xapian::Document>{};
+    for (std::size_t i = 0; i < page.matches.size(); ++i) {
+      const RankedMatch& r = page.matches[i];
+      const Xapian::Document doc = remote ? remote_docs[i] : r.it.get_document();
       Article a = schema::StoredArticle(doc, request.snippets || request.explain ? schema::StoredParts::kAll
                                                                                  : schema::StoredParts::kSummary);
       SearchHit hit;
@@ -411,7 +452,8 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& request) {
 Result<std::vector<Suggestion>> Searcher::Suggest(const SuggestRequest& request) {
   return impl_->Remotely([&] {
     return impl_->Noting(
-        SuggestTitles(request, impl_->AnalyzerFor(request.locale), impl_->WordsFor(request.locale), impl_->db));
+        SuggestTitles(request, impl_->AnalyzerFor(request.locale), impl_->WordsFor(request.locale), impl_->db,
+                      impl_->TermStats()));
   });
 }
 

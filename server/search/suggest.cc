@@ -20,11 +20,11 @@ namespace {
 // as one synonym. Expanded here rather than with OP_WILDCARD, which Xapian
 // 1.4 expands in each database of a combined one with that database's
 // statistics: a sharded index would rank the expansions of each shard apart.
-Xapian::Query TitlePrefix(const Xapian::Database& db, const std::string& prefix) {
+Xapian::Query TitlePrefix(const Vocabulary& vocabulary, const std::string& prefix) {
   constexpr std::size_t kMaxExpansion = 100;
   const std::string start = std::string(schema::kStemmed) + std::string(schema::kTitle) + prefix;
   std::vector<std::pair<Xapian::doccount, std::string>> terms;  // frequency, term
-  for (auto t = db.allterms_begin(start); t != db.allterms_end(start); ++t) terms.emplace_back(t.get_termfreq(), *t);
+  for (auto& [term, freq] : vocabulary.TermsWithPrefix(start)) terms.emplace_back(freq, std::move(term));
   if (terms.size() > kMaxExpansion) {
     std::partial_sort(terms.begin(), terms.begin() + kMaxExpansion, terms.end(),
                       [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
@@ -38,14 +38,15 @@ Xapian::Query TitlePrefix(const Xapian::Database& db, const std::string& prefix)
 }  // namespace
 
 Result<std::vector<Suggestion>> SuggestTitles(const SuggestRequest& request, const text::Analyzer& analyzer,
-                                              const text::WordList* words, Xapian::Database& db) {
+                                              const text::WordList* words, Xapian::Database& db,
+                                              const Xapian::Database* term_stats) {
   std::vector<Suggestion> out;
   if (request.limit < 1 || request.limit > 50) {
     return Fail(Error::InvalidArgument(fmt::format("limit must be between 1 and 50, got {}", request.limit)));
   }
   const std::vector<text::Token> tokens = analyzer.Tokenize(request.query);
   if (tokens.empty()) return out;
-  const Vocabulary vocabulary(db, request.audience);
+  const Vocabulary vocabulary(db, request.audience, term_stats);
   const std::string title_term = std::string(schema::kStemmed) + std::string(schema::kTitle);
   // The last word is a prefix: of the word as typed, and of its stem
   // ("configure" is indexed as "configur").
@@ -54,8 +55,8 @@ Result<std::vector<Suggestion>> SuggestTitles(const SuggestRequest& request, con
     if (schema::WordPrefixes(word).back().size() == word.size()) {
       return Xapian::Query(std::string(schema::kTitlePrefix) + word);  // short: indexed as such
     }
-    if (word.starts_with(stem)) return TitlePrefix(db, stem);
-    return Xapian::Query(Xapian::Query::OP_OR, TitlePrefix(db, word), TitlePrefix(db, stem));
+    if (word.starts_with(stem)) return TitlePrefix(vocabulary, stem);
+    return Xapian::Query(Xapian::Query::OP_OR, TitlePrefix(vocabulary, word), TitlePrefix(vocabulary, stem));
   };
   // The words before it are whole. One that no article has is read as the
   // word it most likely misspells, as in search ("pasword re").
@@ -84,7 +85,7 @@ Result<std::vector<Suggestion>> SuggestTitles(const SuggestRequest& request, con
   };
   auto run = [&](const Xapian::Query& query) {
     Xapian::Enquire enquire(db);
-    enquire.set_query(Restrict(db, query, request.locale, request.audience, {}));
+    enquire.set_query(Restrict(vocabulary, query, request.locale, request.audience, {}));
     enquire.set_weighting_scheme(Bm25());
     const RankedPage page = RankPage(enquire, 0, static_cast<Xapian::doccount>(request.limit));
     out.clear();

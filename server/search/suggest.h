@@ -18,9 +18,11 @@ namespace kb::search {
 // analysed by `analyzer`; a finished word that no title has is read as its
 // correction unless `words` (the language's word list, or nullptr) has
 // it. `db` is reopened once if a writer commits under the lookup.
+// `term_stats`: db's lexicon with term statistics, or null (Vocabulary).
 // kInvalidArgument for a limit outside 1..50.
 Result<std::vector<Suggestion>> SuggestTitles(const SuggestRequest& request, const text::Analyzer& analyzer,
-                                              const text::WordList* words, Xapian::Database& db);
+                                              const text::WordList* words, Xapian::Database& db,
+                                              const Xapian::Database* term_stats = nullptr);
 
 }  // namespace kb::search
 

@@ -35,12 +35,48 @@ std::string SpellingOf(const Xapian::Database& db, const std::string& word, unsi
 
 }  // namespace
 
-Vocabulary::Vocabulary(const Xapian::Database& db, Audience audience)
-    : db_(db), audience_(audience), internal_term_(schema::BooleanTerm(schema::kAudience, "internal")) {
-  has_internal_ = audience_ == Audience::kPublic && db_.get_termfreq(internal_term_) > 0;
+const Xapian::Database* TermStatsOf(const Xapian::Database& first, std::size_t databases) {
+  if (databases < 2) return nullptr;
+  return first.get_metadata(std::string(schema::kMetaTermStats)) == "1" ? &first : nullptr;
+}
+
+Vocabulary::Vocabulary(const Xapian::Database& db, Audience audience, const Xapian::Database* lexicon)
+    : db_(db), lexicon_(lexicon), audience_(audience), internal_term_(schema::BooleanTerm(schema::kAudience, "internal")) {
+  has_internal_ = audience_ == Audience::kPublic && AllTermFreq(internal_term_) > 0;
+}
+
+std::optional<schema::TermStats> Vocabulary::Stats(const std::string& term) const {
+  if (lexicon_ == nullptr) return std::nullopt;
+  const std::optional<std::string> key = schema::TermStatsKey(term);
+  if (!key) return std::nullopt;
+  const std::string value = lexicon_->get_metadata(*key);
+  if (value.empty()) return schema::TermStats{};
+  return schema::ParseTermStats(value);  // malformed: ask the shards
+}
+
+Xapian::doccount Vocabulary::AllTermFreq(const std::string& term) const {
+  if (const auto stats = Stats(term)) return stats->all;
+  return db_.get_termfreq(term);
+}
+
+std::vector<std::pair<std::string, Xapian::doccount>> Vocabulary::TermsWithPrefix(const std::string& prefix) const {
+  std::vector<std::pair<std::string, Xapian::doccount>> out;
+  if (const auto key = schema::TermStatsKey(prefix); lexicon_ != nullptr && key) {
+    const std::size_t skip = schema::kMetaTermStatsPrefix.size();
+    for (auto k = lexicon_->metadata_keys_begin(*key); k != lexicon_->metadata_keys_end(*key); ++k) {
+      const std::string name = *k;
+      if (const auto stats = schema::ParseTermStats(lexicon_->get_metadata(name))) {
+        out.emplace_back(name.substr(skip), stats->all);
+      }
+    }
+    return out;
+  }
+  for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t) out.emplace_back(*t, t.get_termfreq());
+  return out;
 }
 
 Xapian::doccount Vocabulary::TermFreq(const std::string& term) const {
+  if (const auto stats = Stats(term)) return audience_ == Audience::kPublic ? stats->visible : stats->all;
   const Xapian::doccount all = db_.get_termfreq(term);
   if (!has_internal_ || all == 0) return all;
   // Documents with `term` that are also internal: walk the shorter list and
@@ -59,6 +95,7 @@ Xapian::doccount Vocabulary::TermFreq(const std::string& term) const {
 }
 
 bool Vocabulary::Knows(const std::string& term) const {
+  if (const auto stats = Stats(term)) return (audience_ == Audience::kPublic ? stats->visible : stats->all) > 0;
   if (!has_internal_) return db_.get_termfreq(term) > 0;
   // The first public document that has it is enough. Most unknown terms
   // have no postings at all: then the internal list is not opened.
@@ -76,7 +113,15 @@ bool Vocabulary::Knows(const std::string& term) const {
 
 bool Vocabulary::HasPrefix(const std::string& prefix) const {
   auto it = prefixes_.find(prefix);
-  if (it == prefixes_.end()) it = prefixes_.emplace(prefix, db_.allterms_begin(prefix) != db_.allterms_end(prefix)).first;
+  if (it == prefixes_.end()) {
+    bool any = false;
+    if (const auto key = schema::TermStatsKey(prefix); lexicon_ != nullptr && key) {
+      any = lexicon_->metadata_keys_begin(*key) != lexicon_->metadata_keys_end(*key);
+    } else {
+      any = db_.allterms_begin(prefix) != db_.allterms_end(prefix);
+    }
+    it = prefixes_.emplace(prefix, any).first;
+  }
   return it->second;
 }
 

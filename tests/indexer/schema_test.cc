@@ -231,6 +231,43 @@ TEST(SchemaTest, StoredArticleRoundTrips) {
   EXPECT_EQ(all.steps, a.steps);
 }
 
+// A sharded index's page: what a result reads, summary and plain text, and
+// nothing else; anything that is not a page reads as an internal article
+// without an id.
+TEST(SchemaTest, APageHoldsTheSummaryAndTheTextOnly) {
+  const Article a = Sample();
+  const Xapian::Document doc = MakeDocument(a, text::Analyzer("en"), FieldLengths{});
+  const Xapian::Document page = PageDocument(PageOf(a, doc));
+  EXPECT_EQ(page.termlist_count(), 0u);
+  const Article read = StoredArticle(page, StoredParts::kAll);
+  EXPECT_EQ(read.id, a.id);
+  EXPECT_EQ(read.title, a.title);
+  EXPECT_EQ(read.category, a.category);
+  EXPECT_EQ(read.audience, a.audience);
+  EXPECT_EQ(read.body_text, a.body_text);
+  EXPECT_TRUE(read.body_markdown.empty());
+  EXPECT_TRUE(read.questions.empty());
+  for (const std::string bad : {"", "not a page", "\x05\xff\xff"}) {
+    const Article none = StoredArticle(PageDocument(bad), StoredParts::kAll);
+    EXPECT_EQ(none.id, "") << bad;
+    EXPECT_EQ(none.audience, ArticleAudience::kInternal) << bad;
+  }
+  EXPECT_EQ(PageKey(42), "kb:doc:42");
+}
+
+TEST(SchemaTest, TermStatisticsRoundTripAndRefuseMalformedText) {
+  EXPECT_EQ(TermStatsKey("Zrefund"), std::optional<std::string>("kb:tf:Zrefund"));
+  EXPECT_EQ(TermStatsKey(std::string(234, 'a'))->size(), 240u);
+  EXPECT_EQ(TermStatsKey(std::string(235, 'a')), std::nullopt);  // too long for a key: read from the shards
+  const TermStats stats{.all = 4294967295u, .visible = 7};
+  EXPECT_EQ(FormatTermStats(stats), "4294967295 7");
+  EXPECT_EQ(ParseTermStats("4294967295 7"), stats);
+  EXPECT_EQ(ParseTermStats("0 0"), TermStats{});
+  for (const std::string bad : {"", "3", "3 ", " 3", "3 4", "4294967296 1", "-1 0", "1 x", "1  1", "1 1 1", "12345678901 1"}) {
+    EXPECT_EQ(ParseTermStats(bad), std::nullopt) << bad;
+  }
+}
+
 // The readers refuse invalid UTF-8; if any reached the writer, it would be
 // stored replaced, not thrown (nlohmann's dump() throws on it).
 TEST(SchemaTest, InvalidUtf8IsStoredReplacedNotThrown) {

@@ -16,7 +16,15 @@ namespace kb::search {
 inline std::string Describe(const Result<SearchResponse>& r) {
   if (!r) return "error: " + r.error().ToString();
   std::string out = fmt::format("total={} did_you_mean={} partial={}\n", r->total_estimate, r->did_you_mean, r->partial);
-  for (const SearchHit& h : r->hits) out += fmt::format("{}@{} {:.9f} {}\n", h.id, h.locale, h.score, h.snippet);
+  for (const SearchHit& h : r->hits) {
+    out += fmt::format("{}@{} {:.9f} {} | {} {} {} {} {}\n", h.id, h.locale, h.score, h.snippet, h.title, h.category,
+                       ArticleTypeName(h.type), h.updated, AudienceName(h.audience));
+    for (const TermExplanation& e : h.explanation) {
+      out += fmt::format("  {} {:.9f}", e.term, e.weight);
+      for (const std::string& f : e.fields) out += " " + f;
+      out += "\n";
+    }
+  }
   for (const auto& [facet, values] : r->facets) {
     for (const auto& [value, n] : values) out += fmt::format("{}={}:{} ", facet, value, n);
   }

@@ -16,8 +16,11 @@
 #include "indexer/build/build.h"
 #include "indexer/corpus/corpus_reader.h"
 #include "indexer/corpus/synonyms.h"
+#include "indexer/document.h"
+#include "indexer/schema.h"
 #include "indexer/writer/index_writer.h"
 #include "server/search/searcher.h"
+#include "server/search/vocabulary.h"
 #include "tests/server/search/shard_comparison.h"
 #include "tests/test_files.h"
 
@@ -91,6 +94,74 @@ TEST(ShardedIndexTest, ShardsAreRoundRobinOfTheWholeIndex) {
   for (const BuildStats& s : *shards) articles += s.articles;
   EXPECT_EQ(articles, static_cast<int>(corpus->articles.size()));
   EXPECT_EQ((*shards)[0].articles - (*shards)[2].articles, corpus->articles.size() % 3 == 0 ? 0 : 1);
+}
+
+// The lexicon holds what searches read of every article without asking the
+// shards: the statistics of every term, for everyone and for customers,
+// and each article's page under its docid in the whole index. A Vocabulary
+// reading them answers as one over the single index does.
+TEST(ShardedIndexTest, TheLexiconHoldsTheWholeIndexsTermStatisticsAndPages) {
+  const std::string data = std::string(KB_SOURCE_DIR) + "/bench/data/driftbox-en";
+  auto corpus = ReadCorpus(data + "/corpus");
+  ASSERT_TRUE(corpus.has_value()) << corpus.error().ToString();
+  TempDir tmp("shards");
+  ASSERT_TRUE(BuildIndex(corpus->articles, tmp.path() + "/one"));
+  ASSERT_TRUE(BuildShardedIndex(corpus->articles, tmp.path() + "/shards", 3));
+  const Xapian::Database one(tmp.path() + "/one");
+  const Xapian::Database lexicon(LexiconPath(tmp.path() + "/shards"));
+  Xapian::Database together;
+  for (const std::string& path : ShardedIndexPaths(tmp.path() + "/shards", 3)) together.add_database(Xapian::Database(path));
+  ASSERT_EQ(lexicon.get_doccount(), 0u);
+  EXPECT_EQ(lexicon.get_metadata(std::string(schema::kMetaTermStats)), "1");
+  EXPECT_EQ(lexicon.get_metadata(std::string(schema::kMetaPages)), "1");
+  ASSERT_EQ(TermStatsOf(together, 4), &together);
+  EXPECT_EQ(TermStatsOf(one, 1), nullptr);
+
+  const Vocabulary customers(one, Audience::kPublic), agents(one, Audience::kAgent);
+  const Vocabulary customers_of_shards(together, Audience::kPublic, &lexicon);
+  const Vocabulary agents_of_shards(together, Audience::kAgent, &lexicon);
+  const std::string internal = schema::BooleanTerm(schema::kAudience, "internal");
+  ASSERT_GT(one.get_termfreq(internal), 0u);
+  int terms = 0, hidden = 0;
+  for (auto t = one.allterms_begin(); t != one.allterms_end(); ++t) {
+    const std::string term = *t;
+    if (term.starts_with(schema::kId)) continue;
+    ++terms;
+    const auto stats = schema::ParseTermStats(lexicon.get_metadata(*schema::TermStatsKey(term)));
+    ASSERT_TRUE(stats.has_value()) << term;
+    EXPECT_EQ(stats->all, t.get_termfreq()) << term;
+    EXPECT_EQ(stats->visible, customers.TermFreq(term)) << term;
+    if (stats->visible == 0) ++hidden;
+    EXPECT_EQ(customers_of_shards.TermFreq(term), customers.TermFreq(term)) << term;
+    EXPECT_EQ(customers_of_shards.Knows(term), customers.Knows(term)) << term;
+    EXPECT_EQ(agents_of_shards.TermFreq(term), agents.TermFreq(term)) << term;
+    EXPECT_EQ(customers_of_shards.AllTermFreq(term), t.get_termfreq()) << term;
+  }
+  EXPECT_GT(terms, 1000);
+  EXPECT_GT(hidden, 0);  // words of internal articles only: known to agents alone
+  for (const std::string word : {"Zzzunknown", "Sunknown"}) {
+    EXPECT_EQ(customers_of_shards.TermFreq(word), 0u);
+    EXPECT_FALSE(agents_of_shards.Knows(word));
+  }
+  ASSERT_FALSE(customers.TermsWithPrefix("XEpa").empty());
+  for (const std::string prefix : {"ZSre", "XEpa", "XL", "XG", "Zq"}) {
+    EXPECT_EQ(customers_of_shards.TermsWithPrefix(prefix), customers.TermsWithPrefix(prefix)) << prefix;
+    EXPECT_EQ(customers_of_shards.HasPrefix(prefix), customers.HasPrefix(prefix)) << prefix;
+  }
+  // Pages, by the whole index's docid.
+  for (Xapian::docid d = 1; d <= one.get_lastdocid(); ++d) {
+    const Article a = schema::StoredArticle(one.get_document(d), schema::StoredParts::kAll);
+    const Article page = schema::StoredArticle(schema::PageDocument(lexicon.get_metadata(schema::PageKey(d))),
+                                               schema::StoredParts::kAll);
+    EXPECT_EQ(page.id, a.id);
+    EXPECT_EQ(page.title, a.title);
+    EXPECT_EQ(page.locale, a.locale);
+    EXPECT_EQ(page.category, a.category);
+    EXPECT_EQ(page.audience, a.audience);
+    EXPECT_EQ(page.updated, a.updated);
+    EXPECT_EQ(page.body_text, a.body_text);
+  }
+  EXPECT_EQ(lexicon.get_metadata(schema::PageKey(one.get_lastdocid() + 1)), "");
 }
 
 TEST(ShardedIndexTest, ShardCountsAreChecked) {
