@@ -68,8 +68,10 @@ Result<BuildStats> BuildIndex(const std::vector<Article>& articles, const std::s
 // directory given a new generation (xapian-tcpsrv serves one each), and
 // DIR/lexicon. Shard k holds every N-th article of the whole index's
 // document order, normalised with the whole corpus's field lengths, with
-// the whole synonym table. The lexicon holds no article: the spelling data
-// of them all, and the same synonyms and metadata. Searched together, the
+// the whole synonym table. The lexicon holds no article as a document: the
+// spelling data of them all, every term's statistics and every article's
+// page (schema::kMetaTermStats, kMetaPages), and the same synonyms and
+// metadata. Searched together, the
 // lexicon first (ShardedIndexPaths, as SearcherOptions::index_paths), they
 // keep the whole index's document order and statistics, so its rankings. Learned phrasings
 // are as given (options.keep_learned does not apply). kInvalidArgument
