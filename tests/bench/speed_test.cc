@@ -1,0 +1,65 @@
+// kb-bench's command line: what it refuses, and what --emit --shards writes
+// for --shard-overhead.
+#include "bench/speed/speed.h"
+
+#include <filesystem>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "indexer/base/temp_dir.h"
+
+namespace kb::bench {
+namespace {
+
+struct Outcome {
+  int code;
+  std::string out, err;
+};
+
+Outcome Bench(const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  const int code = RunSpeedBench(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+TEST(SpeedBenchTest, MalformedFlagsAreNamed) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--articles", "0"}, "kb-bench: --articles must be a whole number from 1, got '0'"},
+      {{"--shards", "2"}, "kb-bench: --shards goes with --emit and is a whole number from 1 to 64, got '2'"},
+      {{"--emit", "/tmp/x", "--shards", "65"},
+       "kb-bench: --shards goes with --emit and is a whole number from 1 to 64, got '65'"},
+      {{"--shard-overhead", "/tmp/x"}, "kb-bench: --shard-overhead needs --servers, one tcp://HOST:PORT per shard"},
+      {{"--bogus"}, "kb-bench: unknown flag --bogus"},
+  };
+  for (const auto& [args, message] : cases) {
+    const Outcome r = Bench(args);
+    EXPECT_EQ(r.code, 2) << message;
+    EXPECT_EQ(FirstLine(r.err), message);
+  }
+}
+
+TEST(SpeedBenchTest, EmitWritesShardsThatShardOverheadChecks) {
+  TempDir tmp("speed");
+  const std::string dir = tmp.path() + "/emitted";
+  const Outcome emitted = Bench({"--emit", dir, "--shards", "2", "--articles", "40", "--queries", "5"});
+  ASSERT_EQ(emitted.code, 0) << emitted.err;
+  EXPECT_EQ(FirstLine(emitted.out), "wrote 2 shards of 40 articles and their lexicon to " + dir + "/sharded");
+  for (const std::string part : {"index", "sharded/lexicon", "sharded/shard-0", "sharded/shard-1", "queries.txt"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir + "/" + part)) << part;
+  }
+  // Three servers for two shards: the third has no shard to serve.
+  const Outcome three = Bench({"--shard-overhead", dir, "--servers", "tcp://127.0.0.1:1,tcp://127.0.0.1:2,tcp://127.0.0.1:3"});
+  EXPECT_EQ(three.code, 1);
+  EXPECT_EQ(three.err, "kb-bench: " + dir + "/sharded has no shard 2 for server tcp://127.0.0.1:3 (write it with kb-bench --emit " +
+                           dir + " --shards 3)\n");
+  const Outcome none = Bench({"--shard-overhead", tmp.path(), "--servers", "tcp://127.0.0.1:1"});
+  EXPECT_EQ(none.code, 1);
+  EXPECT_EQ(none.err, "kb-bench: no queries in " + tmp.path() +
+                          "/queries.txt (write them with kb-bench --emit DIR --shards N)\n");
+}
+
+}  // namespace
+}  // namespace kb::bench
