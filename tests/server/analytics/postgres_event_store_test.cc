@@ -17,7 +17,7 @@
 #include "indexer/base/temp_dir.h"
 #include "server/analytics/event_store.h"
 #include "server/analytics/summary.h"
-#include "tests/postgres.h"
+#include "bench/peer/postgres_cluster.h"
 #include "tests/server/analytics/event_samples.h"
 
 namespace kb::analytics {

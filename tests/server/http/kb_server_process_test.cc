@@ -23,8 +23,8 @@
 #include "indexer/build/build.h"
 #include "indexer/index_dir.h"
 #include "indexer/writer/index_writer.h"
-#include "tests/free_port.h"
-#include "tests/postgres.h"
+#include "bench/peer/free_port.h"
+#include "bench/peer/postgres_cluster.h"
 #include "tests/server/http/kb_server_process.h"
 #include "tests/test_files.h"
 

@@ -26,7 +26,7 @@
 #include "server/search/searcher.h"
 #include "tests/server/search/shard_comparison.h"
 #include "server/search/shards.h"
-#include "tests/free_port.h"
+#include "bench/peer/free_port.h"
 #include "tests/server/http/kb_server_process.h"
 
 namespace kb::search {

@@ -4,8 +4,8 @@
 // root the cluster belongs to the `postgres` user and its commands run
 // through runuser. Where PostgreSQL is not installed, Start says why and
 // the test skips with that reason.
-#ifndef KB_TESTS_POSTGRES_H_
-#define KB_TESTS_POSTGRES_H_
+#ifndef KB_BENCH_PEER_POSTGRES_CLUSTER_H_
+#define KB_BENCH_PEER_POSTGRES_CLUSTER_H_
 
 #include <pwd.h>
 #include <unistd.h>
@@ -18,7 +18,7 @@
 #include <fmt/core.h>
 
 #include "indexer/base/temp_dir.h"
-#include "tests/free_port.h"
+#include "bench/peer/free_port.h"
 
 namespace kb::testing {
 
@@ -148,4 +148,4 @@ class Postgres {
 
 }  // namespace kb::testing
 
-#endif  // KB_TESTS_POSTGRES_H_
+#endif  // KB_BENCH_PEER_POSTGRES_CLUSTER_H_

@@ -1,6 +1,6 @@
 // A loopback TCP port nobody listens on now, for a server a test starts.
-#ifndef KB_TESTS_FREE_PORT_H_
-#define KB_TESTS_FREE_PORT_H_
+#ifndef KB_BENCH_PEER_FREE_PORT_H_
+#define KB_BENCH_PEER_FREE_PORT_H_
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -26,4 +26,4 @@ inline int FreePort() {
 
 }  // namespace kb::testing
 
-#endif  // KB_TESTS_FREE_PORT_H_
+#endif  // KB_BENCH_PEER_FREE_PORT_H_
