@@ -1,4 +1,5 @@
-// A loopback TCP port nobody listens on now, for a server a test starts.
+// A loopback TCP port nobody listens on now, for a server a test or a
+// benchmark starts.
 #ifndef KB_BENCH_PEER_FREE_PORT_H_
 #define KB_BENCH_PEER_FREE_PORT_H_
 

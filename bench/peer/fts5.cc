@@ -12,23 +12,14 @@ Error SqlError(sqlite3* db, std::string_view what) {
   return Error::Internal(fmt::format("sqlite {}: {}", what, sqlite3_errmsg(db)));
 }
 
-bool IsWordByte(unsigned char c) {
-  return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 }  // namespace
 
 std::string Fts5OrQuery(std::string_view text) {
   std::string out;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && !IsWordByte(static_cast<unsigned char>(text[i]))) ++i;
-    std::size_t start = i;
-    while (i < text.size() && IsWordByte(static_cast<unsigned char>(text[i]))) ++i;
-    if (i == start) break;
+  for (std::string_view word : QueryWords(text)) {
     if (!out.empty()) out += " OR ";
     out += '"';
-    out.append(text.substr(start, i - start));  // no '"' inside a word
+    out.append(word);  // no '"' inside a word
     out += '"';
   }
   return out;

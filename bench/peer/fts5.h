@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "indexer/base/error.h"
+#include "bench/peer/peer.h"
 #include "indexer/article.h"
 
 struct sqlite3;
@@ -16,11 +17,7 @@ struct sqlite3_stmt;
 
 namespace kb::peer {
 
-struct Fts5Hit {
-  std::string id;
-  std::string title;
-  double score = 0;  // -bm25(): higher is better
-};
+using Fts5Hit = PeerHit;  // score: -bm25()
 
 // Not safe for concurrent use.
 class Fts5Index {

@@ -1,4 +1,4 @@
-// A real PostgreSQL 15 for one test: a cluster made with initdb in a
+// A real PostgreSQL 15 for one test or benchmark: a cluster made with initdb in a
 // temporary directory and served on a free loopback port, stopped and
 // removed with the object. PostgreSQL refuses to run as root, so under
 // root the cluster belongs to the `postgres` user and its commands run

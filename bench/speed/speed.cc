@@ -11,6 +11,7 @@
 
 #include "bench/peer/fts5.h"
 #include "bench/speed/latency.h"
+#include "bench/speed/peers.h"
 #include "bench/speed/shard_overhead.h"
 #include "bench/speed/synthetic.h"
 #include "indexer/base/flags.h"
@@ -25,6 +26,9 @@ namespace {
 
 constexpr std::string_view kUsage =
     "usage: kb-bench [--articles N] [--queries N]\n"
+    "  kbsearch against SQLite FTS5, plain Xapian, Lucene++ and PostgreSQL's\n"
+    "  full-text search (on a PostgreSQL 15 cluster it starts), on the same\n"
+    "  synthetic articles and queries.\n"
     "       kb-bench --emit DIR [--shards N] [--articles N] [--queries N]\n"
     "       kb-bench --shard-overhead DIR --servers tcp://HOST:PORT,...\n"
     "  --emit builds the synthetic corpus's index in DIR/index and writes its\n"
@@ -207,6 +211,11 @@ int RunSpeedBench(const std::vector<std::string>& args, std::ostream& out, std::
   const Latency kb = Measure(queries, kb_query(false));
   const Latency kb_snippets = Measure(queries, kb_query(true));
   const Latency fts5 = Measure(queries, [&](const std::string& q) { (void)(*fts)->Search(q, 10); });
+  auto peers = MeasurePeers({PeerName::kXapian, PeerName::kLucene, PeerName::kPostgres}, corpus, queries, tmp.path());
+  if (!peers) {
+    err << "kb-bench: " << peers.error().ToString() << "\n";
+    return 1;
+  }
   // Type-ahead: the first one to three letters of a query's last word, after
   // its other words, as typed.
   std::vector<std::string> partials;
@@ -255,6 +264,16 @@ int RunSpeedBench(const std::vector<std::string>& args, std::ostream& out, std::
   row("kb", kb_rate, kb_bytes, kb);
   row("kb +snippets", kb_rate, kb_bytes, kb_snippets);
   row("fts5", fts_rate, fts_bytes, fts5);
+  std::string peers_line = "peers p50_us";
+  for (const PeerFigures& p : *peers) {
+    if (p.not_run.empty()) {
+      row(p.name, p.articles_per_s, p.bytes, p.latency);
+      peers_line += fmt::format(" {}={:.0f}", p.peer == PeerName::kLucene ? "lucene" : p.name, p.latency.p50_us);
+    } else {
+      out << fmt::format("{:<18} not run: {}\n", p.name, p.not_run);
+      peers_line += fmt::format(" {}=NA", p.peer == PeerName::kLucene ? "lucene" : p.name);
+    }
+  }
   out << fmt::format("{:<18} {:>12} {:>10} {:>9.1f} {:>9.1f} {:>9.1f}\n", "kb suggest", "", "", suggest.p50_us,
                      suggest.p99_us, suggest.mean_us);
   out << fmt::format("short FAQ entries (title and {} body words, no questions): articles/s kb={:.0f} fts5={:.0f}\n",
@@ -263,6 +282,11 @@ int RunSpeedBench(const std::vector<std::string>& args, std::ostream& out, std::
   out << fmt::format("incremental: 1 of {} articles changed; update {:.0f} ms, searchable after {:.0f} ms "
                      "(the server polls every 200 ms)\n",
                      corpus.size(), visible->update_ms, visible->visible_ms);
+  out << fmt::format("queries answered (at least one hit, of {}):", queries.size());
+  for (const PeerFigures& p : *peers) {
+    if (p.not_run.empty()) out << fmt::format(" {}={}", p.name, p.answered);
+  }
+  out << "\n" << peers_line << "\n";
   out << fmt::format("p50_us kb={:.0f} fts5={:.0f} p99_us kb={:.0f} fts5={:.0f} index_per_s kb={:.0f} fts5={:.0f}\n",
                      kb.p50_us, fts5.p50_us, kb.p99_us, fts5.p99_us, kb_rate, fts_rate);
   return 0;
