@@ -1,5 +1,7 @@
 #include "indexer/document.h"
 
+#include <optional>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -204,6 +206,27 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
   return doc;
 }
 
+namespace {
+
+// The "text" of a document's data without decoding the rest: its value is
+// the last member (nlohmann writes members in key order, and "text" sorts
+// after "body", "questions" and "steps"), so the data ends with
+// `"text":"…"}`. A '"' that follows ',' or '{' cannot be inside a string
+// (there it would follow a backslash), so the last `,"text":"` or
+// `{"text":"` is the member's key. Nullopt when the data is not so.
+std::optional<std::string> StoredText(std::string_view data) {
+  constexpr std::string_view kKey = "\"text\":";
+  const std::size_t key = data.rfind(kKey);
+  if (key == std::string_view::npos || key == 0 || (data[key - 1] != ',' && data[key - 1] != '{')) return std::nullopt;
+  if (data.size() < key + kKey.size() + 3 || data.back() != '}') return std::nullopt;
+  const std::string_view value = data.substr(key + kKey.size(), data.size() - 1 - key - kKey.size());
+  const nlohmann::json text = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
+  if (!text.is_string()) return std::nullopt;
+  return text.get<std::string>();
+}
+
+}  // namespace
+
 Article StoredArticle(const Xapian::Document& doc, StoredParts parts) {
   Article a;
   // Anything unreadable is internal: it must not reach a customer.
@@ -222,13 +245,21 @@ Article StoredArticle(const Xapian::Document& doc, StoredParts parts) {
     a.updated = str("updated");
   }
   if (parts == StoredParts::kSummary) return a;
-  const nlohmann::json content = nlohmann::json::parse(doc.get_data(), nullptr, /*allow_exceptions=*/false);
+  const std::string data = doc.get_data();
+  if (parts == StoredParts::kText) {
+    if (auto text = StoredText(data)) {
+      a.body_text = std::move(*text);
+      return a;
+    }
+  }
+  const nlohmann::json content = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
   if (content.is_object()) {
     a.questions = Strings(content, "questions");
     a.body_markdown = String(content, "body");
     a.body_text = String(content, "text");
     a.steps = Strings(content, "steps");
   }
+  if (parts == StoredParts::kText) return a;
   a.learned = StoredLearned(doc);
   return a;
 }

@@ -96,11 +96,9 @@ constexpr WordClass ClassOf(char c) {
   }
 }
 
-// The words of ASCII text by UAX #29: letters and digits run together
-// (WB5, WB8-10), joined by '_' (WB13a/b); a '.' or '\'' between two letters
-// (WB6/7) and a '.', '\'', ',' or ';' between two digits (WB11/12) does not
-// break. A lone '_' is not a word; ICU counts a run of them as one.
-void TokenizeAscii(std::string_view text, std::size_t offset, std::vector<Token>& tokens) {
+// Calls fn(begin, end) for each word's bytes, before normalisation.
+template <typename Fn>
+void ForEachAsciiWord(std::string_view text, Fn&& fn) {
   const std::size_t n = text.size();
   auto cls = [&](std::size_t i) { return i < n ? ClassOf(text[i]) : WordClass::kOther; };
   auto alnum = [](WordClass c) { return c == WordClass::kLetter || c == WordClass::kNumeric; };
@@ -138,10 +136,20 @@ void TokenizeAscii(std::string_view text, std::size_t offset, std::vector<Token>
     const std::size_t end = i + 1;
     i = end;
     if (!word && end - begin < 2) continue;
-    std::string term = NormalizeWord(text.substr(begin, end - begin));
-    if (term.empty() || term.size() > kMaxTermBytes) continue;
-    tokens.push_back(Token{std::move(term), offset + begin, offset + end});
+    fn(begin, end);
   }
+}
+
+// The words of ASCII text by UAX #29: letters and digits run together
+// (WB5, WB8-10), joined by '_' (WB13a/b); a '.' or '\'' between two letters
+// (WB6/7) and a '.', '\'', ',' or ';' between two digits (WB11/12) does not
+// break. A lone '_' is not a word; ICU counts a run of them as one.
+void TokenizeAscii(std::string_view text, std::size_t offset, std::vector<Token>& tokens) {
+  ForEachAsciiWord(text, [&](std::size_t begin, std::size_t end) {
+    std::string term = NormalizeWord(text.substr(begin, end - begin));
+    if (term.empty() || term.size() > kMaxTermBytes) return;
+    tokens.push_back(Token{std::move(term), offset + begin, offset + end});
+  });
 }
 
 void TokenizeIcu(std::string_view text, std::size_t offset, std::vector<Token>& tokens);
@@ -195,6 +203,19 @@ std::vector<Token> Tokenize(std::string_view text) {
   flush_icu();
   if (n > ascii_from) TokenizeAscii(text.substr(ascii_from), ascii_from, tokens);
   return tokens;
+}
+
+bool AsciiWordSpans(std::string_view text, std::vector<WordSpan>* spans) {
+  if (!IsAscii(text)) return false;
+  spans->clear();
+  ForEachAsciiWord(text, [&](std::size_t begin, std::size_t end) {
+    // The length NormalizeWord would give: apostrophes go.
+    const auto bytes = (end - begin) - static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(begin),
+                                                                            text.begin() + static_cast<std::ptrdiff_t>(end), '\''));
+    if (bytes == 0 || bytes > kMaxTermBytes) return;
+    spans->push_back(WordSpan{begin, end});
+  });
+  return true;
 }
 
 std::vector<Token> TokenizeWithIcu(std::string_view text) {

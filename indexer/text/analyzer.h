@@ -38,6 +38,14 @@ inline constexpr std::size_t kMaxTermBytes = 64;
 // typed in English, is ASCII).
 std::vector<Token> Tokenize(std::string_view text);
 
+// Where Tokenize finds the words of `text`, when `text` is all ASCII: the
+// same words, not normalised (NormalizeWord of a span's bytes is its
+// Token::term). False, and `spans` untouched, for other text.
+struct WordSpan {
+  std::size_t begin, end;
+};
+bool AsciiWordSpans(std::string_view text, std::vector<WordSpan>* spans);
+
 // Tokenize, always through ICU's break iterator: what the ASCII path must
 // agree with (tests compare them).
 std::vector<Token> TokenizeWithIcu(std::string_view text);

@@ -353,8 +353,9 @@ struct Searcher::Impl {
     for (std::size_t i = 0; i < page.matches.size(); ++i) {
       const RankedMatch& r = page.matches[i];
       const Xapian::Document doc = remote ? remote_docs[i] : r.it.get_document();
-      Article a = schema::StoredArticle(doc, request.snippets || request.explain ? schema::StoredParts::kAll
-                                                                                 : schema::StoredParts::kSummary);
+      Article a = schema::StoredArticle(doc, request.explain    ? schema::StoredParts::kAll
+                                             : request.snippets ? schema::StoredParts::kText
+                                                                : schema::StoredParts::kSummary);
       SearchHit hit;
       hit.score = r.score;
       if (request.snippets) hit.snippet = MakeSnippet(a.body_text.empty() ? a.title : a.body_text, stems, analyzer);

@@ -1,5 +1,7 @@
 #include "server/search/snippet.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -37,31 +39,66 @@ std::string_view CutUtf8(std::string_view text, std::size_t max) {
 std::string MakeSnippet(std::string_view text, const std::unordered_set<std::string>& stems,
                         const text::Analyzer& analyzer, const SnippetOptions& options) {
   text = CutUtf8(text, options.max_scan_bytes);
-  const std::vector<text::Token> tokens = analyzer.Tokenize(text);
+  // Where the words are, and which query stem each matches (-1: none).
+  // ASCII text, most of a help center, is not normalised word by word:
+  // only the words that may match are.
+  std::vector<text::WordSpan> tokens;
+  std::vector<std::string> terms;  // of each token, when not ASCII
+  const bool ascii = text::AsciiWordSpans(text, &tokens);
+  if (!ascii) {
+    for (text::Token& t : analyzer.Tokenize(text)) {
+      tokens.push_back({t.begin, t.end});
+      terms.push_back(std::move(t.term));
+    }
+  }
   if (tokens.empty()) return HtmlEscape(CutUtf8(text, 200));
 
-  // match[i] = index of the query stem token i matches, or -1.
   std::unordered_map<std::string, int> stem_index;
   for (const std::string& s : stems) stem_index.emplace(s, static_cast<int>(stem_index.size()));
   // Snowball stemmers rewrite endings, not beginnings: a word whose first
   // letters start no query stem cannot match, and is not stemmed at all.
   constexpr std::size_t kPrefixBytes = 3;
-  std::unordered_set<std::string_view> prefixes;
-  for (const std::string& s : stems) prefixes.insert(std::string_view(s).substr(0, kPrefixBytes));
-  auto may_match = [&](const std::string& term) {
-    return prefixes.contains(std::string_view(term).substr(0, kPrefixBytes)) ||
-           (term.size() < kPrefixBytes && stem_index.contains(term));
+  // A query has a few stems: their prefixes are compared as numbers.
+  auto packed = [](std::string_view prefix) {
+    std::uint32_t v = static_cast<std::uint32_t>(prefix.size());
+    for (char c : prefix) v = (v << 8) | static_cast<unsigned char>(c);
+    return v;
+  };
+  std::vector<std::uint32_t> prefixes;
+  for (const std::string& s : stems) prefixes.push_back(packed(std::string_view(s).substr(0, kPrefixBytes)));
+  auto has_prefix = [&](std::string_view prefix) {
+    return std::find(prefixes.begin(), prefixes.end(), packed(prefix)) != prefixes.end();
+  };
+  auto may_match = [&](std::string_view term) {
+    return has_prefix(term.substr(0, kPrefixBytes)) ||
+           (term.size() < kPrefixBytes && stem_index.contains(std::string(term)));
   };
   std::unordered_map<std::string, int> cache;
   std::vector<int> match(tokens.size(), -1);
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    if (!may_match(tokens[i].term)) continue;
-    auto [it, fresh] = cache.try_emplace(tokens[i].term, -1);
+  auto stem_match = [&](const std::string& term) {
+    auto [it, fresh] = cache.try_emplace(term, -1);
     if (fresh) {
-      auto found = stem_index.find(analyzer.Stem(tokens[i].term));
+      auto found = stem_index.find(analyzer.Stem(term));
       if (found != stem_index.end()) it->second = found->second;
     }
-    match[i] = it->second;
+    return it->second;
+  };
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (!ascii) {
+      if (may_match(terms[i])) match[i] = stem_match(terms[i]);
+      continue;
+    }
+    // The first letters of the normalised word (lower case, apostrophes
+    // left out), without normalising all of it.
+    char head[kPrefixBytes];
+    std::size_t n = 0;
+    for (std::size_t b = tokens[i].begin; b < tokens[i].end && n < kPrefixBytes; ++b) {
+      const char c = text[b];
+      if (c != '\'') head[n++] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    if (n == kPrefixBytes && !has_prefix(std::string_view(head, n))) continue;
+    const std::string term = text::NormalizeWord(text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin));
+    if (may_match(term)) match[i] = stem_match(term);
   }
 
   // Slide a window over the tokens: most distinct stems, then most matches.

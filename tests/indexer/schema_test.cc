@@ -255,6 +255,33 @@ TEST(SchemaTest, APageHoldsTheSummaryAndTheTextOnly) {
   EXPECT_EQ(PageKey(42), "kb:doc:42");
 }
 
+// kText reads the body's text without decoding the rest of the data: the
+// same text as kAll, whatever the other fields hold.
+TEST(SchemaTest, TheTextAloneIsReadAsAllOfTheArticleReadsIt) {
+  for (const std::string body : {"plain", "say \"text\":\"no\"", ",\"text\":\"x\"}", "back\\slash\\", "tab\t\u00e9 日本",
+                                 "", "}"}) {
+    Article a = Sample();
+    a.body_text = body;
+    a.body_markdown = "**" + body + "** ,\"text\":\"fake\"}";
+    a.questions = {body, "\"text\":"};
+    a.steps = {",\"text\":\"", body};
+    const Xapian::Document doc = MakeDocument(a, text::Analyzer("en"), FieldLengths{});
+    const Article text = StoredArticle(doc, StoredParts::kText);
+    EXPECT_EQ(text.body_text, body);
+    EXPECT_EQ(text.body_text, StoredArticle(doc, StoredParts::kAll).body_text);
+    EXPECT_EQ(text.id, a.id);
+    EXPECT_TRUE(text.body_markdown.empty());
+    EXPECT_TRUE(text.questions.empty());
+  }
+  // Data that is not what MakeDocument writes is decoded whole.
+  for (const std::string data : {"{\"text\":\"a\",\"z\":1}", "[\"text\":\"a\"]", "\"text\":\"a\"}", "{}", "", "{\"text\":7}"}) {
+    Xapian::Document doc;
+    doc.set_data(data);
+    const std::string all = StoredArticle(doc, StoredParts::kAll).body_text;
+    EXPECT_EQ(StoredArticle(doc, StoredParts::kText).body_text, all) << data;
+  }
+}
+
 TEST(SchemaTest, TermStatisticsRoundTripAndRefuseMalformedText) {
   EXPECT_EQ(TermStatsKey("Zrefund"), std::optional<std::string>("kb:tf:Zrefund"));
   EXPECT_EQ(TermStatsKey(std::string(234, 'a'))->size(), 240u);

@@ -85,6 +85,49 @@ TEST(TokenizeTest, AsciiPathAgreesWithIcuOnTheBundledArticles) {
   EXPECT_GT(files, 170);
 }
 
+// The spans snippets read of ASCII text are Tokenize's words, each one's
+// bytes normalising to its term: on random ASCII and on the bundled
+// articles. Text that is not all ASCII has none.
+TEST(TokenizeTest, AsciiWordSpansAreTokenizesWords) {
+  auto expect_same = [](const std::string& text) {
+    std::vector<WordSpan> spans;
+    ASSERT_TRUE(AsciiWordSpans(text, &spans)) << text;
+    const std::vector<Token> tokens = Tokenize(text);
+    ASSERT_EQ(spans.size(), tokens.size()) << text;
+    for (std::size_t i = 0; i < spans.size(); ++i) {
+      EXPECT_EQ(spans[i].begin, tokens[i].begin) << text;
+      EXPECT_EQ(spans[i].end, tokens[i].end) << text;
+      EXPECT_EQ(NormalizeWord(std::string_view(text).substr(spans[i].begin, spans[i].end - spans[i].begin)),
+                tokens[i].term)
+          << text;
+    }
+  };
+  const std::string symbols = "aZ09_.',;:@-' \n\t\"&";
+  std::mt19937 rng(11);
+  for (int n = 0; n < 20000; ++n) {
+    std::string text;
+    const int length = 1 + static_cast<int>(rng() % 40);
+    for (int i = 0; i < length; ++i) text += symbols[rng() % symbols.size()];
+    expect_same(text);
+  }
+  // Too long to be a term, with and without its apostrophes.
+  expect_same(std::string(70, 'a') + " ok " + std::string(64, 'b') + " " + std::string(64, 'c') + std::string(3, '\'') +
+              "d " + std::string(63, 'e') + "'s");
+  int files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(KB_SOURCE_DIR) + "/corpus/en")) {
+    if (!entry.is_regular_file()) continue;
+    const std::string text = ReadFile(entry.path().string()).value_or("");
+    std::vector<WordSpan> spans;
+    if (!AsciiWordSpans(text, &spans)) continue;
+    ++files;
+    expect_same(text);
+  }
+  EXPECT_GT(files, 20);
+  std::vector<WordSpan> untouched = {{1, 2}};
+  EXPECT_FALSE(AsciiWordSpans("Größe", &untouched));
+  EXPECT_EQ(untouched.size(), 1u);
+}
+
 TEST(TokenizeTest, FoldsCaseAndDiacritics) {
   EXPECT_EQ(Terms("CAFÉ café cafe"), (std::vector<std::string>{"cafe", "cafe", "cafe"}));
   EXPECT_EQ(Terms("Zurücksetzen Größe"), (std::vector<std::string>{"zurucksetzen", "grosse"}));
