@@ -11,6 +11,8 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "indexer/base/utf8.h"
+
 namespace kb::schema {
 
 namespace {
@@ -208,6 +210,71 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
 
 namespace {
 
+// The four hex digits at `p`, or -1.
+int Hex4(std::string_view p) {
+  int v = 0;
+  for (char c : p.substr(0, 4)) {
+    v <<= 4;
+    if (c >= '0' && c <= '9') v |= c - '0';
+    else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
+    else return -1;
+  }
+  return p.size() >= 4 ? v : -1;
+}
+
+// `literal`, one whole JSON string with its quotes, decoded; nullopt when it
+// is anything else. Runs without escapes are copied at once: this is the
+// cost of reading a snippet's text.
+std::optional<std::string> JsonString(std::string_view literal) {
+  if (literal.size() < 2 || literal.front() != '"' || literal.back() != '"') return std::nullopt;
+  const std::string_view body = literal.substr(1, literal.size() - 2);
+  std::string out;
+  out.reserve(body.size());
+  std::size_t i = 0;
+  while (i < body.size()) {
+    const std::size_t special = body.find_first_of("\"\\", i);
+    const std::size_t run_end = special == std::string_view::npos ? body.size() : special;
+    for (std::size_t j = i; j < run_end; ++j) {
+      if (static_cast<unsigned char>(body[j]) < 0x20) return std::nullopt;  // raw control character
+    }
+    out.append(body.substr(i, run_end - i));
+    if (special == std::string_view::npos) break;
+    if (body[special] == '"' || special + 1 >= body.size()) return std::nullopt;  // a quote inside: not one string
+    const char e = body[special + 1];
+    i = special + 2;
+    switch (e) {
+      case '"': out += '"'; break;
+      case '\\': out += '\\'; break;
+      case '/': out += '/'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'u': {
+        int cp = Hex4(body.substr(i));
+        if (cp < 0) return std::nullopt;
+        i += 4;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          // A high surrogate must be followed by an escaped low one.
+          if (body.substr(i, 2) != "\\u") return std::nullopt;
+          const int low = Hex4(body.substr(i + 2));
+          if (low < 0xDC00 || low > 0xDFFF) return std::nullopt;
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+          i += 6;
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+          return std::nullopt;
+        }
+        AppendUtf8(out, static_cast<char32_t>(cp));
+        break;
+      }
+      default: return std::nullopt;
+    }
+  }
+  return out;
+}
+
 // The "text" of a document's data without decoding the rest: its value is
 // the last member (nlohmann writes members in key order, and "text" sorts
 // after "body", "questions" and "steps"), so the data ends with
@@ -219,10 +286,7 @@ std::optional<std::string> StoredText(std::string_view data) {
   const std::size_t key = data.rfind(kKey);
   if (key == std::string_view::npos || key == 0 || (data[key - 1] != ',' && data[key - 1] != '{')) return std::nullopt;
   if (data.size() < key + kKey.size() + 3 || data.back() != '}') return std::nullopt;
-  const std::string_view value = data.substr(key + kKey.size(), data.size() - 1 - key - kKey.size());
-  const nlohmann::json text = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
-  if (!text.is_string()) return std::nullopt;
-  return text.get<std::string>();
+  return JsonString(data.substr(key + kKey.size(), data.size() - 1 - key - kKey.size()));
 }
 
 }  // namespace

@@ -39,9 +39,17 @@ Result<std::unique_ptr<XapianPlain>> XapianPlain::Build(const std::string& path,
       }
       db.commit();
     }
-    return std::unique_ptr<XapianPlain>(new XapianPlain(std::make_unique<Impl>(path)));
   } catch (const Xapian::Error& e) {
     return Fail(Error::Internal(fmt::format("xapian: cannot build {}: {}", path, e.get_description())));
+  }
+  return Open(path);
+}
+
+Result<std::unique_ptr<XapianPlain>> XapianPlain::Open(const std::string& path) {
+  try {
+    return std::unique_ptr<XapianPlain>(new XapianPlain(std::make_unique<Impl>(path)));
+  } catch (const Xapian::Error& e) {
+    return Fail(Error::Internal(fmt::format("xapian: cannot open {}: {}", path, e.get_description())));
   }
 }
 

@@ -22,6 +22,8 @@ class XapianPlain {
   // Indexes the title and plain-text body of `articles` into a new glass
   // database at `path`, in one commit.
   static Result<std::unique_ptr<XapianPlain>> Build(const std::string& path, const std::vector<Article>& articles);
+  // Opens what Build wrote at `path`.
+  static Result<std::unique_ptr<XapianPlain>> Open(const std::string& path);
   ~XapianPlain();
   XapianPlain(const XapianPlain&) = delete;
   XapianPlain& operator=(const XapianPlain&) = delete;

@@ -12,6 +12,7 @@
 #include "bench/peer/fts5.h"
 #include "bench/speed/latency.h"
 #include "bench/speed/peers.h"
+#include "bench/speed/scale.h"
 #include "bench/speed/shard_overhead.h"
 #include "bench/speed/synthetic.h"
 #include "indexer/base/flags.h"
@@ -30,13 +31,17 @@ constexpr std::string_view kUsage =
     "  full-text search (on a PostgreSQL 15 cluster it starts), on the same\n"
     "  synthetic articles and queries.\n"
     "       kb-bench --emit DIR [--shards N] [--articles N] [--queries N]\n"
+    "       kb-bench --scale [--sizes N,N,...] [--queries N]\n"
     "       kb-bench --shard-overhead DIR --servers tcp://HOST:PORT,...\n"
     "  --emit builds the synthetic corpus's index in DIR/index and writes its\n"
     "  queries to DIR/queries.txt, one per line, for the HTTP benchmark; with\n"
     "  --shards, also as N shards in DIR/sharded.\n"
     "  --shard-overhead searches DIR's queries on DIR/index, on the shards of\n"
     "  DIR/sharded and on the same shards through the xapian-tcpsrv servers\n"
-    "  given, one per shard in shard order (bench/cluster/run).\n";
+    "  given, one per shard in shard order (bench/cluster/run).\n"
+    "  --scale measures kbsearch, with and without snippets, and plain Xapian at\n"
+    "  each size (default 10000,100000,1000000 articles): latency, build rate,\n"
+    "  index size and a searcher's resident memory (kb-bench --probe SYSTEM DIR).\n";
 
 // Body length of the short FAQ entries whose build throughput is reported
 // beside that of the full articles: one short paragraph.
@@ -116,15 +121,20 @@ int RunSpeedBench(const std::vector<std::string>& args, std::ostream& out, std::
     out << kUsage;
     return 0;
   }
-  std::string articles_flag, queries_flag, shards_flag, overhead_dir, servers_flag;
-  bool articles_given = false, queries_given = false, shards_given = false;
+  std::string articles_flag, queries_flag, shards_flag, overhead_dir, servers_flag, sizes_flag, probe;
+  bool articles_given = false, queries_given = false, shards_given = false, scale = false, sizes_given = false;
+  std::vector<std::string> positional;
   FlagParser parser;
   parser.Value("articles", &articles_flag, &articles_given)
       .Value("queries", &queries_flag, &queries_given)
       .Value("emit", &emit_dir)
       .Value("shards", &shards_flag, &shards_given)
       .Value("shard-overhead", &overhead_dir)
-      .Value("servers", &servers_flag);
+      .Value("servers", &servers_flag)
+      .Switch("scale", &scale)
+      .Value("sizes", &sizes_flag, &sizes_given)
+      .Value("probe", &probe)
+      .Positional(&positional);
   auto usage = [&](const std::string& message) {
     err << "kb-bench: " << message << "\n" << kUsage;
     return 2;
@@ -141,6 +151,28 @@ int RunSpeedBench(const std::vector<std::string>& args, std::ostream& out, std::
     query_count = static_cast<int>(*n);
   }
 
+  if (!probe.empty()) {
+    if (positional.size() != 1) return usage("--probe takes one directory, as --scale writes it");
+    return RunProbe(probe, positional[0], out, err);
+  }
+  if (!positional.empty()) return usage(fmt::format("unexpected argument '{}'", positional[0]));
+  if (scale || sizes_given) {
+    std::vector<int> sizes = {10000, 100000, 1000000};
+    if (sizes_given) {
+      sizes.clear();
+      for (std::size_t from = 0; from <= sizes_flag.size();) {
+        std::size_t comma = sizes_flag.find(',', from);
+        if (comma == std::string::npos) comma = sizes_flag.size();
+        auto n = ParseCount(std::string_view(sizes_flag).substr(from, comma - from));
+        if (!n) return usage(fmt::format("--sizes must be whole numbers from 1, comma-separated, got '{}'", sizes_flag));
+        sizes.push_back(static_cast<int>(*n));
+        from = comma + 1;
+      }
+    }
+    std::error_code ec;
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+    return RunScale(sizes, query_count, self, out, err);
+  }
   if (!overhead_dir.empty()) {
     std::vector<std::string> servers;
     for (std::size_t from = 0; from < servers_flag.size();) {

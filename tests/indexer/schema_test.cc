@@ -3,8 +3,10 @@
 #include "indexer/base/utf8.h"
 
 #include <algorithm>
+#include <random>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace kb::schema {
 namespace {
@@ -274,11 +276,25 @@ TEST(SchemaTest, TheTextAloneIsReadAsAllOfTheArticleReadsIt) {
     EXPECT_TRUE(text.questions.empty());
   }
   // Data that is not what MakeDocument writes is decoded whole.
-  for (const std::string data : {"{\"text\":\"a\",\"z\":1}", "[\"text\":\"a\"]", "\"text\":\"a\"}", "{}", "", "{\"text\":7}"}) {
+  for (const std::string data :
+       {"{\"text\":\"a\",\"z\":1}", "[\"text\":\"a\"]", "\"text\":\"a\"}", "{}", "", "{\"text\":7}",
+        "{\"text\":\"\\n\\t\\\"\\\\\\/\\b\\f\\r\\u00e9\\u65e5\"}", "{\"text\":\"\\ud83d\\ude00 ok\"}",
+        "{\"text\":\"\\ud83d alone\"}", "{\"text\":\"\\ude00\"}", "{\"text\":\"\\u12\"}", "{\"text\":\"a\\x\"}",
+        "{\"text\":\"raw\ttab\"}", "{\"text\":\"a\"b\"}", "{\"text\":\"end\\\"}", "{\"body\":\"x\",\"text\":\"y\"}"}) {
     Xapian::Document doc;
     doc.set_data(data);
     const std::string all = StoredArticle(doc, StoredParts::kAll).body_text;
     EXPECT_EQ(StoredArticle(doc, StoredParts::kText).body_text, all) << data;
+  }
+  // Whatever text nlohmann writes, it is read back.
+  std::mt19937 rng(5);
+  const std::vector<std::string> pieces = {"a", "\"", "\\", "/", "\n", "\t", "\x01", "\x1f", "é", "日本", "😀", ",\"text\":\"", "}"};
+  for (int n = 0; n < 2000; ++n) {
+    std::string text;
+    for (int i = static_cast<int>(rng() % 12); i > 0; --i) text += pieces[rng() % pieces.size()];
+    Xapian::Document doc;
+    doc.set_data(nlohmann::json{{"body", text}, {"text", text}}.dump());
+    EXPECT_EQ(StoredArticle(doc, StoredParts::kText).body_text, text);
   }
 }
 
