@@ -3,7 +3,8 @@
 -- traffic does: a few questions are asked again and again. With
 -- $KB_SESSIONS set and not empty (letters and digits), every request also
 -- carries a session id made from it, three searches to a session, so that
--- the server logs each search as an analytics event.
+-- the server logs each search as an analytics event. $KB_SEED, when set,
+-- changes the stream (a warm-up then does not replay the measured run).
 local queries = {}
 for line in io.lines(os.getenv("KB_QUERIES")) do
   if line ~= "" then queries[#queries + 1] = line end
@@ -31,8 +32,10 @@ local sessions = os.getenv("KB_SESSIONS")
 if sessions == "" then sessions = nil end
 local sent = 0
 
+local stream = tonumber(os.getenv("KB_SEED") or "0") or 0
+
 function init(args)
-  math.randomseed(1000 + (seed or 0))
+  math.randomseed(1000 + 7919 * stream + (seed or 0))
 end
 
 function request()

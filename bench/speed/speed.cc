@@ -80,6 +80,27 @@ int Emit(const std::string& dir, std::size_t shards, const std::vector<Article>&
   }
   out << fmt::format("wrote {}/index ({} articles, {:.1f} s) and {} queries to {}/queries.txt\n", dir,
                      corpus.size(), built->seconds, queries.size(), dir);
+  // What one search costs in-process, for the HTTP benchmark's ceiling:
+  // with snippets, and as the API runs it (snippets and facets); the first
+  // 1,000 queries, warm.
+  auto searcher = search::Searcher::Open(search::SearcherOptions{.index_paths = {dir + "/index"}});
+  if (!searcher) {
+    err << "kb-bench: " << searcher.error().ToString() << "\n";
+    return 1;
+  }
+  for (const bool facets : {false, true}) {
+    const std::vector<std::string> sample(queries.begin(),
+                                          queries.begin() + std::min<std::ptrdiff_t>(1000, std::ssize(queries)));
+    const Latency cost = Measure(sample, [&](const std::string& q) {
+      search::SearchRequest request;
+      request.query = q;
+      request.locale = "en";
+      request.facets = facets;
+      (void)(*searcher)->Search(request);
+    });
+    out << fmt::format("in-process, one thread, warm, with snippets{}: mean_us={:.1f} p50_us={:.1f}\n",
+                       facets ? " and facets" : "", cost.mean_us, cost.p50_us);
+  }
   return 0;
 }
 
