@@ -8,6 +8,7 @@
 
 #include "bench/peer/xapian_plain.h"
 #include "bench/speed/latency.h"
+#include "bench/speed/request.h"
 #include "bench/speed/synthetic.h"
 #include "indexer/base/temp_dir.h"
 #include "indexer/writer/index_writer.h"
@@ -16,15 +17,6 @@
 namespace kb::bench {
 
 namespace {
-
-search::SearchRequest Request(const std::string& q, bool snippets) {
-  search::SearchRequest request;
-  request.query = q;
-  request.locale = "en";
-  request.limit = 10;
-  request.snippets = snippets;
-  return request;
-}
 
 // VmRSS of this process, in KiB.
 long RssKib() {
@@ -69,7 +61,7 @@ int RunProbe(const std::string& system, const std::string& dir, std::ostream& ou
       return 1;
     }
     for (int round = 0; round < 2; ++round) {
-      for (const std::string& q : queries) (void)(*searcher)->Search(Request(q, true));
+      for (const std::string& q : queries) (void)(*searcher)->Search(BenchRequest(q, true));
     }
   } else if (system == "xapian") {
     auto index = peer::XapianPlain::Open(dir + "/xapian");
@@ -135,7 +127,7 @@ int RunScale(const std::vector<int>& sizes, int query_count, const std::string& 
         return 1;
       }
       for (int s = 0; s < 2; ++s) {
-        rows[s].latency = Measure(queries, [&](const std::string& q) { (void)(*searcher)->Search(Request(q, s == 1)); });
+        rows[s].latency = Measure(queries, [&](const std::string& q) { (void)(*searcher)->Search(BenchRequest(q, s == 1)); });
       }
       auto xapian = peer::XapianPlain::Open(tmp.path() + "/xapian");
       if (!xapian) {

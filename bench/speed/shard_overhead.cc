@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include "bench/speed/latency.h"
+#include "bench/speed/request.h"
 #include "indexer/writer/index_writer.h"
 #include "server/search/searcher.h"
 
@@ -19,17 +20,8 @@ struct Setup {
   std::vector<std::string> paths;
 };
 
-search::SearchRequest Request(const std::string& q, bool snippets) {
-  search::SearchRequest request;
-  request.query = q;
-  request.locale = "en";
-  request.limit = 10;
-  request.snippets = snippets;
-  return request;
-}
-
 Result<std::vector<std::string>> TopIds(search::Searcher& searcher, const std::string& q) {
-  auto r = searcher.Search(Request(q, false));
+  auto r = searcher.Search(BenchRequest(q, false));
   if (!r) return Fail(r.error());
   std::vector<std::string> ids;
   for (const search::SearchHit& hit : r->hits) ids.push_back(hit.id);
@@ -98,7 +90,7 @@ int RunShardOverhead(const std::string& dir, const std::vector<std::string>& ser
   std::vector<Latency> plain, with_snippets;
   for (std::size_t i = 0; i < setups.size(); ++i) {
     auto run = [&](bool snippets) {
-      return Measure(queries, [&, snippets](const std::string& q) { (void)searchers[i]->Search(Request(q, snippets)); });
+      return Measure(queries, [&, snippets](const std::string& q) { (void)searchers[i]->Search(BenchRequest(q, snippets)); });
     };
     plain.push_back(run(false));
     with_snippets.push_back(run(true));

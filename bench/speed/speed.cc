@@ -12,6 +12,7 @@
 #include "bench/peer/fts5.h"
 #include "bench/speed/latency.h"
 #include "bench/speed/peers.h"
+#include "bench/speed/request.h"
 #include "bench/speed/scale.h"
 #include "bench/speed/shard_overhead.h"
 #include "bench/speed/synthetic.h"
@@ -252,14 +253,7 @@ int RunSpeedBench(const std::vector<std::string>& args, std::ostream& out, std::
     return 1;
   }
   auto kb_query = [&](bool snippets) {
-    return [&, snippets](const std::string& q) {
-      search::SearchRequest request;
-      request.query = q;
-      request.locale = "en";
-      request.limit = 10;
-      request.snippets = snippets;
-      (void)(*searcher)->Search(request);
-    };
+    return [&, snippets](const std::string& q) { (void)(*searcher)->Search(BenchRequest(q, snippets)); };
   };
   const Latency kb = Measure(queries, kb_query(false));
   const Latency kb_snippets = Measure(queries, kb_query(true));
