@@ -33,6 +33,11 @@ TEST(SpeedBenchTest, MalformedFlagsAreNamed) {
        "kb-bench: --shards goes with --emit and is a whole number from 1 to 64, got '65'"},
       {{"--shard-overhead", "/tmp/x"}, "kb-bench: --shard-overhead needs --servers, one tcp://HOST:PORT per shard"},
       {{"--bogus"}, "kb-bench: unknown flag --bogus"},
+      {{"--sizes", "1000,0"}, "kb-bench: --sizes must be whole numbers from 1, comma-separated, got '1000,0'"},
+      {{"--sizes", "1000,"}, "kb-bench: --sizes must be whole numbers from 1, comma-separated, got '1000,'"},
+      {{"--probe", "kb"}, "kb-bench: --probe takes one directory, as --scale writes it"},
+      {{"--probe", "lucene", "/tmp"}, "kb-bench: --probe takes kb or xapian, got 'lucene'"},
+      {{"stray"}, "kb-bench: unexpected argument 'stray'"},
   };
   for (const auto& [args, message] : cases) {
     const Outcome r = Bench(args);
