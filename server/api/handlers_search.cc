@@ -1,6 +1,8 @@
 // GET /api/v1/search and /api/v1/suggest.
 #include "server/api/api.h"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 
 #include <fmt/core.h>
@@ -23,6 +25,9 @@ using Clock = std::chrono::steady_clock;
 constexpr int kMaxPerPage = 50;
 constexpr int kMaxPage = 1000;
 constexpr int kMaxSuggestions = 10;
+
+// The facets a search can count, in the order the response lists them.
+constexpr std::array<std::string_view, 4> kFacetNames = {"category", "type", "product", "tags"};
 
 std::vector<std::string> SplitTags(const std::string& s) {
   std::vector<std::string> tags;
@@ -55,9 +60,30 @@ struct SearchParams {
   int page = 1;
   int per_page = 10;
   std::string tags;        // as given, for the cache key
+  unsigned facets = 0;     // bit i: count kFacetNames[i]
   std::string session_id;  // "": the search is not logged
   std::optional<analytics::Channel> channel;
 };
+
+// The facets named by the comma-separated `value` ("*": all of them), as
+// bits of kFacetNames, or the error naming the first unknown one.
+Parsed<unsigned> ParseFacets(const std::string& value) {
+  unsigned bits = 0;
+  for (const std::string& name : SplitTags(value)) {
+    if (name == "*") {
+      bits |= (1u << kFacetNames.size()) - 1;
+      continue;
+    }
+    const auto it = std::find(kFacetNames.begin(), kFacetNames.end(), name);
+    if (it == kFacetNames.end()) {
+      return std::unexpected(ErrorResponse(
+          ApiError::kInvalidParameter,
+          fmt::format("parameter 'facets' must list category, type, product or tags, or be '*'; got '{}'", name)));
+    }
+    bits |= 1u << (it - kFacetNames.begin());
+  }
+  return bits;
+}
 
 // The parameters of `request`, or the error for the first bad one.
 Parsed<SearchParams> ParseSearch(const HttpRequest& request, search::Audience audience, int max_query_chars) {
@@ -102,7 +128,11 @@ Parsed<SearchParams> ParseSearch(const HttpRequest& request, search::Audience au
   sr.audience = audience;
   sr.offset = (p.page - 1) * p.per_page;
   sr.limit = p.per_page;
-  sr.facets = true;
+  auto facets = ParseFacets(request.Param("facets"));
+  if (!facets) return std::unexpected(facets.error());
+  p.facets = *facets;
+  // Counting facets reads every match (up to kFacetCheckLimit): only when asked.
+  sr.facets = p.facets != 0;
   return p;
 }
 
@@ -116,14 +146,15 @@ std::string Normalized(const std::string& query) {
 // Everything the results depend on, with the query as the analyzer sees it.
 std::string CacheKey(const SearchParams& p, const std::string& normalized) {
   const search::SearchRequest& sr = p.search;
-  return fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", normalized, sr.locale, sr.filters.product,
-                     sr.filters.category, sr.filters.type ? ArticleTypeName(*sr.filters.type) : "", p.tags,
-                     sr.audience == search::Audience::kAgent ? "agent" : "public", p.page, p.per_page);
+  return fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", normalized, sr.locale,
+                     sr.filters.product, sr.filters.category, sr.filters.type ? ArticleTypeName(*sr.filters.type) : "",
+                     p.tags, sr.audience == search::Audience::kAgent ? "agent" : "public", p.page, p.per_page,
+                     p.facets);
 }
 
 // The part of a search response that depends only on the results: the
 // members after query_id, query and took_ms, without the braces.
-std::string ResultsJson(const search::SearchResponse& response, int page, int per_page) {
+std::string ResultsJson(const search::SearchResponse& response, const SearchParams& p) {
   json results = json::array();
   for (const search::SearchHit& h : response.hits) {
     results.push_back({{"id", h.id},
@@ -138,14 +169,16 @@ std::string ResultsJson(const search::SearchResponse& response, int page, int pe
                        {"updated", h.updated.empty() ? json(nullptr) : json(h.updated)}});
   }
   json facets = json::object();
-  for (const char* name : {"category", "type", "product", "tags"}) {
+  for (std::size_t i = 0; i < kFacetNames.size(); ++i) {
+    if ((p.facets & (1u << i)) == 0) continue;
+    const std::string name(kFacetNames[i]);
     json counts = json::object();
     if (auto it = response.facets.find(name); it != response.facets.end()) {
       for (const auto& [value, n] : it->second) counts[value] = n;
     }
     facets[name] = counts;
   }
-  const json body = {{"total", response.total_estimate}, {"page", page},         {"per_page", per_page},
+  const json body = {{"total", response.total_estimate}, {"page", p.page},       {"per_page", p.per_page},
                      {"did_you_mean", response.did_you_mean.empty() ? json(nullptr) : json(response.did_you_mean)},
                      {"partial", response.partial}, {"results", results}, {"facets", facets}};
   const std::string text = body.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -166,7 +199,7 @@ Parsed<ResultCache::Value> CachedSearch(ResultCache& cache, Metrics& metrics, se
   auto result = (*lease)->Search(p.search);
   if (!result) return std::unexpected(ErrorResponse(result.error()));
   auto value = std::make_shared<const CachedResults>(
-      CachedResults{ResultsJson(*result, p.page, p.per_page), result->total_estimate});
+      CachedResults{ResultsJson(*result, p), result->total_estimate});
   if (!result->partial) cache.Put(key, lease->epoch(), value);  // the missing shards may answer next time
   return value;
 }

@@ -118,7 +118,7 @@ class ApiTest : public ::testing::Test {
 const std::map<std::string, std::string> kAgent = {{"authorization", "Bearer agent-key-1"}};
 
 TEST_F(ApiTest, SearchAnswersTheDocumentedShape) {
-  HttpResponse r = Get("/api/v1/search", {{"q", "reset password"}, {"locale", "en"}});
+  HttpResponse r = Get("/api/v1/search", {{"q", "reset password"}, {"locale", "en"}, {"facets", "*"}});
   ASSERT_EQ(r.status, 200) << r.body;
   json body = Body(r);
   EXPECT_EQ(body["query"], "reset password");
@@ -146,6 +146,28 @@ TEST_F(ApiTest, SearchAnswersTheDocumentedShape) {
                                   {"tags", {{"login", 1}, {"password", 1}}}}));
 }
 
+TEST_F(ApiTest, FacetsAreCountedOnlyWhenAsked) {
+  using Params = std::vector<std::pair<std::string, std::string>>;
+  const Params q = {{"q", "reset password"}, {"locale", "en"}};
+  EXPECT_EQ(Body(Get("/api/v1/search", q))["facets"], json::object());
+  auto with = [&](const std::string& facets) {
+    Params p = q;
+    p.emplace_back("facets", facets);
+    return Body(Get("/api/v1/search", p))["facets"];
+  };
+  EXPECT_EQ(with(""), json::object());
+  EXPECT_EQ(with("category"), (json{{"category", {{"account", 1}}}}));
+  EXPECT_EQ(with("tags, type"), (json{{"type", {{"faq", 1}}}, {"tags", {{"login", 1}, {"password", 1}}}}));
+  EXPECT_EQ(with("product,*"), with("category,type,product,tags"));
+  EXPECT_EQ(with("*").size(), 4u);
+  // The results are the same with and without them, from the cache or not.
+  Params all = q;
+  all.emplace_back("facets", "*");
+  EXPECT_EQ(Body(Get("/api/v1/search", q))["results"], Body(Get("/api/v1/search", all))["results"]);
+  ExpectError(Get("/api/v1/search", {{"q", "x"}, {"facets", "category,author"}}), 400, "invalid_parameter",
+              "parameter 'facets' must list category, type, product or tags, or be '*'; got 'author'");
+}
+
 TEST_F(ApiTest, MisspelledWordsAreCorrectedAndSaidSo) {
   HttpResponse r = Get("/api/v1/search", {{"q", "Pasword rest?"}, {"locale", "en"}});
   ASSERT_EQ(r.status, 200);
@@ -166,7 +188,7 @@ TEST_F(ApiTest, EverySearchGetsItsOwnQueryId) {
 
 TEST_F(ApiTest, InternalArticlesNeverReachPublicRequests) {
   // Search, snippets and facets.
-  HttpResponse pub = Get("/api/v1/search", {{"q", "refund approval agents"}, {"locale", "en"}});
+  HttpResponse pub = Get("/api/v1/search", {{"q", "refund approval agents"}, {"locale", "en"}, {"facets", "*"}});
   EXPECT_EQ(Ids(pub), (std::vector<std::string>{"refund"}));
   EXPECT_EQ(pub.body.find("200 USD"), std::string::npos);
   EXPECT_EQ(Body(pub)["facets"], (json{{"category", {{"billing", 1}}},
@@ -178,7 +200,8 @@ TEST_F(ApiTest, InternalArticlesNeverReachPublicRequests) {
   // The article itself: 404, as if it did not exist.
   ExpectError(Get("/api/v1/articles/refund-limits"), 404, "not_found", "no article 'refund-limits'");
 
-  HttpResponse agent = Get("/api/v1/search", {{"q", "refund approval agents"}, {"locale", "en"}}, kAgent);
+  HttpResponse agent =
+      Get("/api/v1/search", {{"q", "refund approval agents"}, {"locale", "en"}, {"facets", "*"}}, kAgent);
   EXPECT_EQ(Ids(agent), (std::vector<std::string>{"refund-limits", "refund"}));
   EXPECT_EQ(Body(agent)["facets"]["category"], (json{{"billing", 1}, {"policies", 1}}));
   EXPECT_EQ(Body(agent)["facets"]["tags"], (json{{"approvals", 1}, {"payments", 2}}));
