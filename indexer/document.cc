@@ -194,102 +194,21 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
       {"locale", article.locale},   {"product", article.product},   {"category", article.category},
       {"tags", article.tags},       {"audience", AudienceName(article.audience)}, {"updated", article.updated},
   };
+  // The text a snippet reads has its own slot, as it is, so that a result
+  // reads it without inflating the data record or decoding JSON.
   const nlohmann::json content = {
       {"questions", article.questions},
       {"body", article.body_markdown},
-      {"text", article.body_text},
       {"steps", article.steps},
   };
   // The readers admit only valid UTF-8; should anything else arrive, it is
   // stored as U+FFFD rather than thrown at the writer.
   doc.add_value(kSlotSummary, Dump(summary));
+  if (!article.body_text.empty()) doc.add_value(kSlotText, ToValidUtf8(article.body_text));
   doc.add_value(kSlotHash, fmt::format("{:016x} {}", ArticleHash(article), ArticleKey(article.locale, article.id)));
   doc.set_data(Dump(content));
   return doc;
 }
-
-namespace {
-
-// The four hex digits at `p`, or -1.
-int Hex4(std::string_view p) {
-  int v = 0;
-  for (char c : p.substr(0, 4)) {
-    v <<= 4;
-    if (c >= '0' && c <= '9') v |= c - '0';
-    else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
-    else return -1;
-  }
-  return p.size() >= 4 ? v : -1;
-}
-
-// `literal`, one whole JSON string with its quotes, decoded; nullopt when it
-// is anything else. Runs without escapes are copied at once: this is the
-// cost of reading a snippet's text.
-std::optional<std::string> JsonString(std::string_view literal) {
-  if (literal.size() < 2 || literal.front() != '"' || literal.back() != '"') return std::nullopt;
-  const std::string_view body = literal.substr(1, literal.size() - 2);
-  std::string out;
-  out.reserve(body.size());
-  std::size_t i = 0;
-  while (i < body.size()) {
-    const std::size_t special = body.find_first_of("\"\\", i);
-    const std::size_t run_end = special == std::string_view::npos ? body.size() : special;
-    for (std::size_t j = i; j < run_end; ++j) {
-      if (static_cast<unsigned char>(body[j]) < 0x20) return std::nullopt;  // raw control character
-    }
-    out.append(body.substr(i, run_end - i));
-    if (special == std::string_view::npos) break;
-    if (body[special] == '"' || special + 1 >= body.size()) return std::nullopt;  // a quote inside: not one string
-    const char e = body[special + 1];
-    i = special + 2;
-    switch (e) {
-      case '"': out += '"'; break;
-      case '\\': out += '\\'; break;
-      case '/': out += '/'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
-      case 'u': {
-        int cp = Hex4(body.substr(i));
-        if (cp < 0) return std::nullopt;
-        i += 4;
-        if (cp >= 0xD800 && cp <= 0xDBFF) {
-          // A high surrogate must be followed by an escaped low one.
-          if (body.substr(i, 2) != "\\u") return std::nullopt;
-          const int low = Hex4(body.substr(i + 2));
-          if (low < 0xDC00 || low > 0xDFFF) return std::nullopt;
-          cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-          i += 6;
-        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-          return std::nullopt;
-        }
-        AppendUtf8(out, static_cast<char32_t>(cp));
-        break;
-      }
-      default: return std::nullopt;
-    }
-  }
-  return out;
-}
-
-// The "text" of a document's data without decoding the rest: its value is
-// the last member (nlohmann writes members in key order, and "text" sorts
-// after "body", "questions" and "steps"), so the data ends with
-// `"text":"…"}`. A '"' that follows ',' or '{' cannot be inside a string
-// (there it would follow a backslash), so the last `,"text":"` or
-// `{"text":"` is the member's key. Nullopt when the data is not so.
-std::optional<std::string> StoredText(std::string_view data) {
-  constexpr std::string_view kKey = "\"text\":";
-  const std::size_t key = data.rfind(kKey);
-  if (key == std::string_view::npos || key == 0 || (data[key - 1] != ',' && data[key - 1] != '{')) return std::nullopt;
-  if (data.size() < key + kKey.size() + 3 || data.back() != '}') return std::nullopt;
-  return JsonString(data.substr(key + kKey.size(), data.size() - 1 - key - kKey.size()));
-}
-
-}  // namespace
 
 Article StoredArticle(const Xapian::Document& doc, StoredParts parts) {
   Article a;
@@ -309,19 +228,17 @@ Article StoredArticle(const Xapian::Document& doc, StoredParts parts) {
     a.updated = str("updated");
   }
   if (parts == StoredParts::kSummary) return a;
-  const std::string data = doc.get_data();
-  if (parts == StoredParts::kText) {
-    if (auto text = StoredText(data)) {
-      a.body_text = std::move(*text);
-      return a;
-    }
-  }
-  const nlohmann::json content = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
+  a.body_text = doc.get_value(kSlotText);
+  if (parts == StoredParts::kText && !a.body_text.empty()) return a;
+  const nlohmann::json content = nlohmann::json::parse(doc.get_data(), nullptr, /*allow_exceptions=*/false);
   if (content.is_object()) {
-    a.questions = Strings(content, "questions");
-    a.body_markdown = String(content, "body");
-    a.body_text = String(content, "text");
-    a.steps = Strings(content, "steps");
+    if (parts == StoredParts::kAll) {
+      a.questions = Strings(content, "questions");
+      a.body_markdown = String(content, "body");
+      a.steps = Strings(content, "steps");
+    }
+    // An index of schema version 7 or earlier keeps the text in the data.
+    if (a.body_text.empty()) a.body_text = String(content, "text");
   }
   if (parts == StoredParts::kText) return a;
   a.learned = StoredLearned(doc);
@@ -331,7 +248,7 @@ Article StoredArticle(const Xapian::Document& doc, StoredParts parts) {
 std::string PageOf(const Article& article, const Xapian::Document& doc) {
   Xapian::Document page;
   page.add_value(kSlotSummary, doc.get_value(kSlotSummary));
-  page.set_data(Dump(nlohmann::json{{"text", article.body_text}}));
+  if (!article.body_text.empty()) page.add_value(kSlotText, ToValidUtf8(article.body_text));
   return page.serialise();
 }
 

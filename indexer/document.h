@@ -36,7 +36,7 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
 // Which parts of the stored article to decode.
 enum class StoredParts {
   kSummary,  // id, title, type, locale, product, category, tags, audience, updated
-  kText,     // also the body as plain text, what a snippet reads (without decoding the rest)
+  kText,     // also the body as plain text, what a snippet reads (kSlotText: no data record)
   kAll,      // also questions, body (Markdown and text), steps and learned phrasings
 };
 

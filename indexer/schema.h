@@ -25,10 +25,11 @@
 // Value slots: kSlotUpdated holds "YYYYMMDD"; kSlotSummary a JSON object
 // with what a result list shows (id, title, type, locale, product, category,
 // tags, audience, updated); kSlotCategory, kSlotType and kSlotProduct the raw
-// values and kSlotTags the tags joined by kValueSeparator, for facet counts.
+// values and kSlotTags the tags joined by kValueSeparator, for facet counts;
+// kSlotText the body as plain text, what snippets read.
 //
-// Document data: a JSON object with the long fields an article page and
-// snippets need (questions, body Markdown, body text, steps).
+// Document data: a JSON object with the long fields an article page needs
+// (questions, body Markdown, steps).
 #ifndef KB_INDEXER_SCHEMA_H_
 #define KB_INDEXER_SCHEMA_H_
 
@@ -134,6 +135,10 @@ inline constexpr unsigned kSlotHash = 6;
 // (absent when there are none): what a full build carries over from the
 // live generation, and what --explain and the dashboard show.
 inline constexpr unsigned kSlotLearned = 7;
+// The body as plain UTF-8 text (absent when empty). Values are stored
+// uncompressed, apart from the compressed data record: a snippet reads its
+// text with one lookup and a copy.
+inline constexpr unsigned kSlotText = 8;
 
 // Separates the values of a multi-valued slot (kSlotTags).
 inline constexpr char kValueSeparator = '\x1f';
@@ -172,7 +177,7 @@ inline constexpr std::string_view kMetaAverageLengths = "kb:average_field_length
 // Database metadata key holding kSchemaVersion. An index written with
 // another version is rebuilt in full rather than updated.
 inline constexpr std::string_view kMetaSchemaVersion = "kb:schema_version";
-inline constexpr std::string_view kSchemaVersion = "7";
+inline constexpr std::string_view kSchemaVersion = "8";
 
 // Database metadata keys stamped by every build and update that commits:
 // the generation written (its directory name, "gen-000042") and when, in

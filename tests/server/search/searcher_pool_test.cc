@@ -520,7 +520,8 @@ TEST_F(SearcherPoolTest, ASearchThatMeetsDamageMarksThePoolDegraded) {
   ASSERT_NE(pool, nullptr);
   SearcherPool::Lease lease = Take(*pool);
   // The stored articles lose their first block, which the open Searcher
-  // has not read yet.
+  // has not read yet, and which a search with explanations reads (a page
+  // of results reads only value slots).
   {
     std::fstream f(dir_ + "/gen-000001/docdata.glass", std::ios::in | std::ios::out | std::ios::binary);
     const std::string junk(8192, 'x');
@@ -529,6 +530,7 @@ TEST_F(SearcherPoolTest, ASearchThatMeetsDamageMarksThePoolDegraded) {
   SearchRequest request;
   request.query = "wombat";
   request.locale = "en";
+  request.explain = true;
   auto found = lease->Search(request);
   ASSERT_FALSE(found.has_value());
   EXPECT_EQ(found.error().code(), ErrorCode::kDataLoss);
