@@ -1,6 +1,7 @@
 #include "server/search/suggest.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -46,7 +47,8 @@ Result<std::vector<Suggestion>> SuggestTitles(const SuggestRequest& request, con
   }
   const std::vector<text::Token> tokens = analyzer.Tokenize(request.query);
   if (tokens.empty()) return out;
-  const Vocabulary vocabulary(db, request.audience, term_stats);
+  // Read in the retried block below: the vocabulary reads the index too.
+  std::optional<Vocabulary> vocabulary;
   const std::string title_term = std::string(schema::kStemmed) + std::string(schema::kTitle);
   // The last word is a prefix: of the word as typed, and of its stem
   // ("configure" is indexed as "configur").
@@ -55,14 +57,14 @@ Result<std::vector<Suggestion>> SuggestTitles(const SuggestRequest& request, con
     if (schema::WordPrefixes(word).back().size() == word.size()) {
       return Xapian::Query(std::string(schema::kTitlePrefix) + word);  // short: indexed as such
     }
-    if (word.starts_with(stem)) return TitlePrefix(vocabulary, stem);
-    return Xapian::Query(Xapian::Query::OP_OR, TitlePrefix(vocabulary, word), TitlePrefix(vocabulary, stem));
+    if (word.starts_with(stem)) return TitlePrefix(*vocabulary, stem);
+    return Xapian::Query(Xapian::Query::OP_OR, TitlePrefix(*vocabulary, word), TitlePrefix(*vocabulary, stem));
   };
   // The words before it are whole. One that no article has is read as the
   // word it most likely misspells, as in search ("pasword re").
   auto whole = [&](const std::string& word) {
     std::string stem = analyzer.Stem(word);
-    if (std::string fixed = Correction(vocabulary, word, stem, words, /*keep_real_words=*/true); !fixed.empty()) {
+    if (std::string fixed = Correction(*vocabulary, word, stem, words, /*keep_real_words=*/true); !fixed.empty()) {
       stem = analyzer.Stem(fixed);
     }
     return Xapian::Query(title_term + stem);
@@ -85,7 +87,7 @@ Result<std::vector<Suggestion>> SuggestTitles(const SuggestRequest& request, con
   };
   auto run = [&](const Xapian::Query& query) {
     Xapian::Enquire enquire(db);
-    enquire.set_query(Restrict(vocabulary, query, request.locale, request.audience, {}));
+    enquire.set_query(Restrict(*vocabulary, query, request.locale, request.audience, {}));
     enquire.set_weighting_scheme(Bm25());
     const RankedPage page = RankPage(enquire, 0, static_cast<Xapian::doccount>(request.limit));
     out.clear();
@@ -98,11 +100,12 @@ Result<std::vector<Suggestion>> SuggestTitles(const SuggestRequest& request, con
   try {
     for (int attempt = 0; attempt < 2; ++attempt) {
       try {
+        vocabulary.emplace(db, request.audience, term_stats);
         run(query_for(prefix_of(last)));
         if (out.empty()) {
           // No title has a word starting so: the last word may hold a typo
           // ("invocie", "passwrd"). Complete the word it is closest to.
-          if (std::string fixed = Correction(vocabulary, last, analyzer.Stem(last), words, /*keep_real_words=*/false);
+          if (std::string fixed = Correction(*vocabulary, last, analyzer.Stem(last), words, /*keep_real_words=*/false);
               !fixed.empty()) {
             run(query_for(prefix_of(fixed)));
           }
