@@ -194,8 +194,9 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
       {"locale", article.locale},   {"product", article.product},   {"category", article.category},
       {"tags", article.tags},       {"audience", AudienceName(article.audience)}, {"updated", article.updated},
   };
-  // The text a snippet reads has its own slot, as it is, so that a result
-  // reads it without inflating the data record or decoding JSON.
+  // The text a snippet reads follows the summary in its slot, as it is, so
+  // that a result reads both with one lookup, without inflating the data
+  // record or decoding JSON.
   const nlohmann::json content = {
       {"questions", article.questions},
       {"body", article.body_markdown},
@@ -203,8 +204,9 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
   };
   // The readers admit only valid UTF-8; should anything else arrive, it is
   // stored as U+FFFD rather than thrown at the writer.
-  doc.add_value(kSlotSummary, Dump(summary));
-  if (!article.body_text.empty()) doc.add_value(kSlotText, ToValidUtf8(article.body_text));
+  std::string summary_value = Dump(summary);
+  if (!article.body_text.empty()) summary_value += kSummaryTextSeparator + ToValidUtf8(article.body_text);
+  doc.add_value(kSlotSummary, summary_value);
   doc.add_value(kSlotHash, fmt::format("{:016x} {}", ArticleHash(article), ArticleKey(article.locale, article.id)));
   doc.set_data(Dump(content));
   return doc;
@@ -214,7 +216,11 @@ Article StoredArticle(const Xapian::Document& doc, StoredParts parts) {
   Article a;
   // Anything unreadable is internal: it must not reach a customer.
   a.audience = ArticleAudience::kInternal;
-  const nlohmann::json summary = nlohmann::json::parse(doc.get_value(kSlotSummary), nullptr, /*allow_exceptions=*/false);
+  const std::string value = doc.get_value(kSlotSummary);
+  const std::size_t separator = value.find(kSummaryTextSeparator);
+  const std::string_view json_part = std::string_view(value).substr(0, separator);
+  const nlohmann::json summary =
+      nlohmann::json::parse(json_part.begin(), json_part.end(), nullptr, /*allow_exceptions=*/false);
   if (summary.is_object()) {
     auto str = [&](const char* key) { return String(summary, key); };
     a.id = str("id");
@@ -228,7 +234,7 @@ Article StoredArticle(const Xapian::Document& doc, StoredParts parts) {
     a.updated = str("updated");
   }
   if (parts == StoredParts::kSummary) return a;
-  a.body_text = doc.get_value(kSlotText);
+  if (separator != std::string::npos) a.body_text = value.substr(separator + 1);
   if (parts == StoredParts::kText && !a.body_text.empty()) return a;
   const nlohmann::json content = nlohmann::json::parse(doc.get_data(), nullptr, /*allow_exceptions=*/false);
   if (content.is_object()) {
@@ -245,10 +251,9 @@ Article StoredArticle(const Xapian::Document& doc, StoredParts parts) {
   return a;
 }
 
-std::string PageOf(const Article& article, const Xapian::Document& doc) {
+std::string PageOf(const Xapian::Document& doc) {
   Xapian::Document page;
   page.add_value(kSlotSummary, doc.get_value(kSlotSummary));
-  if (!article.body_text.empty()) page.add_value(kSlotText, ToValidUtf8(article.body_text));
   return page.serialise();
 }
 

@@ -36,7 +36,7 @@ Xapian::Document MakeDocument(const Article& article, const text::Analyzer& anal
 // Which parts of the stored article to decode.
 enum class StoredParts {
   kSummary,  // id, title, type, locale, product, category, tags, audience, updated
-  kText,     // also the body as plain text, what a snippet reads (kSlotText: no data record)
+  kText,     // also the body as plain text, what a snippet reads (from the summary's slot)
   kAll,      // also questions, body (Markdown and text), steps and learned phrasings
 };
 
@@ -49,12 +49,12 @@ std::vector<LearnedPhrasing> StoredLearned(const Xapian::Document& doc);
 // the document holds.
 Article StoredArticle(const Xapian::Document& doc, StoredParts parts);
 
-// What a result page reads of `doc`, the document MakeDocument made of
-// `article`, as one string (a sharded index's page, kMetaPages): its
-// summary and its plain text, which StoredArticle reads back from
+// What a result page reads of `doc`, a document MakeDocument made, as one
+// string (a sharded index's page, kMetaPages): its summary and its plain
+// text, which StoredArticle reads back from
 // PageDocument(page), a document without terms; an empty document for a
 // string that is not a page.
-std::string PageOf(const Article& article, const Xapian::Document& doc);
+std::string PageOf(const Xapian::Document& doc);
 Xapian::Document PageDocument(const std::string& page);
 
 }  // namespace kb::schema

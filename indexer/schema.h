@@ -24,9 +24,10 @@
 //
 // Value slots: kSlotUpdated holds "YYYYMMDD"; kSlotSummary a JSON object
 // with what a result list shows (id, title, type, locale, product, category,
-// tags, audience, updated); kSlotCategory, kSlotType and kSlotProduct the raw
-// values and kSlotTags the tags joined by kValueSeparator, for facet counts;
-// kSlotText the body as plain text, what snippets read.
+// tags, audience, updated), then kSummaryTextSeparator and the body as plain
+// text, what snippets read; kSlotCategory, kSlotType and kSlotProduct the
+// raw values and kSlotTags the tags joined by kValueSeparator, for facet
+// counts.
 //
 // Document data: a JSON object with the long fields an article page needs
 // (questions, body Markdown, steps).
@@ -135,10 +136,13 @@ inline constexpr unsigned kSlotHash = 6;
 // (absent when there are none): what a full build carries over from the
 // live generation, and what --explain and the dashboard show.
 inline constexpr unsigned kSlotLearned = 7;
-// The body as plain UTF-8 text (absent when empty). Values are stored
-// uncompressed, apart from the compressed data record: a snippet reads its
+
+// Ends the summary's JSON in kSlotSummary when the body's plain text
+// follows (JSON as written escapes every control character, so the first
+// NUL is this one). Values are stored uncompressed, apart from the
+// compressed data record: a result reads its summary and its snippet's
 // text with one lookup and a copy.
-inline constexpr unsigned kSlotText = 8;
+inline constexpr char kSummaryTextSeparator = '\0';
 
 // Separates the values of a multi-valued slot (kSlotTags).
 inline constexpr char kValueSeparator = '\x1f';

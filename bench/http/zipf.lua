@@ -5,6 +5,8 @@
 -- carries a session id made from it, three searches to a session, so that
 -- the server logs each search as an analytics event. $KB_SEED, when set,
 -- changes the stream (a warm-up then does not replay the measured run).
+-- $KB_ZIPF_S, when set, is the law's exponent (default 1: the query of rank
+-- r is asked in proportion to 1/r); below 1, the tail is longer.
 local queries = {}
 for line in io.lines(os.getenv("KB_QUERIES")) do
   if line ~= "" then queries[#queries + 1] = line end
@@ -14,10 +16,11 @@ local function encode(s)
   return (s:gsub("[^%w%-_%.~]", function(c) return string.format("%%%02X", string.byte(c)) end))
 end
 
+local exponent = tonumber(os.getenv("KB_ZIPF_S") or "1") or 1
 local paths, cdf, total = {}, {}, 0
 for i, q in ipairs(queries) do
   paths[i] = "/api/v1/search?locale=en&channel=widget&q=" .. encode(q)
-  total = total + 1 / i
+  total = total + 1 / i ^ exponent
   cdf[i] = total
 end
 for i = 1, #cdf do cdf[i] = cdf[i] / total end

@@ -219,7 +219,7 @@ Result<void> WriteArticles(Xapian::WritableDatabase& db, const std::vector<const
       if (lexicon != nullptr) {
         // the lexicon of a sharded index: no document, but its page, and
         // the statistics of its terms
-        db.set_metadata(schema::PageKey(next_docid++), schema::PageOf(*a, doc));
+        db.set_metadata(schema::PageKey(next_docid++), schema::PageOf(doc));
         const bool visible = a->audience == ArticleAudience::kPublic;
         for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
           std::string term = *t;
