@@ -1,10 +1,13 @@
 #include "bench/speed/speed.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <random>
 #include <thread>
 
 #include <fmt/core.h>
@@ -31,12 +34,14 @@ constexpr std::string_view kUsage =
     "  kbsearch against SQLite FTS5, plain Xapian, Lucene++ and PostgreSQL's\n"
     "  full-text search (on a PostgreSQL 15 cluster it starts), on the same\n"
     "  synthetic articles and queries.\n"
-    "       kb-bench --emit DIR [--shards N] [--articles N] [--queries N]\n"
+    "       kb-bench --emit DIR [--shards N] [--zipf S] [--articles N] [--queries N]\n"
     "       kb-bench --scale [--sizes N,N,...] [--queries N]\n"
     "       kb-bench --shard-overhead DIR --servers tcp://HOST:PORT,...\n"
     "  --emit builds the synthetic corpus's index in DIR/index and writes its\n"
     "  queries to DIR/queries.txt, one per line, for the HTTP benchmark; with\n"
-    "  --shards, also as N shards in DIR/sharded.\n"
+    "  --shards, also as N shards in DIR/sharded. It prints what one search\n"
+    "  with snippets costs in-process, over the first 1,000 queries or, with\n"
+    "  --zipf S, over 3,000 drawn from them by Zipf's law with exponent S.\n"
     "  --shard-overhead searches DIR's queries on DIR/index, on the shards of\n"
     "  DIR/sharded and on the same shards through the xapian-tcpsrv servers\n"
     "  given, one per shard in shard order (bench/cluster/run).\n"
@@ -56,8 +61,24 @@ Result<std::unique_ptr<peer::Fts5Index>> BuildFts5(const std::string& path, cons
   return fts;
 }
 
+// `count` queries drawn from `queries` by Zipf's law with exponent `s` (the
+// query of rank r in proportion to 1/r^s), from a fixed seed.
+std::vector<std::string> ZipfDraws(const std::vector<std::string>& queries, double s, std::size_t count) {
+  std::vector<double> cdf;
+  double total = 0;
+  for (std::size_t r = 1; r <= queries.size(); ++r) cdf.push_back(total += 1 / std::pow(static_cast<double>(r), s));
+  std::mt19937_64 rng(7919);
+  std::uniform_real_distribution<double> uniform(0, total);
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < count && !queries.empty(); ++i) {
+    const auto at = std::lower_bound(cdf.begin(), cdf.end(), uniform(rng));
+    out.push_back(queries[std::min<std::size_t>(static_cast<std::size_t>(at - cdf.begin()), queries.size() - 1)]);
+  }
+  return out;
+}
+
 // Writes the index and the queries for bench/http.
-int Emit(const std::string& dir, std::size_t shards, const std::vector<Article>& corpus,
+int Emit(const std::string& dir, std::size_t shards, double zipf, const std::vector<Article>& corpus,
          const std::vector<std::string>& queries, std::ostream& out, std::ostream& err) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -82,16 +103,18 @@ int Emit(const std::string& dir, std::size_t shards, const std::vector<Article>&
   out << fmt::format("wrote {}/index ({} articles, {:.1f} s) and {} queries to {}/queries.txt\n", dir,
                      corpus.size(), built->seconds, queries.size(), dir);
   // What one search costs in-process, for the HTTP benchmark's ceiling:
-  // with snippets, and as the API runs it (snippets and facets); the first
-  // 1,000 queries, warm.
+  // with snippets, and with snippets and facets; warm. The searches are the
+  // first 1,000 queries or, with a Zipf exponent, 3,000 drawn as the HTTP
+  // benchmark's stream draws them: its repeated head queries are cheaper
+  // than distinct ones, their postings being hot in the CPU's caches.
+  std::vector<std::string> sample(queries.begin(), queries.begin() + std::min<std::ptrdiff_t>(1000, std::ssize(queries)));
+  if (zipf > 0) sample = ZipfDraws(queries, zipf, 3000);
   auto searcher = search::Searcher::Open(search::SearcherOptions{.index_paths = {dir + "/index"}});
   if (!searcher) {
     err << "kb-bench: " << searcher.error().ToString() << "\n";
     return 1;
   }
   for (const bool facets : {false, true}) {
-    const std::vector<std::string> sample(queries.begin(),
-                                          queries.begin() + std::min<std::ptrdiff_t>(1000, std::ssize(queries)));
     const Latency cost = Measure(sample, [&](const std::string& q) {
       search::SearchRequest request;
       request.query = q;
@@ -99,7 +122,8 @@ int Emit(const std::string& dir, std::size_t shards, const std::vector<Article>&
       request.facets = facets;
       (void)(*searcher)->Search(request);
     });
-    out << fmt::format("in-process, one thread, warm, with snippets{}: mean_us={:.1f} p50_us={:.1f}\n",
+    out << fmt::format("in-process, one thread, warm, {} searches{}, with snippets{}: mean_us={:.1f} p50_us={:.1f}\n",
+                       sample.size(), zipf > 0 ? fmt::format(" drawn by Zipf's law (exponent {})", zipf) : "",
                        facets ? " and facets" : "", cost.mean_us, cost.p50_us);
   }
   return 0;
@@ -143,14 +167,16 @@ int RunSpeedBench(const std::vector<std::string>& args, std::ostream& out, std::
     out << kUsage;
     return 0;
   }
-  std::string articles_flag, queries_flag, shards_flag, overhead_dir, servers_flag, sizes_flag, probe;
-  bool articles_given = false, queries_given = false, shards_given = false, scale = false, sizes_given = false;
+  std::string articles_flag, queries_flag, shards_flag, overhead_dir, servers_flag, sizes_flag, probe, zipf_flag;
+  bool articles_given = false, queries_given = false, shards_given = false, scale = false, sizes_given = false,
+       zipf_given = false;
   std::vector<std::string> positional;
   FlagParser parser;
   parser.Value("articles", &articles_flag, &articles_given)
       .Value("queries", &queries_flag, &queries_given)
       .Value("emit", &emit_dir)
       .Value("shards", &shards_flag, &shards_given)
+      .Value("zipf", &zipf_flag, &zipf_given)
       .Value("shard-overhead", &overhead_dir)
       .Value("servers", &servers_flag)
       .Switch("scale", &scale)
@@ -216,10 +242,19 @@ int RunSpeedBench(const std::vector<std::string>& args, std::ostream& out, std::
     shards = static_cast<std::size_t>(*n);
   }
 
+  double zipf = 0;
+  if (zipf_given) {
+    const char* end = zipf_flag.data() + zipf_flag.size();
+    const auto [ptr, ec] = std::from_chars(zipf_flag.data(), end, zipf);
+    if (ec != std::errc() || ptr != end || !(zipf > 0 && zipf <= 10) || emit_dir.empty()) {
+      return usage(fmt::format("--zipf goes with --emit and is a number above 0, at most 10, got '{}'", zipf_flag));
+    }
+  }
+
   auto start = Clock::now();
   const std::vector<Article> corpus = MakeSyntheticCorpus(options);
   const std::vector<std::string> queries = MakeSyntheticQueries(corpus, query_count, options.seed + 1);
-  if (!emit_dir.empty()) return Emit(emit_dir, shards, corpus, queries, out, err);
+  if (!emit_dir.empty()) return Emit(emit_dir, shards, zipf, corpus, queries, out, err);
   std::size_t words = 0;
   for (const Article& a : corpus) words += static_cast<std::size_t>(std::count(a.body_text.begin(), a.body_text.end(), ' ')) + 1;
   out << fmt::format("corpus: {} synthetic articles, {:.0f} body words on average, {} queries (generated in {:.1f} s)\n",

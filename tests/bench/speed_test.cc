@@ -38,6 +38,10 @@ TEST(SpeedBenchTest, MalformedFlagsAreNamed) {
       {{"--probe", "kb"}, "kb-bench: --probe takes one directory, as --scale writes it"},
       {{"--probe", "lucene", "/tmp"}, "kb-bench: --probe takes kb or xapian, got 'lucene'"},
       {{"stray"}, "kb-bench: unexpected argument 'stray'"},
+      {{"--zipf", "0.9"}, "kb-bench: --zipf goes with --emit and is a number above 0, at most 10, got '0.9'"},
+      {{"--emit", "/tmp/x", "--zipf", "0"}, "kb-bench: --zipf goes with --emit and is a number above 0, at most 10, got '0'"},
+      {{"--emit", "/tmp/x", "--zipf", "0.9x"},
+       "kb-bench: --zipf goes with --emit and is a number above 0, at most 10, got '0.9x'"},
   };
   for (const auto& [args, message] : cases) {
     const Outcome r = Bench(args);
@@ -64,6 +68,36 @@ TEST(SpeedBenchTest, EmitWritesShardsThatShardOverheadChecks) {
   EXPECT_EQ(none.code, 1);
   EXPECT_EQ(none.err, "kb-bench: no queries in " + tmp.path() +
                           "/queries.txt (write them with kb-bench --emit DIR --shards N)\n");
+}
+
+// The lines of `text`.
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+TEST(SpeedBenchTest, EmitWithZipfCostsSearchesDrawnByTheLaw) {
+  TempDir tmp("speed");
+  const std::string dir = tmp.path() + "/emitted";
+  const Outcome emitted = Bench({"--emit", dir, "--zipf", "1.5", "--articles", "40", "--queries", "5"});
+  ASSERT_EQ(emitted.code, 0) << emitted.err;
+  const std::vector<std::string> lines = Lines(emitted.out);
+  ASSERT_EQ(lines.size(), 3u) << emitted.out;
+  EXPECT_TRUE(lines[0].starts_with("wrote " + dir + "/index (40 articles, ")) << lines[0];
+  EXPECT_TRUE(lines[1].starts_with(
+      "in-process, one thread, warm, 3000 searches drawn by Zipf's law (exponent 1.5), with snippets: mean_us="))
+      << lines[1];
+  EXPECT_TRUE(lines[2].starts_with(
+      "in-process, one thread, warm, 3000 searches drawn by Zipf's law (exponent 1.5), with snippets and facets: "
+      "mean_us="))
+      << lines[2];
+  // Without the law, the first queries, each once (here all 5).
+  const Outcome plain = Bench({"--emit", dir + "2", "--articles", "40", "--queries", "5"});
+  ASSERT_EQ(plain.code, 0) << plain.err;
+  EXPECT_TRUE(Lines(plain.out).at(1).starts_with("in-process, one thread, warm, 5 searches, with snippets: mean_us="))
+      << plain.out;
 }
 
 }  // namespace
