@@ -51,6 +51,16 @@ bool Accepts(int port) {
 // by an xapian-tcpsrv of its own on loopback.
 class RemoteShardsTest : public ::testing::Test {
  protected:
+  // Every server ends with its group, however the test ends. SIGKILL, not
+  // SIGTERM: xapian-tcpsrv's SIGTERM handler signals the server's group and
+  // calls exit(), and a connection's child that is already exiting when the
+  // signal arrives deadlocks in exit(), holding the test's output open.
+  ~RemoteShardsTest() override {
+    for (std::size_t k = 0; k < pids_.size(); ++k) {
+      if (pids_[k] > 0) Kill(k);
+    }
+  }
+
   void SetUp() override {
     data_ = std::string(KB_SOURCE_DIR) + "/bench/data/driftbox-en";
     CorpusBuildOptions options;
@@ -75,7 +85,6 @@ class RemoteShardsTest : public ::testing::Test {
     args.insert(args.end(), extra.begin(), extra.end());
     args.push_back(ShardPath(tmp_.path() + "/shards", k));
     pids_[k] = testing::SpawnProgram("/usr/bin/xapian-tcpsrv", args, tmp_.path() + fmt::format("/tcpsrv-{}.err", k));
-    stop_.pids.push_back(pids_[k]);
     for (int i = 0; i < 500 && !Accepts(ports_[k]); ++i) std::this_thread::sleep_for(10ms);
     ASSERT_TRUE(Accepts(ports_[k])) << testing::Slurp(tmp_.path() + fmt::format("/tcpsrv-{}.err", k));
   }
@@ -84,6 +93,7 @@ class RemoteShardsTest : public ::testing::Test {
   void Kill(std::size_t k) {
     ::kill(-pids_[k], SIGKILL);
     ::waitpid(pids_[k], nullptr, 0);
+    pids_[k] = 0;
     while (Accepts(ports_[k])) std::this_thread::sleep_for(10ms);
   }
 
@@ -111,7 +121,6 @@ class RemoteShardsTest : public ::testing::Test {
   std::string data_;
   std::vector<int> ports_;
   std::vector<pid_t> pids_;
-  testing::StopOnExit stop_;
 };
 
 const SearchRequest kRequest{.query = "reset password", .locale = "en", .facets = true};
