@@ -3,11 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
-#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <random>
 #include <thread>
 
 #include <fmt/core.h>
@@ -61,22 +59,6 @@ Result<std::unique_ptr<peer::Fts5Index>> BuildFts5(const std::string& path, cons
   return fts;
 }
 
-// `count` queries drawn from `queries` by Zipf's law with exponent `s` (the
-// query of rank r in proportion to 1/r^s), from a fixed seed.
-std::vector<std::string> ZipfDraws(const std::vector<std::string>& queries, double s, std::size_t count) {
-  std::vector<double> cdf;
-  double total = 0;
-  for (std::size_t r = 1; r <= queries.size(); ++r) cdf.push_back(total += 1 / std::pow(static_cast<double>(r), s));
-  std::mt19937_64 rng(7919);
-  std::uniform_real_distribution<double> uniform(0, total);
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < count && !queries.empty(); ++i) {
-    const auto at = std::lower_bound(cdf.begin(), cdf.end(), uniform(rng));
-    out.push_back(queries[std::min<std::size_t>(static_cast<std::size_t>(at - cdf.begin()), queries.size() - 1)]);
-  }
-  return out;
-}
-
 // Writes the index and the queries for bench/http.
 int Emit(const std::string& dir, std::size_t shards, double zipf, const std::vector<Article>& corpus,
          const std::vector<std::string>& queries, std::ostream& out, std::ostream& err) {
@@ -105,10 +87,10 @@ int Emit(const std::string& dir, std::size_t shards, double zipf, const std::vec
   // What one search costs in-process, for the HTTP benchmark's ceiling:
   // with snippets, and with snippets and facets; warm. The searches are the
   // first 1,000 queries or, with a Zipf exponent, 3,000 drawn as the HTTP
-  // benchmark's stream draws them: its repeated head queries are cheaper
-  // than distinct ones, their postings being hot in the CPU's caches.
+  // benchmark's stream draws them: a stream's repeated head queries cost
+  // less than as many distinct ones.
   std::vector<std::string> sample(queries.begin(), queries.begin() + std::min<std::ptrdiff_t>(1000, std::ssize(queries)));
-  if (zipf > 0) sample = ZipfDraws(queries, zipf, 3000);
+  if (zipf > 0) sample = ZipfDraws(queries, zipf, 3000, /*seed=*/7919);
   auto searcher = search::Searcher::Open(search::SearcherOptions{.index_paths = {dir + "/index"}});
   if (!searcher) {
     err << "kb-bench: " << searcher.error().ToString() << "\n";

@@ -172,4 +172,14 @@ std::vector<std::string> MakeSyntheticQueries(const std::vector<Article>& corpus
   return queries;
 }
 
+std::vector<std::string> ZipfDraws(const std::vector<std::string>& items, double s, std::size_t count,
+                                   std::uint64_t seed) {
+  std::vector<std::string> out;
+  if (items.empty()) return out;
+  const Zipf zipf(static_cast<int>(items.size()), s);
+  Rng rng(seed);
+  for (std::size_t i = 0; i < count; ++i) out.push_back(items[static_cast<std::size_t>(zipf.Sample(rng))]);
+  return out;
+}
+
 }  // namespace kb::bench

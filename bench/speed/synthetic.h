@@ -31,6 +31,12 @@ std::vector<Article> ShortArticles(std::vector<Article> corpus, int body_words);
 // titles of randomly chosen articles.
 std::vector<std::string> MakeSyntheticQueries(const std::vector<Article>& corpus, int count, std::uint64_t seed);
 
+// `count` of `items` drawn by Zipf's law with exponent `s`: the item of rank
+// r (the first is rank 1) in proportion to 1/r^s. The same seed gives the
+// same draws.
+std::vector<std::string> ZipfDraws(const std::vector<std::string>& items, double s, std::size_t count,
+                                   std::uint64_t seed);
+
 }  // namespace kb::bench
 
 #endif  // KB_BENCH_SPEED_SYNTHETIC_H_

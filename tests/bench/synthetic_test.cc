@@ -69,5 +69,24 @@ TEST(SyntheticTest, ShortArticlesKeepTheTitleAndTheFirstWordsOfTheBody) {
   }
 }
 
+TEST(SyntheticTest, ZipfDrawsFollowTheLawFromTheirSeed) {
+  const std::vector<std::string> items = {"a", "b", "c"};
+  const std::vector<std::string> draws = ZipfDraws(items, 1.0, 11000, 7);
+  ASSERT_EQ(draws.size(), 11000u);
+  EXPECT_EQ(ZipfDraws(items, 1.0, 11000, 7), draws);
+  EXPECT_NE(ZipfDraws(items, 1.0, 11000, 8), draws);
+  // In proportion to 1, 1/2 and 1/3: 6,000, 3,000 and 2,000 of 11,000,
+  // within 5 %.
+  const std::vector<int> expected = {6000, 3000, 2000};
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    const auto n = std::count(draws.begin(), draws.end(), items[k]);
+    EXPECT_NEAR(static_cast<double>(n), expected[k], 0.05 * expected[k]) << items[k];
+  }
+  // A steeper law leaves the tail alone.
+  const std::vector<std::string> steep = ZipfDraws(items, 10.0, 1000, 7);
+  EXPECT_GT(std::count(steep.begin(), steep.end(), "a"), 990);
+  EXPECT_TRUE(ZipfDraws({}, 1.0, 10, 7).empty());
+}
+
 }  // namespace
 }  // namespace kb::bench
